@@ -1,0 +1,19 @@
+/* cli: the non-interactive commands (--maps, --translate, --stack), text or JSON. */
+#ifndef VMPEEK_CLI_H
+#define VMPEEK_CLI_H
+
+#include <stdbool.h>
+
+struct cli_opts {
+	int rootfd;		/* the /proc tree */
+	bool json;
+	bool no_scan;		/* force the pread path (no PAGEMAP_SCAN) */
+};
+
+/* Each returns the process exit status: 0 ok, 1 runtime error, 2 usage. */
+int cli_maps(const struct cli_opts *o, const char *spec);
+int cli_translate(const struct cli_opts *o, const char *spec,
+    const char *range);
+int cli_stack(const struct cli_opts *o, const char *spec);
+
+#endif

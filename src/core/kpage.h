@@ -1,0 +1,61 @@
+/* kpage: /proc/kpageflags and /proc/kpagecount (root only), decoded by name. */
+#ifndef VMPEEK_KPAGE_H
+#define VMPEEK_KPAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Bit numbers from include/uapi/linux/kernel-page-flags.h */
+#define KPF_LOCKED		0
+#define KPF_ERROR		1
+#define KPF_REFERENCED		2
+#define KPF_UPTODATE		3
+#define KPF_DIRTY		4
+#define KPF_LRU			5
+#define KPF_ACTIVE		6
+#define KPF_SLAB		7
+#define KPF_WRITEBACK		8
+#define KPF_RECLAIM		9
+#define KPF_BUDDY		10
+#define KPF_MMAP		11
+#define KPF_ANON		12
+#define KPF_SWAPCACHE		13
+#define KPF_SWAPBACKED		14
+#define KPF_COMPOUND_HEAD	15
+#define KPF_COMPOUND_TAIL	16
+#define KPF_HUGE		17
+#define KPF_UNEVICTABLE		18
+#define KPF_HWPOISON		19
+#define KPF_NOPAGE		20
+#define KPF_KSM			21
+#define KPF_THP			22
+#define KPF_OFFLINE		23
+#define KPF_ZERO_PAGE		24
+#define KPF_IDLE		25
+#define KPF_PGTABLE		26
+
+struct kpage {
+	int flags_fd;		/* /proc/kpageflags or -1 */
+	int count_fd;		/* /proc/kpagecount or -1 */
+	int flags_errno;	/* why flags_fd is -1 */
+	int count_errno;
+};
+
+/* Open both files under root (absent/denied files leave fd -1). */
+void kpage_open(struct kpage *k, int rootfd);
+void kpage_close(struct kpage *k);
+
+/* Read flags/count for one PFN. 0, or -1 with errno. */
+int kpage_flags(struct kpage *k, uint64_t pfn, uint64_t *flags);
+int kpage_count(struct kpage *k, uint64_t pfn, uint64_t *count);
+
+/* Name of bit b ("LOCKED", ...), or NULL for an unknown bit. */
+const char *kpage_flag_name(unsigned int bit);
+
+/*
+ * Names of every set bit, separated by sep, into buf (always terminated).
+ * Returns the number of names written.
+ */
+int kpage_flags_str(uint64_t flags, const char *sep, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,143 @@
+/* pagemap: decode /proc/PID/pagemap entries, batched reads, PAGEMAP_SCAN counts. */
+#ifndef VMPEEK_PAGEMAP_H
+#define VMPEEK_PAGEMAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Bits of a pagemap entry (Documentation/admin-guide/mm/pagemap.rst). */
+#define PM_PFN_MASK		((1ULL << 55) - 1)	/* bits 0-54 */
+#define PM_SWAP_TYPE_MASK	0x1fULL			/* bits 0-4 */
+#define PM_SWAP_OFFSET_SHIFT	5			/* bits 5-54 */
+#define PM_SWAP_OFFSET_MASK	((1ULL << 50) - 1)
+#define PM_SOFT_DIRTY		(1ULL << 55)
+#define PM_EXCLUSIVE		(1ULL << 56)	/* 4.2+ */
+#define PM_UFFD_WP		(1ULL << 57)	/* 5.17+ */
+#define PM_GUARD		(1ULL << 58)	/* 6.15+ */
+#define PM_FILE_SHARED		(1ULL << 61)
+#define PM_SWAPPED		(1ULL << 62)
+#define PM_PRESENT		(1ULL << 63)
+/* Before 3.11, bits 55-60 held the page shift. */
+#define PM_OLD_SHIFT_SHIFT	55
+#define PM_OLD_SHIFT_MASK	0x3fULL
+
+/* Decoded flags, as a bitmask (struct pm_entry.flags and .known). */
+enum pm_flag {
+	PMF_PRESENT	= 1u << 0,
+	PMF_SWAPPED	= 1u << 1,
+	PMF_FILE_SHARED	= 1u << 2,
+	PMF_EXCLUSIVE	= 1u << 3,
+	PMF_SOFT_DIRTY	= 1u << 4,
+	PMF_UFFD_WP	= 1u << 5,
+	PMF_GUARD	= 1u << 6,
+};
+#define PMF_COUNT 7
+
+/* What the running kernel's pagemap can tell us. */
+struct pm_caps {
+	unsigned int kmajor, kminor;
+	bool old_layout;	/* < 3.11: bits 55-60 are the page shift */
+	uint32_t known;		/* PMF_* bits that are meaningful */
+	int pfn_visible;	/* 1 yes, 0 hidden (no CAP_SYS_ADMIN), -1 unknown */
+};
+
+/* Fill caps from a uname release string like "6.18.44-foo". */
+void pagemap_caps_from_release(const char *release, struct pm_caps *caps);
+/* Same, for the running kernel (uname). */
+void pagemap_caps_running(struct pm_caps *caps);
+
+struct pm_entry {
+	uint64_t raw;
+	uint32_t flags;		/* PMF_* set in the entry */
+	uint32_t known;		/* PMF_* whose value is meaningful (else "unknown") */
+	bool pfn_valid;		/* present and PFN not hidden (non-zero) */
+	uint64_t pfn;
+	bool swap_valid;	/* swapped (and not a guard marker) */
+	unsigned int swap_type;
+	uint64_t swap_offset;
+	unsigned int page_shift; /* old layout only, else 0 */
+};
+
+/*
+ * Decode one raw entry. Guard is decoded first: a guard marker also has
+ * bit 62 set but is not a swapped page. A present entry with PFN 0 when
+ * caps->pfn_visible != 1 is "hidden": pfn_valid = false.
+ */
+void pagemap_decode(uint64_t raw, const struct pm_caps *caps,
+    struct pm_entry *e);
+
+/* Physical address of vaddr given its entry: pfn * pagesize + offset. */
+bool pagemap_phys(const struct pm_entry *e, uint64_t vaddr, size_t pagesize,
+    uint64_t *phys);
+
+/* Per-range counts (in base pages). */
+struct pm_counts {
+	uint64_t pages;
+	uint64_t present;
+	uint64_t swapped;
+	uint64_t file_shared;
+	uint64_t exclusive;
+	uint64_t soft_dirty;
+	uint64_t uffd_wp;
+	uint64_t guard;
+	uint64_t unreadable;	/* pages past the end of pagemap (no entry) */
+};
+
+/* An open pagemap file plus what we know about reading it. */
+struct pm_reader {
+	int fd;
+	size_t pagesize;
+	unsigned int pageshift;
+	struct pm_caps caps;
+	int scan;		/* PAGEMAP_SCAN: 1 works, 0 not, -1 untried */
+	bool force_pread;	/* never try PAGEMAP_SCAN (tests, benchmarks) */
+	uint64_t bytes_read;	/* bytes of pagemap read so far (stats) */
+	uint64_t preads;	/* pread calls so far (stats) */
+	uint64_t ioctls;	/* PAGEMAP_SCAN calls so far (stats) */
+};
+
+/* Open <root>/<pid>/pagemap. -1 with errno (EACCES: ptrace denied). */
+int pagemap_open(struct pm_reader *r, int rootfd, pid_t pid);
+/* Wrap an already-open fd (tests feed binary fixtures this way). */
+void pagemap_init_fd(struct pm_reader *r, int fd, size_t pagesize);
+void pagemap_close(struct pm_reader *r);
+
+/*
+ * Read n raw entries starting at the page containing vaddr, in batches.
+ * Returns the number of entries read (< n only at the end of the address
+ * space; 0 = "no such address"), or -1 with errno.
+ */
+ssize_t pagemap_read(struct pm_reader *r, uint64_t vaddr, size_t n,
+    uint64_t *out);
+
+/*
+ * Count pages in [start, end) by category. Uses PAGEMAP_SCAN when the
+ * kernel has it (exclusive/uffd-wp then read by pread over present ranges
+ * only), else a linear batched pread. 0 or -1 with errno.
+ */
+int pagemap_count(struct pm_reader *r, uint64_t start, uint64_t end,
+    struct pm_counts *c);
+
+/* One contiguous run of pages sharing the same PAGEMAP_SCAN categories. */
+struct pm_region {
+	uint64_t start, end;
+	uint64_t categories;	/* PAGE_IS_* bits */
+};
+
+/*
+ * Regions of [start, end) with any of want_any categories (PAGE_IS_*),
+ * via PAGEMAP_SCAN. Returns the number of regions stored (at most max), sets
+ * *walk_end to where the kernel stopped; -1 with errno ENOTTY/EINVAL when
+ * the kernel lacks the ioctl (r->scan becomes 0).
+ */
+ssize_t pagemap_scan(struct pm_reader *r, uint64_t start, uint64_t end,
+    uint64_t want_any, struct pm_region *out, size_t max, uint64_t *walk_end);
+
+/* Name of a PMF_* flag ("present", "swapped", "file-shared", ...). */
+const char *pagemap_flag_name(uint32_t flag);
+/* One-sentence explanation of a flag, for the help screen and legend. */
+const char *pagemap_flag_help(uint32_t flag);
+
+#endif

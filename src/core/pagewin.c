@@ -1,0 +1,3 @@
+/* pagewin: see pagewin.h (not yet written). */
+#include "config.h"
+#include "pagewin.h"

@@ -1,0 +1,3 @@
+/* procfs: see procfs.h (not yet written). */
+#include "config.h"
+#include "procfs.h"

@@ -1,0 +1,3 @@
+/* proclist: see proclist.h (not yet written). */
+#include "config.h"
+#include "proclist.h"

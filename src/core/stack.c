@@ -1,0 +1,3 @@
+/* stack: see stack.h (not yet written). */
+#include "config.h"
+#include "stack.h"

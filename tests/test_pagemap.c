@@ -1,0 +1,3 @@
+/* stub */
+#include "config.h"
+int main(void) { return 77; }
