@@ -12,8 +12,10 @@
 /* "4.0K", "1.5M", "1.0T" (binary units); returns buf. */
 char *fmt_size(uint64_t bytes, char *buf, size_t len);
 
-/* Visible escaping (libbsd strnvis, VIS_CSTYLE|VIS_OCTAL|VIS_NL|VIS_TAB):
- * no control byte survives. Returns buf; truncates safely. */
+/* Visible escaping (libbsd strnvis, VIS_CSTYLE|VIS_OCTAL|VIS_NL|VIS_TAB|
+ * VIS_NOLOCALE): no control byte and no byte >= 0x80 survives raw (ESC is
+ * "\033", backslash "\\"), whatever the locale. Returns buf; truncates
+ * safely (never in the middle of an escape). */
 char *fmt_vis(const char *s, char *buf, size_t len);
 /* Same for a buffer of n bytes. */
 char *fmt_visn(const char *s, size_t n, char *buf, size_t len);

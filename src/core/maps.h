@@ -42,7 +42,11 @@ struct vma_list {
  */
 int maps_parse_line(const char *line, size_t len, struct vma *out);
 
-/* Parse a whole maps file; malformed lines fail the parse (-1, EINVAL). */
+/*
+ * Parse a whole maps file; malformed lines fail the parse (-1, EINVAL).
+ * On success *list is overwritten (not freed: maps_free a previous
+ * result first), sorted by start; on failure it is left untouched.
+ */
 int maps_parse(const char *text, size_t len, struct vma_list *list);
 
 /* Read and parse <root>/<pid>/maps. */

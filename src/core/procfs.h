@@ -18,6 +18,9 @@ int procfs_openat(int rootfd, pid_t pid, const char *name, int flags);
 /*
  * Read all of <root>/<pid>/<name> into a NUL-terminated malloc'd buffer.
  * Returns 0, or -1 with errno (ENOENT/ESRCH: no such process, EACCES/EPERM).
+ * ENOENT from opening is turned into ESRCH when <root>/<pid> itself is
+ * gone (the process exited); it stays ENOENT when only the file is missing.
+ * (procfs_openat does the same.)
  */
 int procfs_read_file(int rootfd, pid_t pid, const char *name, char **buf,
     size_t *len);

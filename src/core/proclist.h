@@ -34,7 +34,7 @@ enum proclist_sort {
 /*
  * Read every numeric directory under root. Processes that vanish while
  * being read are skipped. count_vmas: also count lines of maps (slower).
- * 0 or -1 with errno.
+ * 0 or -1 with errno. *list is overwritten (proclist_free a previous one).
  */
 int proclist_read(int rootfd, struct proc_list *list, int count_vmas);
 void proclist_free(struct proc_list *list);
