@@ -1,3 +1,925 @@
-/* stub */
+/* test_pagemap: decoding, batched reads of fixtures, live reads of self. */
 #include "config.h"
-int main(void) { return 77; }
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <sys/mman.h>
+#include <sys/utsname.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "pagemap.h"
+#include "pagemap_scan.h"
+#include "procfs.h"
+
+#ifndef MADV_GUARD_INSTALL
+#define MADV_GUARD_INSTALL 102
+#endif
+
+/*
+ * Raw entries are built here from the documented bit numbers with plain
+ * arithmetic (pagemap.rst), not with pagemap.h's masks, so a wrong mask
+ * in the header cannot cancel out.
+ */
+#define BIT(n) ((uint64_t)1 << (n))
+
+static uint64_t
+raw_present(uint64_t pfn, int sd, int excl, int uffd, int file)
+{
+	return BIT(63) + pfn + (sd ? BIT(55) : 0) + (excl ? BIT(56) : 0) +
+	    (uffd ? BIT(57) : 0) + (file ? BIT(61) : 0);
+}
+
+static uint64_t
+raw_swapped(unsigned int type, uint64_t offset)
+{
+	return BIT(62) + offset * 32 + type;
+}
+
+static uint64_t
+raw_guard(void)
+{
+	return BIT(62) + BIT(58);
+}
+
+static size_t pagesize;
+
+static void
+caps_for(const char *release, int pfn_visible, struct pm_caps *caps)
+{
+	pagemap_caps_from_release(release, caps);
+	caps->pfn_visible = pfn_visible;
+}
+
+/* ---------------------------------------------------------------- caps */
+
+/* Versions each flag appeared in, per the kernel's pagemap.rst history. */
+static const struct {
+	const char *release;
+	unsigned int maj, min;
+	int old, sd, excl, uffd, guard, file;
+} versions[] = {
+	{ "3.4.113", 3, 4, 1, 0, 0, 0, 0, 0 },
+	{ "3.10.0-1160.el7.x86_64", 3, 10, 1, 0, 0, 0, 0, 1 },
+	{ "3.11", 3, 11, 0, 1, 0, 0, 0, 1 },
+	{ "4.1.52", 4, 1, 0, 1, 0, 0, 0, 1 },
+	{ "4.2.0", 4, 2, 0, 1, 1, 0, 0, 1 },
+	{ "5.16.20-generic", 5, 16, 0, 1, 1, 0, 0, 1 },
+	{ "5.17.0", 5, 17, 0, 1, 1, 1, 0, 1 },
+	{ "6.14.11", 6, 14, 0, 1, 1, 1, 0, 1 },
+	{ "6.15.0-rc1", 6, 15, 0, 1, 1, 1, 1, 1 },
+	{ "6.18.44-fc-v769", 6, 18, 0, 1, 1, 1, 1, 1 },
+	{ "10.0.0", 10, 0, 0, 1, 1, 1, 1, 1 },
+};
+#define NVERSIONS (sizeof(versions) / sizeof(versions[0]))
+
+static uint32_t
+expected_known(size_t i)
+{
+	return PMF_PRESENT | PMF_SWAPPED |
+	    (versions[i].file ? PMF_FILE_SHARED : 0) |
+	    (versions[i].sd ? PMF_SOFT_DIRTY : 0) |
+	    (versions[i].excl ? PMF_EXCLUSIVE : 0) |
+	    (versions[i].uffd ? PMF_UFFD_WP : 0) |
+	    (versions[i].guard ? PMF_GUARD : 0);
+}
+
+static void
+test_pagemap_caps_by_version(void **state)
+{
+	struct pm_caps c;
+
+	for (size_t i = 0; i < NVERSIONS; i++) {
+		pagemap_caps_from_release(versions[i].release, &c);
+		assert_int_equal(c.kmajor, versions[i].maj);
+		assert_int_equal(c.kminor, versions[i].min);
+		assert_int_equal(c.old_layout, versions[i].old);
+		assert_int_equal(c.known, expected_known(i));
+		assert_int_equal(c.pfn_visible, -1);
+	}
+	pagemap_caps_from_release("not-a-version", &c);
+	assert_false(c.known & PMF_GUARD);
+	assert_true(c.known & PMF_PRESENT);
+}
+
+static void
+test_pagemap_caps_running(void **state)
+{
+	struct pm_caps c;
+	struct utsname u;
+	unsigned int maj, min;
+	FILE *f;
+	char line[256];
+	int cap_admin = -1;
+
+	pagemap_caps_running(&c);
+	assert_int_equal(uname(&u), 0);
+	assert_int_equal(sscanf(u.release, "%u.%u", &maj, &min), 2);
+	assert_int_equal(c.kmajor, maj);
+	assert_int_equal(c.kminor, min);
+	f = fopen("/proc/self/status", "r");
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f) != NULL) {
+		unsigned long long eff;
+
+		if (sscanf(line, "CapEff: %llx", &eff) == 1)
+			cap_admin = (int)((eff >> 21) & 1);
+	}
+	fclose(f);
+	assert_int_equal(c.pfn_visible, cap_admin);
+}
+
+/* ---------------------------------------------------------------- decode */
+
+static void
+test_pagemap_decode_present_all_combinations(void **state)
+{
+	static const uint64_t pfns[] = { 1, 0x12345, 0x7fffffffffffffULL,
+	    BIT(54) };
+	struct pm_caps caps;
+	struct pm_entry e;
+
+	caps_for("6.18.0", 1, &caps);
+	for (size_t p = 0; p < sizeof(pfns) / sizeof(pfns[0]); p++) {
+		for (int combo = 0; combo < 16; combo++) {
+			int sd = combo & 1, excl = (combo >> 1) & 1;
+			int uffd = (combo >> 2) & 1, file = (combo >> 3) & 1;
+			uint64_t raw = raw_present(pfns[p], sd, excl, uffd,
+			    file);
+			uint32_t want = PMF_PRESENT |
+			    (sd ? PMF_SOFT_DIRTY : 0) |
+			    (excl ? PMF_EXCLUSIVE : 0) |
+			    (uffd ? PMF_UFFD_WP : 0) |
+			    (file ? PMF_FILE_SHARED : 0);
+
+			pagemap_decode(raw, &caps, &e);
+			assert_int_equal(e.raw, raw);
+			assert_int_equal(e.flags, want);
+			assert_int_equal(e.known, caps.known);
+			assert_true(e.pfn_valid);
+			assert_int_equal(e.pfn, pfns[p]);
+			assert_false(e.swap_valid);
+			assert_int_equal(e.page_shift, 0);
+		}
+	}
+}
+
+static void
+test_pagemap_decode_swapped_type_offset(void **state)
+{
+	static const uint64_t offs[] = { 0, 1, 0x123456789ULL,
+	    (uint64_t)1 << 49, ((uint64_t)1 << 50) - 1 };
+	struct pm_caps caps;
+	struct pm_entry e;
+
+	caps_for("6.18.0", 1, &caps);
+	for (unsigned int type = 0; type < 32; type++) {
+		for (size_t o = 0; o < sizeof(offs) / sizeof(offs[0]); o++) {
+			for (int excl = 0; excl < 2; excl++) {
+				uint64_t raw = raw_swapped(type, offs[o]) +
+				    (excl ? BIT(56) : 0) + BIT(61);
+
+				pagemap_decode(raw, &caps, &e);
+				assert_int_equal(e.flags, PMF_SWAPPED |
+				    PMF_FILE_SHARED |
+				    (excl ? PMF_EXCLUSIVE : 0));
+				assert_true(e.swap_valid);
+				assert_int_equal(e.swap_type, type);
+				assert_int_equal(e.swap_offset, offs[o]);
+				assert_false(e.pfn_valid);
+			}
+		}
+	}
+}
+
+static void
+test_pagemap_decode_guard_is_not_swapped(void **state)
+{
+	struct pm_caps caps;
+	struct pm_entry e;
+
+	/* 6.15+: guard marker, although bit 62 is set. */
+	caps_for("6.15.0", 1, &caps);
+	pagemap_decode(raw_guard(), &caps, &e);
+	assert_int_equal(e.flags, PMF_GUARD);
+	assert_false(e.flags & PMF_SWAPPED);
+	assert_false(e.swap_valid);
+	assert_false(e.pfn_valid);
+	assert_true(e.known & PMF_GUARD);
+
+	caps_for("6.18.44", 0, &caps);
+	pagemap_decode(raw_guard() + BIT(57), &caps, &e);
+	assert_int_equal(e.flags, PMF_GUARD | PMF_UFFD_WP);
+	assert_false(e.swap_valid);
+
+	/* 6.14 has no guard bit: it must not be reported. */
+	caps_for("6.14.0", 1, &caps);
+	pagemap_decode(raw_guard(), &caps, &e);
+	assert_false(e.flags & PMF_GUARD);
+	assert_false(e.known & PMF_GUARD);
+}
+
+static void
+test_pagemap_decode_unknown_flags_hidden(void **state)
+{
+	/* Every flag bit set: only those the kernel knows may come back. */
+	uint64_t raw = raw_present(0x4242, 1, 1, 1, 1) + BIT(58);
+	struct pm_caps caps;
+	struct pm_entry e;
+
+	for (size_t i = 0; i < NVERSIONS; i++) {
+		uint32_t want;
+
+		if (versions[i].old)
+			continue;
+		caps_for(versions[i].release, 1, &caps);
+		pagemap_decode(raw, &caps, &e);
+		want = PMF_PRESENT | PMF_FILE_SHARED | PMF_SOFT_DIRTY |
+		    (versions[i].excl ? PMF_EXCLUSIVE : 0) |
+		    (versions[i].uffd ? PMF_UFFD_WP : 0) |
+		    (versions[i].guard ? PMF_GUARD : 0);
+		assert_int_equal(e.flags, want);
+		assert_int_equal(e.known, expected_known(i));
+		assert_int_equal(e.pfn, 0x4242);
+	}
+}
+
+static void
+test_pagemap_decode_old_layout_page_shift(void **state)
+{
+	static const unsigned int shifts[] = { 12, 14, 16, 21, 30, 63 };
+	struct pm_caps caps;
+	struct pm_entry e;
+
+	caps_for("3.10.0", 1, &caps);
+	for (size_t i = 0; i < sizeof(shifts) / sizeof(shifts[0]); i++) {
+		/* Shift 21 = 0b10101 lands on bits 55, 57, 59. */
+		uint64_t raw = BIT(63) + (uint64_t)shifts[i] * BIT(55) + 777;
+
+		pagemap_decode(raw, &caps, &e);
+		assert_int_equal(e.page_shift, shifts[i]);
+		assert_int_equal(e.flags, PMF_PRESENT);
+		assert_int_equal(e.pfn, 777);
+		assert_false(e.known & (PMF_SOFT_DIRTY | PMF_EXCLUSIVE |
+		    PMF_UFFD_WP | PMF_GUARD));
+
+		raw = BIT(62) + (uint64_t)shifts[i] * BIT(55) +
+		    5 * 32 + 3;
+		pagemap_decode(raw, &caps, &e);
+		assert_int_equal(e.page_shift, shifts[i]);
+		assert_int_equal(e.flags, PMF_SWAPPED);
+		assert_int_equal(e.swap_type, 3);
+		assert_int_equal(e.swap_offset, 5);
+	}
+	/* 3.4: bit 61 did not exist yet. */
+	caps_for("3.4.0", 1, &caps);
+	pagemap_decode(BIT(63) + BIT(61) + 12 * BIT(55) + 5, &caps, &e);
+	assert_int_equal(e.flags, PMF_PRESENT);
+	/* 3.11 on: the same bits are flags, and page_shift stays 0. */
+	caps_for("3.11.0", 1, &caps);
+	pagemap_decode(BIT(63) + 21 * BIT(55) + 5, &caps, &e);
+	assert_int_equal(e.page_shift, 0);
+	assert_int_equal(e.flags, PMF_PRESENT | PMF_SOFT_DIRTY);
+}
+
+static void
+test_pagemap_decode_hidden_pfn(void **state)
+{
+	struct pm_caps caps;
+	struct pm_entry e;
+	uint64_t phys;
+
+	for (int vis = -1; vis <= 1; vis++) {
+		caps_for("6.18.0", vis, &caps);
+		pagemap_decode(raw_present(0, 0, 1, 0, 0), &caps, &e);
+		assert_int_equal(e.flags, PMF_PRESENT | PMF_EXCLUSIVE);
+		assert_int_equal(e.pfn_valid, vis == 1);
+		assert_int_equal(pagemap_phys(&e, 0x1000, 4096, &phys),
+		    vis == 1);
+	}
+	/* Not present: never a PFN, whatever the low bits say. */
+	caps_for("6.18.0", 1, &caps);
+	pagemap_decode(0x1234, &caps, &e);
+	assert_int_equal(e.flags, 0);
+	assert_false(e.pfn_valid);
+	pagemap_decode(0, &caps, &e);
+	assert_int_equal(e.flags, 0);
+	assert_false(e.pfn_valid);
+	assert_false(e.swap_valid);
+}
+
+static void
+test_pagemap_phys_includes_offset(void **state)
+{
+	struct pm_caps caps;
+	struct pm_entry e;
+	uint64_t phys = 0;
+
+	caps_for("6.18.0", 1, &caps);
+	pagemap_decode(raw_present(0x12345, 0, 0, 0, 0), &caps, &e);
+	assert_true(pagemap_phys(&e, 0x7f0000001abcULL, 4096, &phys));
+	assert_int_equal(phys, 0x12345abcULL);
+	assert_true(pagemap_phys(&e, 0x7f0000001abcULL, 16384, &phys));
+	assert_int_equal(phys, 0x48d15abcULL);
+	assert_true(pagemap_phys(&e, 0x7f0000000000ULL, 65536, &phys));
+	assert_int_equal(phys, 0x123450000ULL);
+	/* The largest PFN times 64 KiB pages does not fit in 64 bits. */
+	pagemap_decode(raw_present(BIT(55) - 1, 0, 0, 0, 0), &caps, &e);
+	assert_false(pagemap_phys(&e, 0, 65536, &phys));
+	pagemap_decode(raw_swapped(1, 2), &caps, &e);
+	assert_false(pagemap_phys(&e, 0, 4096, &phys));
+}
+
+static void
+test_pagemap_flag_names(void **state)
+{
+	for (unsigned int i = 0; i < PMF_COUNT; i++) {
+		const char *n = pagemap_flag_name(1u << i);
+
+		assert_non_null(n);
+		assert_string_not_equal(n, "?");
+		assert_true(strlen(pagemap_flag_help(1u << i)) > 10);
+		for (unsigned int j = 0; j < i; j++)
+			assert_string_not_equal(n, pagemap_flag_name(1u << j));
+	}
+	assert_string_equal(pagemap_flag_name(PMF_PRESENT), "present");
+	assert_string_equal(pagemap_flag_name(PMF_GUARD), "guard");
+	assert_string_equal(pagemap_flag_name(1u << 20), "?");
+}
+
+/* ---------------------------------------------------------------- fixture */
+
+/*
+ * The fixture is described by fixture_entry(i) below and written to an
+ * unlinked temp file in the build directory (the tests' cwd) when the test
+ * runs; fixture_kind(i) gives the category independently of any decoding.
+ * 100003 entries: more than one 64K-entry pread batch, short final batch.
+ */
+#define FIX_N 100003
+enum fix_kind { FK_NONE, FK_PRESENT, FK_SWAP, FK_GUARD };
+
+static enum fix_kind
+fixture_kind(uint64_t i)
+{
+	if (i % 7 == 0)
+		return FK_PRESENT;
+	if (i % 11 == 0)
+		return FK_SWAP;
+	if (i % 13 == 0)
+		return FK_GUARD;
+	return FK_NONE;
+}
+
+static uint64_t
+fixture_entry(uint64_t i)
+{
+	switch (fixture_kind(i)) {
+	case FK_PRESENT:
+		return raw_present(1000 + i, 0, i % 3 == 0, i % 17 == 0,
+		    i % 5 == 0);
+	case FK_SWAP:
+		return raw_swapped((unsigned int)(i % 32), i * 3);
+	case FK_GUARD:
+		return raw_guard();
+	default:
+		return 0;
+	}
+}
+
+static int
+fixture_file(uint64_t n, size_t extra_bytes)
+{
+	char name[] = "pmfixtureXXXXXX";
+	uint64_t *buf;
+	int fd;
+
+	fd = mkstemp(name);
+	assert_true(fd >= 0);
+	unlink(name);
+	buf = calloc(n + 1, sizeof(*buf));
+	assert_non_null(buf);
+	for (uint64_t i = 0; i < n; i++)
+		buf[i] = fixture_entry(i);
+	assert_int_equal(write(fd, buf, n * 8 + extra_bytes),
+	    (ssize_t)(n * 8 + extra_bytes));
+	free(buf);
+	return fd;
+}
+
+static void
+fixture_reader(struct pm_reader *r, int fd)
+{
+	pagemap_init_fd(r, fd, pagesize);
+	caps_for("6.18.0", 1, &r->caps);
+}
+
+static void
+test_pagemap_fixture_read_batches_and_end(void **state)
+{
+	struct pm_reader r;
+	uint64_t *out = calloc(FIX_N + 50, sizeof(*out));
+	int fd = fixture_file(FIX_N, 0);
+	ssize_t got;
+
+	assert_non_null(out);
+	fixture_reader(&r, fd);
+	got = pagemap_read(&r, 0, FIX_N + 50, out);
+	assert_int_equal(got, FIX_N);
+	for (uint64_t i = 0; i < FIX_N; i++)
+		if (out[i] != fixture_entry(i))
+			fail_msg("entry %" PRIu64 " differs", i);
+	assert_int_equal(r.bytes_read, (uint64_t)FIX_N * 8);
+	/* 64K + the short rest + the 0-byte read that finds the end. */
+	assert_int_equal(r.preads, 3);
+
+	/* Unaligned vaddr: the page holding it. */
+	got = pagemap_read(&r, 777 * pagesize + 5, 3, out);
+	assert_int_equal(got, 3);
+	assert_int_equal(out[0], fixture_entry(777));
+	assert_int_equal(out[2], fixture_entry(779));
+
+	/* Straddling the end, at it, past it, far past it. */
+	got = pagemap_read(&r, (FIX_N - 2) * pagesize, 10, out);
+	assert_int_equal(got, 2);
+	assert_int_equal(out[1], fixture_entry(FIX_N - 1));
+	assert_int_equal(pagemap_read(&r, FIX_N * pagesize, 10, out), 0);
+	assert_int_equal(pagemap_read(&r, (FIX_N + 9) * pagesize, 1, out), 0);
+	assert_int_equal(pagemap_read(&r, 0xffffffffff600000ULL, 1, out), 0);
+	assert_int_equal(pagemap_read(&r, UINT64_MAX, 1, out), 0);
+	assert_int_equal(pagemap_read(&r, 0, 0, out), 0);
+
+	/* A bad fd is an error, not "end". */
+	r.fd = -1;
+	assert_int_equal(pagemap_read(&r, 0, 1, out), -1);
+	assert_int_equal(errno, EBADF);
+	close(fd);
+	free(out);
+}
+
+static void
+test_pagemap_fixture_partial_trailing_entry(void **state)
+{
+	struct pm_reader r;
+	uint64_t out[8];
+	int fd = fixture_file(5, 4);
+
+	fixture_reader(&r, fd);
+	assert_int_equal(pagemap_read(&r, 0, 8, out), 5);
+	assert_int_equal(out[4], fixture_entry(4));
+	close(fd);
+}
+
+static void
+fixture_expect(uint64_t from, uint64_t to, struct pm_counts *c)
+{
+	memset(c, 0, sizeof(*c));
+	for (uint64_t i = from; i < to; i++) {
+		c->pages++;
+		if (i >= FIX_N) {
+			c->unreadable++;
+			continue;
+		}
+		switch (fixture_kind(i)) {
+		case FK_PRESENT:
+			c->present++;
+			c->exclusive += i % 3 == 0;
+			c->uffd_wp += i % 17 == 0;
+			c->file_shared += i % 5 == 0;
+			break;
+		case FK_SWAP:
+			c->swapped++;
+			break;
+		case FK_GUARD:
+			c->guard++;
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+static void
+assert_counts_equal(const struct pm_counts *a, const struct pm_counts *b)
+{
+	assert_int_equal(a->pages, b->pages);
+	assert_int_equal(a->present, b->present);
+	assert_int_equal(a->swapped, b->swapped);
+	assert_int_equal(a->file_shared, b->file_shared);
+	assert_int_equal(a->exclusive, b->exclusive);
+	assert_int_equal(a->soft_dirty, b->soft_dirty);
+	assert_int_equal(a->uffd_wp, b->uffd_wp);
+	assert_int_equal(a->guard, b->guard);
+	assert_int_equal(a->unreadable, b->unreadable);
+}
+
+static void
+test_pagemap_fixture_count(void **state)
+{
+	static const uint64_t ranges[][2] = {
+		{ 0, FIX_N }, { 0, FIX_N + 37 }, { 5, 6 }, { 65530, 65540 },
+		{ FIX_N - 3, FIX_N + 3 }, { FIX_N, FIX_N + 1000 }, { 42, 42 },
+	};
+	struct pm_reader r;
+	struct pm_counts c, want;
+	int fd = fixture_file(FIX_N, 0);
+
+	for (int force = 1; force >= 0; force--) {
+		fixture_reader(&r, fd);
+		/* A regular file has no PAGEMAP_SCAN: the fallback runs. */
+		r.force_pread = force;
+		for (size_t i = 0; i < sizeof(ranges) / sizeof(ranges[0]);
+		    i++) {
+			fixture_expect(ranges[i][0], ranges[i][1], &want);
+			assert_int_equal(pagemap_count(&r,
+			    ranges[i][0] * pagesize, ranges[i][1] * pagesize,
+			    &c), 0);
+			assert_counts_equal(&c, &want);
+		}
+		/* Byte addresses inside pages count whole pages. */
+		fixture_expect(10, 21, &want);
+		assert_int_equal(pagemap_count(&r, 10 * pagesize + 1,
+		    20 * pagesize + 1, &c), 0);
+		assert_counts_equal(&c, &want);
+		if (!force)
+			assert_int_equal(r.scan, 0);
+		else
+			assert_int_equal(r.ioctls, 0);
+	}
+	close(fd);
+}
+
+/* ---------------------------------------------------------------- live */
+
+static int rootfd = -1;
+
+static int
+setup_live(void **state)
+{
+	rootfd = procfs_open_root("/proc");
+	return rootfd >= 0 ? 0 : -1;
+}
+
+static int
+teardown_live(void **state)
+{
+	if (rootfd >= 0)
+		close(rootfd);
+	return 0;
+}
+
+static void
+test_pagemap_live_touched_pages_present(void **state)
+{
+	const size_t n = 64;
+	uint64_t raw[64];
+	struct pm_reader r;
+	char *p;
+
+	p = mmap(NULL, n * pagesize, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_true(p != MAP_FAILED);
+	for (size_t i = 0; i < n; i++)
+		if (i % 3 == 0 || i == n - 1)
+			p[i * pagesize] = (char)(i + 1);
+	assert_int_equal(pagemap_open(&r, rootfd, getpid()), 0);
+	assert_int_equal(pagemap_read(&r, (uintptr_t)p, n, raw), (ssize_t)n);
+	for (size_t i = 0; i < n; i++) {
+		int touched = i % 3 == 0 || i == n - 1;
+		struct pm_entry e;
+
+		/* Independent of the decoder: bit 63 straight from raw. */
+		assert_int_equal((raw[i] >> 63) & 1, touched);
+		pagemap_decode(raw[i], &r.caps, &e);
+		assert_int_equal(!!(e.flags & PMF_PRESENT), touched);
+		assert_false(e.flags & (PMF_SWAPPED | PMF_GUARD |
+		    PMF_FILE_SHARED));
+		if (touched) {
+			/* A private page written once is ours alone. */
+			if (r.caps.known & PMF_EXCLUSIVE)
+				assert_true(e.flags & PMF_EXCLUSIVE);
+			assert_int_equal(e.pfn_valid, r.caps.pfn_visible == 1);
+		}
+	}
+	pagemap_close(&r);
+	munmap(p, n * pagesize);
+}
+
+struct range {
+	uint64_t start, end;
+};
+
+/* Our own VMAs, parsed here with sscanf (independent of maps.c). */
+static size_t
+self_vmas(struct range *v, size_t max)
+{
+	char line[4096];
+	size_t n = 0;
+	FILE *f = fopen("/proc/self/maps", "r");
+
+	assert_non_null(f);
+	while (n < max && fgets(line, sizeof(line), f) != NULL) {
+		unsigned long long s, e;
+
+		if (sscanf(line, "%llx-%llx", &s, &e) == 2) {
+			v[n].start = s;
+			v[n].end = e;
+			n++;
+		}
+	}
+	fclose(f);
+	return n;
+}
+
+static bool
+counts_same(const struct pm_counts *a, const struct pm_counts *b)
+{
+	return memcmp(a, b, sizeof(*a)) == 0;
+}
+
+/* Is PAGEMAP_SCAN usable on r? Prints why not. */
+static bool
+scan_usable(struct pm_reader *r, void *addr)
+{
+	struct pm_region reg[1];
+	uint64_t we, a = (uintptr_t)addr;
+
+	if (pagemap_scan(r, a, a + pagesize, PAGE_IS_PRESENT, reg, 1,
+	    &we) == -1) {
+		fprintf(stderr, "SKIP: PAGEMAP_SCAN unavailable (%s): "
+		    "the scan/pread comparison needs it\n", strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+/* Ranges whose linear pread is too slow to compare (ASan shadow). */
+#define COMPARE_MAX_BYTES (64ULL << 30)
+
+static void
+test_pagemap_live_scan_equals_pread(void **state)
+{
+	static struct range v[4096];
+	struct pm_reader rs, rp;
+	struct pm_counts cs, cp;
+	size_t n, compared = 0, skipped = 0;
+	char *p;
+
+	/* Some pages present, some not, inside one VMA. */
+	p = mmap(NULL, 32 * pagesize, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_true(p != MAP_FAILED);
+	for (size_t i = 0; i < 32; i += 5)
+		p[i * pagesize] = 1;
+
+	assert_int_equal(pagemap_open(&rs, rootfd, getpid()), 0);
+	assert_int_equal(pagemap_open(&rp, rootfd, getpid()), 0);
+	rp.force_pread = true;
+	if (!scan_usable(&rs, p)) {
+		pagemap_close(&rs);
+		pagemap_close(&rp);
+		munmap(p, 32 * pagesize);
+		skip();
+	}
+	n = self_vmas(v, sizeof(v) / sizeof(v[0]));
+	assert_true(n > 3);
+	for (size_t i = 0; i < n; i++) {
+		if (v[i].end - v[i].start > COMPARE_MAX_BYTES) {
+			skipped++;
+			continue;
+		}
+		/* Our own stack and heap move under us: retry a race. */
+		for (int tries = 0; tries < 5; tries++) {
+			assert_int_equal(pagemap_count(&rs, v[i].start,
+			    v[i].end, &cs), 0);
+			assert_int_equal(pagemap_count(&rp, v[i].start,
+			    v[i].end, &cp), 0);
+			if (counts_same(&cs, &cp))
+				break;
+		}
+		if (!counts_same(&cs, &cp))
+			fail_msg("VMA %" PRIx64 "-%" PRIx64 ": scan present %"
+			    PRIu64 " pread present %" PRIu64, v[i].start,
+			    v[i].end, cs.present, cp.present);
+		compared++;
+	}
+	assert_int_equal(rs.scan, 1);
+	assert_true(rs.ioctls > 0);
+	assert_int_equal(rp.ioctls, 0);
+	/* The region we built: exactly the touched pages. */
+	assert_int_equal(pagemap_count(&rs, (uintptr_t)p,
+	    (uintptr_t)p + 32 * pagesize, &cs), 0);
+	assert_int_equal(cs.present, 7);
+	assert_int_equal(cs.pages, 32);
+	if (skipped > 0)
+		fprintf(stderr, "note: %zu VMAs over %llu GiB not compared "
+		    "(linear pread too slow; sanitizer shadow)\n", skipped,
+		    COMPARE_MAX_BYTES >> 30);
+	fprintf(stderr, "compared %zu VMAs scan vs pread\n", compared);
+	assert_true(compared > 3);
+	pagemap_close(&rs);
+	pagemap_close(&rp);
+	munmap(p, 32 * pagesize);
+}
+
+static void
+test_pagemap_live_sparse_64tb_scan_fast(void **state)
+{
+	const uint64_t tb64 = 64ULL << 40;
+	struct pm_reader r;
+	struct pm_counts c;
+	struct timespec t0, t1;
+	double secs;
+	char *p;
+
+	p = mmap(NULL, 16 * pagesize, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_true(p != MAP_FAILED);
+	for (size_t i = 0; i < 16; i++)
+		p[i * pagesize] = 1;
+	assert_int_equal(pagemap_open(&r, rootfd, getpid()), 0);
+	if (!scan_usable(&r, p)) {
+		pagemap_close(&r);
+		munmap(p, 16 * pagesize);
+		skip();
+	}
+	r.bytes_read = 0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	/* 64 TB ending just past our mapping: almost all of it empty. */
+	assert_int_equal(pagemap_count(&r, (uintptr_t)p + 16 * pagesize - tb64,
+	    (uintptr_t)p + 16 * pagesize, &c), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	secs = (double)(t1.tv_sec - t0.tv_sec) +
+	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	assert_int_equal(c.pages, tb64 / pagesize);
+	assert_true(c.present >= 16);
+	assert_int_equal(c.unreadable, 0);
+	/* Only populated regions are read: nowhere near 64 TB / 512. */
+	assert_true(r.bytes_read < (64ULL << 20));
+	fprintf(stderr, "64 TB count: %.3f s, %" PRIu64 " bytes read, %"
+	    PRIu64 " ioctls\n", secs, r.bytes_read, r.ioctls);
+	assert_true(secs < 10.0);
+	pagemap_close(&r);
+	munmap(p, 16 * pagesize);
+}
+
+static void
+test_pagemap_live_vsyscall_unreadable(void **state)
+{
+	const uint64_t vs = 0xffffffffff600000ULL;
+	struct pm_reader r;
+	struct pm_counts c;
+	uint64_t raw;
+
+	assert_int_equal(pagemap_open(&r, rootfd, getpid()), 0);
+	assert_int_equal(pagemap_read(&r, vs, 1, &raw), 0);
+	for (int force = 0; force < 2; force++) {
+		r.force_pread = force;
+		assert_int_equal(pagemap_count(&r, vs, vs + 4096, &c), 0);
+		assert_int_equal(c.pages, 4096 / pagesize);
+		assert_int_equal(c.unreadable, c.pages);
+		assert_int_equal(c.present, 0);
+	}
+	pagemap_close(&r);
+}
+
+static void
+test_pagemap_live_guard_region(void **state)
+{
+	struct pm_reader r;
+	struct pm_counts cs, cp;
+	uint64_t raw[8];
+	char *p;
+
+	p = mmap(NULL, 8 * pagesize, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_true(p != MAP_FAILED);
+	p[0] = 1;
+	p[7 * pagesize] = 1;
+	if (madvise(p + 2 * pagesize, 3 * pagesize, MADV_GUARD_INSTALL) ==
+	    -1) {
+		int err = errno;
+
+		munmap(p, 8 * pagesize);
+		if (err == EINVAL) {
+			fprintf(stderr, "SKIP: MADV_GUARD_INSTALL not supported "
+			    "by this kernel (EINVAL; needs 6.13+)\n");
+			skip();
+		}
+		fail_msg("madvise: %s", strerror(err));
+	}
+	assert_int_equal(pagemap_open(&r, rootfd, getpid()), 0);
+	if (!(r.caps.known & PMF_GUARD)) {
+		fprintf(stderr, "SKIP: kernel %u.%u reports no guard bit in "
+		    "pagemap (6.15+)\n", r.caps.kmajor, r.caps.kminor);
+		pagemap_close(&r);
+		munmap(p, 8 * pagesize);
+		skip();
+	}
+	assert_int_equal(pagemap_read(&r, (uintptr_t)p, 8, raw), 8);
+	for (int i = 0; i < 8; i++) {
+		int guard = i >= 2 && i < 5;
+		struct pm_entry e;
+
+		assert_int_equal((raw[i] >> 58) & 1, guard);
+		pagemap_decode(raw[i], &r.caps, &e);
+		assert_int_equal(!!(e.flags & PMF_GUARD), guard);
+		assert_false(e.flags & PMF_SWAPPED);
+		assert_false(e.swap_valid);
+		if (guard)
+			assert_int_equal((raw[i] >> 62) & 1, 1);
+	}
+	assert_int_equal(pagemap_count(&r, (uintptr_t)p,
+	    (uintptr_t)p + 8 * pagesize, &cs), 0);
+	r.force_pread = true;
+	assert_int_equal(pagemap_count(&r, (uintptr_t)p,
+	    (uintptr_t)p + 8 * pagesize, &cp), 0);
+	assert_int_equal(cp.guard, 3);
+	assert_int_equal(cp.present, 2);
+	assert_int_equal(cp.swapped, 0);
+	assert_true(counts_same(&cs, &cp));
+	pagemap_close(&r);
+	munmap(p, 8 * pagesize);
+}
+
+static void
+test_pagemap_live_soft_dirty(void **state)
+{
+	int cfg = pagemap_soft_dirty_config();
+	struct pm_reader r;
+	uint64_t raw[4];
+	int fd;
+	char *p;
+
+	if (cfg != 1) {
+		fprintf(stderr, "SKIP: soft-dirty: CONFIG_MEM_SOFT_DIRTY is %s "
+		    "on this kernel\n", cfg == 0 ? "off" : "unknown");
+		skip();
+	}
+	p = mmap(NULL, 4 * pagesize, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_true(p != MAP_FAILED);
+	p[0] = 1;
+	p[pagesize] = 1;
+	/* Clearing our own soft-dirty bits only touches this process. */
+	fd = open("/proc/self/clear_refs", O_WRONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "4", 1), 1);
+	close(fd);
+	p[pagesize] = 2;
+	assert_int_equal(pagemap_open(&r, rootfd, getpid()), 0);
+	assert_int_equal(pagemap_read(&r, (uintptr_t)p, 2, raw), 2);
+	for (int i = 0; i < 2; i++) {
+		struct pm_entry e;
+
+		pagemap_decode(raw[i], &r.caps, &e);
+		assert_int_equal(!!(e.flags & PMF_SOFT_DIRTY), i == 1);
+	}
+	pagemap_close(&r);
+	munmap(p, 4 * pagesize);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_pagemap_caps_by_version),
+		cmocka_unit_test(test_pagemap_caps_running),
+		cmocka_unit_test(test_pagemap_decode_present_all_combinations),
+		cmocka_unit_test(test_pagemap_decode_swapped_type_offset),
+		cmocka_unit_test(test_pagemap_decode_guard_is_not_swapped),
+		cmocka_unit_test(test_pagemap_decode_unknown_flags_hidden),
+		cmocka_unit_test(test_pagemap_decode_old_layout_page_shift),
+		cmocka_unit_test(test_pagemap_decode_hidden_pfn),
+		cmocka_unit_test(test_pagemap_phys_includes_offset),
+		cmocka_unit_test(test_pagemap_flag_names),
+		cmocka_unit_test(test_pagemap_fixture_read_batches_and_end),
+		cmocka_unit_test(test_pagemap_fixture_partial_trailing_entry),
+		cmocka_unit_test(test_pagemap_fixture_count),
+	};
+	const struct CMUnitTest live[] = {
+		cmocka_unit_test(test_pagemap_live_touched_pages_present),
+		cmocka_unit_test(test_pagemap_live_scan_equals_pread),
+		cmocka_unit_test(test_pagemap_live_sparse_64tb_scan_fast),
+		cmocka_unit_test(test_pagemap_live_vsyscall_unreadable),
+		cmocka_unit_test(test_pagemap_live_guard_region),
+		cmocka_unit_test(test_pagemap_live_soft_dirty),
+	};
+	long ps = sysconf(_SC_PAGESIZE);
+	int fails;
+
+	pagesize = ps > 0 ? (size_t)ps : 4096;
+	fails = cmocka_run_group_tests_name("pagemap", tests, NULL, NULL);
+	fails += cmocka_run_group_tests_name("pagemap_live", live, setup_live,
+	    teardown_live);
+	return fails;
+}

@@ -1,3 +1,621 @@
-/* pagemap: see pagemap.h (not yet written). */
+/* pagemap: decode pagemap entries, batched reads, PAGEMAP_SCAN counts. */
 #include "config.h"
+
+#include <sys/ioctl.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
 #include "pagemap.h"
+#include "pagemap_scan.h"
+#include "procfs.h"
+
+/* The kernel fills our struct pm_region array directly. */
+_Static_assert(sizeof(struct pm_region) == sizeof(struct page_region),
+    "pm_region must match the kernel's page_region");
+_Static_assert(offsetof(struct pm_region, categories) ==
+    offsetof(struct page_region, categories), "page_region layout");
+
+/* Entries per pread: 512 KiB of buffer, the same order as page-types. */
+#define PM_BATCH	65536
+/* Regions per PAGEMAP_SCAN call. */
+#define PM_SCAN_VEC	256
+
+#define CAP_SYS_ADMIN_BIT 21
+
+#define PMF_ALL (PMF_PRESENT | PMF_SWAPPED | PMF_FILE_SHARED | \
+    PMF_EXCLUSIVE | PMF_SOFT_DIRTY | PMF_UFFD_WP | PMF_GUARD)
+
+static bool
+version_ge(unsigned int maj, unsigned int min, unsigned int wmaj,
+    unsigned int wmin)
+{
+	return maj > wmaj || (maj == wmaj && min >= wmin);
+}
+
+/* Parse a leading decimal number; NULL if there is none. */
+static const char *
+parse_uint(const char *s, unsigned int *v)
+{
+	unsigned long long x = 0;
+
+	if (*s < '0' || *s > '9')
+		return NULL;
+	while (*s >= '0' && *s <= '9') {
+		x = x * 10 + (unsigned int)(*s - '0');
+		if (x > 100000)
+			return NULL;
+		s++;
+	}
+	*v = (unsigned int)x;
+	return s;
+}
+
+void
+pagemap_caps_from_release(const char *release, struct pm_caps *caps)
+{
+	unsigned int maj = 0, min = 0;
+	const char *p;
+
+	memset(caps, 0, sizeof(*caps));
+	caps->pfn_visible = -1;
+	p = release != NULL ? parse_uint(release, &maj) : NULL;
+	if (p == NULL || *p != '.' || parse_uint(p + 1, &min) == NULL) {
+		/* Unknown kernel: trust only the bits pagemap always had. */
+		caps->known = PMF_PRESENT | PMF_SWAPPED;
+		return;
+	}
+	caps->kmajor = maj;
+	caps->kminor = min;
+	caps->known = PMF_PRESENT | PMF_SWAPPED;
+	if (version_ge(maj, min, 3, 5))
+		caps->known |= PMF_FILE_SHARED;
+	if (!version_ge(maj, min, 3, 11)) {
+		caps->old_layout = true;
+		return;
+	}
+	/* May still read 0 always: CONFIG_MEM_SOFT_DIRTY is a build option. */
+	caps->known |= PMF_SOFT_DIRTY;
+	if (version_ge(maj, min, 4, 2))
+		caps->known |= PMF_EXCLUSIVE;
+	if (version_ge(maj, min, 5, 17))
+		caps->known |= PMF_UFFD_WP;
+	if (version_ge(maj, min, 6, 15))
+		caps->known |= PMF_GUARD;
+}
+
+/* 1 if this process has CAP_SYS_ADMIN in its effective set, 0 no, -1 ? */
+static int
+have_sys_admin(void)
+{
+	char line[256];
+	unsigned long long eff;
+	FILE *f;
+	int ret = -1;
+
+	if ((f = fopen("/proc/self/status", "re")) == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (strncmp(line, "CapEff:", 7) != 0)
+			continue;
+		if (sscanf(line + 7, "%llx", &eff) == 1)
+			ret = (eff >> CAP_SYS_ADMIN_BIT) & 1;
+		break;
+	}
+	fclose(f);
+	return ret;
+}
+
+void
+pagemap_caps_running(struct pm_caps *caps)
+{
+	struct utsname u;
+
+	if (uname(&u) == 0)
+		pagemap_caps_from_release(u.release, caps);
+	else
+		pagemap_caps_from_release(NULL, caps);
+	/* Since 4.2 the PFN is zeroed unless the opener has CAP_SYS_ADMIN. */
+	caps->pfn_visible = have_sys_admin();
+}
+
+/* Scan config text line by line for CONFIG_MEM_SOFT_DIRTY; 1/0. */
+static int
+config_scan(FILE *f)
+{
+	char line[512];
+	int ret = 0;
+
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (strncmp(line, "CONFIG_MEM_SOFT_DIRTY=", 22) == 0) {
+			ret = line[22] == 'y';
+			break;
+		}
+	}
+	/* Drain, so a decompressor child never dies of SIGPIPE midway. */
+	while (fgets(line, sizeof(line), f) != NULL)
+		;
+	return ret;
+}
+
+/* /proc/config.gz through "gzip -dc" (no zlib dependency); 1/0/-1. */
+static int
+config_gz(const char *path)
+{
+	posix_spawn_file_actions_t fa;
+	char *argv[] = { "gzip", "-dc", NULL };
+	extern char **environ;
+	int pfd[2], in, status, ret;
+	pid_t pid;
+	FILE *f;
+
+	if ((in = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	if (pipe2(pfd, O_CLOEXEC) == -1) {
+		close(in);
+		return -1;
+	}
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, in, 0);
+	posix_spawn_file_actions_adddup2(&fa, pfd[1], 1);
+	ret = posix_spawnp(&pid, "gzip", &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(in);
+	close(pfd[1]);
+	if (ret != 0) {
+		close(pfd[0]);
+		return -1;
+	}
+	if ((f = fdopen(pfd[0], "r")) == NULL) {
+		close(pfd[0]);
+		waitpid(pid, &status, 0);
+		return -1;
+	}
+	ret = config_scan(f);
+	fclose(f);
+	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+		;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return -1;
+	return ret;
+}
+
+int
+pagemap_soft_dirty_config(void)
+{
+	struct utsname u;
+	char path[300];
+	FILE *f;
+	int ret;
+
+	if (uname(&u) == 0) {
+		snprintf(path, sizeof(path), "/boot/config-%s", u.release);
+		if ((f = fopen(path, "re")) != NULL) {
+			ret = config_scan(f);
+			fclose(f);
+			return ret;
+		}
+	}
+	return config_gz("/proc/config.gz");
+}
+
+void
+pagemap_decode(uint64_t raw, const struct pm_caps *caps, struct pm_entry *e)
+{
+	uint32_t known = caps != NULL ? caps->known : PMF_ALL;
+	int pfn_visible = caps != NULL ? caps->pfn_visible : -1;
+	bool old = caps != NULL && caps->old_layout;
+
+	memset(e, 0, sizeof(*e));
+	e->raw = raw;
+	if (old) {
+		known &= ~(uint32_t)(PMF_SOFT_DIRTY | PMF_EXCLUSIVE |
+		    PMF_UFFD_WP | PMF_GUARD);
+		e->page_shift = (unsigned int)((raw >> PM_OLD_SHIFT_SHIFT) &
+		    PM_OLD_SHIFT_MASK);
+	}
+	e->known = known;
+
+	/* A guard marker is a swap-format PTE marker: bit 62 is set too. */
+	if ((known & PMF_GUARD) && (raw & PM_GUARD))
+		e->flags |= PMF_GUARD;
+	if (raw & PM_PRESENT) {
+		e->flags |= PMF_PRESENT;
+		e->pfn = raw & PM_PFN_MASK;
+		e->pfn_valid = e->pfn != 0 || pfn_visible == 1;
+	} else if ((raw & PM_SWAPPED) && !(e->flags & PMF_GUARD)) {
+		e->flags |= PMF_SWAPPED;
+		e->swap_valid = true;
+		e->swap_type = (unsigned int)(raw & PM_SWAP_TYPE_MASK);
+		e->swap_offset = (raw >> PM_SWAP_OFFSET_SHIFT) &
+		    PM_SWAP_OFFSET_MASK;
+	}
+	if ((known & PMF_FILE_SHARED) && (raw & PM_FILE_SHARED))
+		e->flags |= PMF_FILE_SHARED;
+	if ((known & PMF_EXCLUSIVE) && (raw & PM_EXCLUSIVE))
+		e->flags |= PMF_EXCLUSIVE;
+	if ((known & PMF_SOFT_DIRTY) && (raw & PM_SOFT_DIRTY))
+		e->flags |= PMF_SOFT_DIRTY;
+	if ((known & PMF_UFFD_WP) && (raw & PM_UFFD_WP))
+		e->flags |= PMF_UFFD_WP;
+}
+
+bool
+pagemap_phys(const struct pm_entry *e, uint64_t vaddr, size_t pagesize,
+    uint64_t *phys)
+{
+	uint64_t base;
+
+	if (!e->pfn_valid || pagesize == 0)
+		return false;
+	if (__builtin_mul_overflow(e->pfn, (uint64_t)pagesize, &base))
+		return false;
+	*phys = base + vaddr % pagesize;
+	return true;
+}
+
+static unsigned int
+log2_size(size_t v)
+{
+	unsigned int s = 0;
+
+	while (((size_t)1 << s) < v)
+		s++;
+	return s;
+}
+
+void
+pagemap_init_fd(struct pm_reader *r, int fd, size_t pagesize)
+{
+	memset(r, 0, sizeof(*r));
+	r->fd = fd;
+	r->pagesize = pagesize;
+	r->pageshift = log2_size(pagesize);
+	pagemap_caps_running(&r->caps);
+	r->scan = -1;
+}
+
+int
+pagemap_open(struct pm_reader *r, int rootfd, pid_t pid)
+{
+	long ps = sysconf(_SC_PAGESIZE);
+	int fd;
+
+	if ((fd = procfs_openat(rootfd, pid, "pagemap", O_RDONLY | O_CLOEXEC))
+	    == -1)
+		return -1;
+	pagemap_init_fd(r, fd, ps > 0 ? (size_t)ps : 4096);
+	return 0;
+}
+
+void
+pagemap_close(struct pm_reader *r)
+{
+	if (r->fd >= 0)
+		close(r->fd);
+	r->fd = -1;
+}
+
+ssize_t
+pagemap_read(struct pm_reader *r, uint64_t vaddr, size_t n, uint64_t *out)
+{
+	uint64_t idx = vaddr >> r->pageshift;
+	size_t done = 0;	/* bytes */
+	size_t want = n > SIZE_MAX / 8 ? SIZE_MAX / 8 * 8 : n * 8;
+	char *buf = (char *)out;
+
+	/* Offsets must stay below 2^63 (off_t); nothing lives up there. */
+	if (n == 0 || idx > (uint64_t)INT64_MAX / 8)
+		return 0;
+	while (done < want) {
+		size_t chunk = want - done;
+		uint64_t off = idx * 8 + done;
+		ssize_t got;
+
+		if (chunk > PM_BATCH * 8)
+			chunk = PM_BATCH * 8;
+		if (off > (uint64_t)INT64_MAX - chunk)
+			break;
+		got = pread(r->fd, buf + done, chunk, (off_t)off);
+		if (got == -1) {
+			if (errno == EINTR)
+				continue;
+			/* Past the address space some kernels say EINVAL. */
+			if (errno == EINVAL)
+				break;
+			return -1;
+		}
+		r->preads++;
+		if (got == 0)
+			break;
+		r->bytes_read += (uint64_t)got;
+		done += (size_t)got;
+	}
+	return (ssize_t)(done / 8);
+}
+
+ssize_t
+pagemap_scan(struct pm_reader *r, uint64_t start, uint64_t end,
+    uint64_t want_any, struct pm_region *out, size_t max, uint64_t *walk_end)
+{
+	struct pm_scan_arg arg;
+	/* An unaligned start is EINVAL, which would read as "no ioctl". */
+	uint64_t cur = start & ~((uint64_t)r->pagesize - 1);
+	size_t stored = 0;
+	long ret;
+
+	*walk_end = start;
+	if (r->force_pread || r->scan == 0) {
+		errno = ENOTTY;
+		return -1;
+	}
+	/* Before 6.15 an unknown category bit is EINVAL, not "no match". */
+	if (!(r->caps.known & PMF_GUARD))
+		want_any &= ~(uint64_t)PAGE_IS_GUARD;
+	while (cur < end && stored < max) {
+		memset(&arg, 0, sizeof(arg));
+		arg.size = sizeof(arg);
+		arg.start = cur;
+		arg.end = end;
+		arg.vec = (uint64_t)(uintptr_t)(out + stored);
+		arg.vec_len = max - stored;
+		arg.category_anyof_mask = want_any;
+		arg.return_mask = want_any;
+		do {
+			ret = ioctl(r->fd, PAGEMAP_SCAN, &arg);
+		} while (ret == -1 && errno == EINTR);
+		r->ioctls++;
+		if (ret == -1) {
+			if (r->scan == -1 && (errno == ENOTTY ||
+			    errno == EINVAL || errno == EOPNOTSUPP)) {
+				r->scan = 0;
+				errno = errno == EOPNOTSUPP ? ENOTTY : errno;
+			}
+			return -1;
+		}
+		r->scan = 1;
+		stored += (size_t)ret;
+		if (arg.walk_end <= cur)
+			break;	/* no progress: don't spin */
+		cur = arg.walk_end;
+	}
+	*walk_end = cur < end ? cur : end;
+	return (ssize_t)stored;
+}
+
+static void
+count_entry(struct pm_counts *c, const struct pm_entry *e)
+{
+	if (e->flags & PMF_PRESENT)
+		c->present++;
+	if (e->flags & PMF_SWAPPED)
+		c->swapped++;
+	if (e->flags & PMF_FILE_SHARED)
+		c->file_shared++;
+	if (e->flags & PMF_EXCLUSIVE)
+		c->exclusive++;
+	if (e->flags & PMF_SOFT_DIRTY)
+		c->soft_dirty++;
+	if (e->flags & PMF_UFFD_WP)
+		c->uffd_wp++;
+	if (e->flags & PMF_GUARD)
+		c->guard++;
+}
+
+/*
+ * Read and decode every entry of [start, start + npages pages) into c.
+ * Sets *eof when pagemap ended early (the rest has no entry).
+ */
+static int
+count_pread(struct pm_reader *r, uint64_t start, uint64_t npages,
+    uint64_t *buf, size_t bufn, struct pm_counts *c, uint64_t *got_pages)
+{
+	uint64_t done = 0;
+
+	while (done < npages) {
+		size_t n = npages - done > bufn ? bufn : (size_t)(npages - done);
+		ssize_t got;
+
+		got = pagemap_read(r, start + (done << r->pageshift), n, buf);
+		if (got == -1)
+			return -1;
+		for (ssize_t i = 0; i < got; i++) {
+			struct pm_entry e;
+
+			pagemap_decode(buf[i], &r->caps, &e);
+			count_entry(c, &e);
+		}
+		done += (uint64_t)got;
+		if ((size_t)got < n)
+			break;
+	}
+	*got_pages = done;
+	return 0;
+}
+
+/* Is there a pagemap entry for page index idx? 1/0/-1 */
+static int
+page_readable(struct pm_reader *r, uint64_t idx)
+{
+	uint64_t raw;
+	ssize_t got = pagemap_read(r, idx << r->pageshift, 1, &raw);
+
+	return got < 0 ? -1 : got == 1;
+}
+
+/*
+ * First page index in [lo, hi) with no pagemap entry, hi if all have one.
+ * Entries exist for a prefix of the address space, so bisect (~50 preads).
+ */
+static int
+readable_limit(struct pm_reader *r, uint64_t lo, uint64_t hi, uint64_t *lim)
+{
+	int ok;
+
+	if ((ok = page_readable(r, hi - 1)) != 0) {
+		*lim = hi;
+		return ok < 0 ? -1 : 0;
+	}
+	hi--;			/* hi is known unreadable from here on */
+	while (lo < hi) {
+		uint64_t mid = lo + (hi - lo) / 2;
+
+		if ((ok = page_readable(r, mid)) < 0)
+			return -1;
+		if (ok)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*lim = lo;
+	return 0;
+}
+
+/* Scan path: pread only the regions PAGEMAP_SCAN says hold something. */
+static int
+count_scan(struct pm_reader *r, uint64_t sidx, uint64_t eidx,
+    uint64_t *buf, size_t bufn, struct pm_counts *c)
+{
+	struct pm_region reg[PM_SCAN_VEC];
+	uint64_t want = PAGE_IS_PRESENT | PAGE_IS_SWAPPED | PAGE_IS_FILE |
+	    PAGE_IS_SOFT_DIRTY | PAGE_IS_GUARD;
+	uint64_t cur = sidx << r->pageshift, end = eidx << r->pageshift;
+
+	while (cur < end) {
+		uint64_t walk_end;
+		ssize_t n = pagemap_scan(r, cur, end, want, reg, PM_SCAN_VEC,
+		    &walk_end);
+
+		if (n == -1)
+			return -1;
+		for (ssize_t i = 0; i < n; i++) {
+			uint64_t rs = reg[i].start, re = reg[i].end, got;
+
+			if (rs < cur)
+				rs = cur;
+			if (re > end)
+				re = end;
+			if (rs >= re)
+				continue;
+			if (count_pread(r, rs, (re - rs) >> r->pageshift, buf,
+			    bufn, c, &got) == -1)
+				return -1;
+		}
+		if (walk_end <= cur)
+			break;
+		cur = walk_end;
+	}
+	return 0;
+}
+
+int
+pagemap_count(struct pm_reader *r, uint64_t start, uint64_t end,
+    struct pm_counts *c)
+{
+	uint64_t sidx = start >> r->pageshift;
+	uint64_t eidx = (end >> r->pageshift) +
+	    ((end & (r->pagesize - 1)) != 0);
+	uint64_t *buf, lim, got;
+	size_t bufn;
+	int ret = -1;
+
+	memset(c, 0, sizeof(*c));
+	if (end == 0 && start != 0)	/* [x, 2^64): end wrapped */
+		eidx = UINT64_MAX >> r->pageshift;
+	if (eidx <= sidx)
+		return 0;
+	c->pages = eidx - sidx;
+	bufn = c->pages < PM_BATCH ? (size_t)c->pages : PM_BATCH;
+	if ((buf = malloc(bufn * sizeof(*buf))) == NULL)
+		return -1;
+
+	if (!r->force_pread && r->scan != 0) {
+		uint64_t pages = c->pages;
+
+		/* Scan cannot see where pagemap ends: find that first. */
+		if (readable_limit(r, sidx, eidx, &lim) == -1)
+			goto out;
+		if (lim <= sidx) {
+			c->unreadable = pages;
+			ret = 0;
+			goto out;
+		}
+		if (count_scan(r, sidx, lim, buf, bufn, c) == 0) {
+			c->unreadable = eidx - lim;
+			ret = 0;
+			goto out;
+		}
+		/*
+		 * No ioctl after all (r->scan now 0), or the range is beyond
+		 * what the ioctl accepts (EFAULT): pread the readable part.
+		 */
+		if (r->scan != 0 && errno != EFAULT)
+			goto out;
+		memset(c, 0, sizeof(*c));
+		c->pages = pages;
+		if (count_pread(r, sidx << r->pageshift, lim - sidx, buf, bufn,
+		    c, &got) == -1)
+			goto out;
+		c->unreadable = pages - got;
+		ret = 0;
+		goto out;
+	}
+	if (count_pread(r, sidx << r->pageshift, c->pages, buf, bufn, c,
+	    &got) == -1)
+		goto out;
+	c->unreadable = c->pages - got;
+	ret = 0;
+out:
+	free(buf);
+	return ret;
+}
+
+static const struct {
+	uint32_t flag;
+	const char *name;
+	const char *help;
+} flag_tab[] = {
+	{ PMF_PRESENT, "present",
+	  "The page is in RAM; its frame number (PFN) needs CAP_SYS_ADMIN." },
+	{ PMF_SWAPPED, "swapped",
+	  "The page is in swap (or migrating); shown as swap type and offset." },
+	{ PMF_FILE_SHARED, "file-shared",
+	  "A page of a file mapping, or anonymous memory shared between "
+	  "processes." },
+	{ PMF_EXCLUSIVE, "exclusive",
+	  "Mapped by this process only (Linux 4.2+)." },
+	{ PMF_SOFT_DIRTY, "soft-dirty",
+	  "Written since soft-dirty bits were last cleared (needs "
+	  "CONFIG_MEM_SOFT_DIRTY)." },
+	{ PMF_UFFD_WP, "uffd-wp",
+	  "Write-protected by userfaultfd (Linux 5.17+)." },
+	{ PMF_GUARD, "guard",
+	  "A guard region installed by MADV_GUARD_INSTALL: access faults "
+	  "(Linux 6.15+)." },
+};
+
+const char *
+pagemap_flag_name(uint32_t flag)
+{
+	for (size_t i = 0; i < sizeof(flag_tab) / sizeof(flag_tab[0]); i++)
+		if (flag_tab[i].flag == flag)
+			return flag_tab[i].name;
+	return "?";
+}
+
+const char *
+pagemap_flag_help(uint32_t flag)
+{
+	for (size_t i = 0; i < sizeof(flag_tab) / sizeof(flag_tab[0]); i++)
+		if (flag_tab[i].flag == flag)
+			return flag_tab[i].help;
+	return "Unknown flag.";
+}

@@ -48,6 +48,13 @@ void pagemap_caps_from_release(const char *release, struct pm_caps *caps);
 /* Same, for the running kernel (uname). */
 void pagemap_caps_running(struct pm_caps *caps);
 
+/*
+ * Was the running kernel built with CONFIG_MEM_SOFT_DIRTY? (Without it the
+ * soft-dirty bit always reads 0.) From /boot/config-$(uname -r), else
+ * /proc/config.gz (through gzip -dc): 1 yes, 0 no, -1 unknown.
+ */
+int pagemap_soft_dirty_config(void);
+
 struct pm_entry {
 	uint64_t raw;
 	uint32_t flags;		/* PMF_* set in the entry */

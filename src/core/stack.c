@@ -1,3 +1,361 @@
-/* stack: see stack.h (not yet written). */
+/* stack: the stack view: SP, never-faulted pages below it, guard gap. */
 #include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "procfs.h"
 #include "stack.h"
+
+/* mm/mmap.c: stack_guard_gap = 256UL << PAGE_SHIFT unless overridden. */
+#define STACK_GUARD_GAP_PAGES 256
+/* Entries per pagemap_read while counting the stack. */
+#define STACK_BATCH 4096
+
+static bool
+is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* Parse "0x<hex>" of exactly len bytes. */
+static int
+parse_hex(const char *s, size_t len, uint64_t *v)
+{
+	uint64_t x = 0;
+
+	if (len < 3 || s[0] != '0' || (s[1] != 'x' && s[1] != 'X') || len > 18)
+		return -1;
+	for (size_t i = 2; i < len; i++) {
+		char c = s[i];
+		unsigned int d;
+
+		if (c >= '0' && c <= '9')
+			d = (unsigned int)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			d = (unsigned int)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			d = (unsigned int)(c - 'A' + 10);
+		else
+			return -1;
+		x = x << 4 | d;
+	}
+	*v = x;
+	return 0;
+}
+
+/* Optional '-', then decimal digits, exactly len bytes. */
+static bool
+is_int(const char *s, size_t len)
+{
+	size_t i = 0;
+
+	if (len > 0 && s[0] == '-')
+		i++;
+	if (i == len || len > 21)
+		return false;
+	for (; i < len; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+int
+stack_parse_syscall(const char *text, size_t len, uint64_t *sp)
+{
+	struct {
+		const char *s;
+		size_t len;
+	} tok[10];
+	size_t ntok = 0, i = 0;
+
+	while (i < len) {
+		size_t b;
+
+		while (i < len && is_space(text[i]))
+			i++;
+		if (i == len || text[i] == '\0')
+			break;
+		b = i;
+		while (i < len && !is_space(text[i]) && text[i] != '\0')
+			i++;
+		if (ntok == sizeof(tok) / sizeof(tok[0]))
+			goto bad;
+		tok[ntok].s = text + b;
+		tok[ntok].len = i - b;
+		ntok++;
+		if (i < len && text[i] == '\0')
+			break;
+	}
+	if (ntok == 1 && tok[0].len == 7 && memcmp(tok[0].s, "running", 7) == 0)
+		return 1;
+	/* "-1 SP PC" (blocked, not in a syscall) or "NR a1..a6 SP PC". */
+	if ((ntok != 3 && ntok != 9) || !is_int(tok[0].s, tok[0].len))
+		goto bad;
+	for (size_t t = 1; t < ntok; t++) {
+		uint64_t v;
+
+		if (parse_hex(tok[t].s, tok[t].len, &v) == -1)
+			goto bad;
+		if (t == ntok - 2)
+			*sp = v;
+	}
+	return 0;
+bad:
+	errno = EINVAL;
+	return -1;
+}
+
+int
+stack_parse_limits(const char *text, size_t len, uint64_t *soft)
+{
+	static const char key[] = "Max stack size";
+	size_t klen = sizeof(key) - 1;
+	size_t i = 0;
+
+	while (i < len) {
+		size_t eol = i;
+
+		while (eol < len && text[eol] != '\n')
+			eol++;
+		if (eol - i > klen && memcmp(text + i, key, klen) == 0 &&
+		    is_space(text[i + klen])) {
+			size_t p = i + klen, b;
+			uint64_t v = 0;
+
+			while (p < eol && is_space(text[p]))
+				p++;
+			b = p;
+			while (p < eol && !is_space(text[p]))
+				p++;
+			if (p - b == 9 && memcmp(text + b, "unlimited", 9) == 0) {
+				*soft = UINT64_MAX;
+				return 0;
+			}
+			if (p == b || p - b > 20)
+				break;
+			for (size_t k = b; k < p; k++) {
+				unsigned int d;
+
+				if (text[k] < '0' || text[k] > '9')
+					goto bad;
+				d = (unsigned int)(text[k] - '0');
+				if (v > (UINT64_MAX - d) / 10)
+					goto bad;
+				v = v * 10 + d;
+			}
+			*soft = v;
+			return 0;
+		}
+		i = eol + 1;
+	}
+bad:
+	errno = EINVAL;
+	return -1;
+}
+
+/* Read <root>/<name> (not per pid) into a NUL-terminated malloc'd buffer. */
+static char *
+read_root_file(int rootfd, const char *name, size_t *lenp)
+{
+	size_t len = 0, cap = 4096;
+	char *buf, *nb;
+	ssize_t got;
+	int fd;
+
+	if ((fd = openat(rootfd, name, O_RDONLY | O_CLOEXEC)) == -1)
+		return NULL;
+	if ((buf = malloc(cap)) == NULL)
+		goto fail;
+	for (;;) {
+		if (cap - len < 2) {
+			if ((nb = realloc(buf, cap * 2)) == NULL)
+				goto fail;
+			buf = nb;
+			cap *= 2;
+		}
+		got = read(fd, buf + len, cap - len - 1);
+		if (got == -1 && errno == EINTR)
+			continue;
+		if (got == -1)
+			goto fail;
+		if (got == 0)
+			break;
+		len += (size_t)got;
+	}
+	close(fd);
+	buf[len] = '\0';
+	*lenp = len;
+	return buf;
+fail:
+	free(buf);
+	close(fd);
+	return NULL;
+}
+
+/* stack_guard_gap=<pages> on the kernel command line; last one wins. */
+static uint64_t
+guard_gap(int rootfd, size_t pagesize)
+{
+	uint64_t gap = (uint64_t)STACK_GUARD_GAP_PAGES * pagesize;
+	static const char key[] = "stack_guard_gap=";
+	size_t len, i = 0;
+	char *text;
+
+	if ((text = read_root_file(rootfd, "cmdline", &len)) == NULL)
+		return gap;
+	while (i < len) {
+		size_t b;
+
+		while (i < len && is_space(text[i]))
+			i++;
+		b = i;
+		while (i < len && !is_space(text[i]))
+			i++;
+		/* Everything after "--" is for init, not the kernel. */
+		if (i - b == 2 && memcmp(text + b, "--", 2) == 0)
+			break;
+		if (i - b > sizeof(key) - 1 &&
+		    memcmp(text + b, key, sizeof(key) - 1) == 0) {
+			uint64_t v = 0;
+			size_t k = b + sizeof(key) - 1;
+
+			for (; k < i && text[k] >= '0' && text[k] <= '9'; k++) {
+				if (v > UINT64_MAX / 10 / pagesize)
+					break;
+				v = v * 10 + (uint64_t)(text[k] - '0');
+			}
+			if (k == i)	/* the kernel ignores junk values */
+				gap = v * pagesize;
+		}
+	}
+	free(text);
+	return gap;
+}
+
+static const char *
+syscall_why(int err)
+{
+	switch (err) {
+	case EACCES:
+	case EPERM:
+		return "reading /proc/PID/syscall needs ptrace permission "
+		    "(same user without restrictions, or root)";
+	case ENOENT:
+		return "this kernel has no /proc/PID/syscall";
+	case ESRCH:
+		return "the process has exited";
+	default:
+		return "could not read /proc/PID/syscall";
+	}
+}
+
+static void
+read_sp(int rootfd, pid_t pid, struct stack_info *si)
+{
+	char *text;
+	size_t len;
+	int ret;
+
+	if (procfs_read_file(rootfd, pid, "syscall", &text, &len) == -1) {
+		si->sp_why = syscall_why(errno);
+		return;
+	}
+	ret = stack_parse_syscall(text, len, &si->sp);
+	free(text);
+	if (ret == 1)
+		si->sp_why = "task is running; SP only readable while it blocks";
+	else if (ret == -1)
+		si->sp_why = "unrecognised /proc/PID/syscall text";
+	else
+		si->sp_known = true;
+}
+
+/* Walk the VMA's entries: present/swapped totals, below-SP, lowest page. */
+static int
+count_pages(struct pm_reader *r, struct stack_info *si, uint64_t sp_page)
+{
+	uint64_t buf[STACK_BATCH], done = 0;
+
+	while (done < si->pages) {
+		size_t n = si->pages - done > STACK_BATCH ? STACK_BATCH :
+		    (size_t)(si->pages - done);
+		uint64_t base = si->vma_start + done * r->pagesize;
+		ssize_t got = pagemap_read(r, base, n, buf);
+
+		if (got == -1)
+			return -1;
+		for (ssize_t i = 0; i < got; i++) {
+			uint64_t va = base + (uint64_t)i * r->pagesize;
+			struct pm_entry e;
+
+			pagemap_decode(buf[i], &r->caps, &e);
+			if (e.flags & PMF_PRESENT) {
+				si->present++;
+				if (si->lowest_present == 0)
+					si->lowest_present = va;
+			}
+			if (e.flags & PMF_SWAPPED)
+				si->swapped++;
+			if (va < sp_page &&
+			    !(e.flags & (PMF_PRESENT | PMF_SWAPPED)))
+				si->below_sp_unfaulted++;
+		}
+		done += (uint64_t)got;
+		if ((size_t)got < n)
+			break;
+	}
+	return 0;
+}
+
+int
+stack_inspect(int rootfd, pid_t pid, const struct vma_list *maps,
+    struct pm_reader *r, struct stack_info *si)
+{
+	const struct vma *v = NULL;
+	uint64_t size, sp_page;
+	size_t i;
+	char *text;
+	size_t len;
+
+	memset(si, 0, sizeof(*si));
+	for (i = 0; i < maps->n; i++) {
+		if (maps->v[i].kind == VMA_STACK) {
+			v = &maps->v[i];
+			break;
+		}
+	}
+	if (v == NULL) {
+		errno = ENOENT;
+		return -1;
+	}
+	si->vma_start = v->start;
+	si->vma_end = v->end;
+	si->prev_end = i > 0 ? maps->v[i - 1].end : 0;
+	si->pages = (v->end - v->start) / r->pagesize;
+	si->guard_gap = guard_gap(rootfd, r->pagesize);
+
+	read_sp(rootfd, pid, si);
+
+	if (procfs_read_file(rootfd, pid, "limits", &text, &len) == 0) {
+		if (stack_parse_limits(text, len, &si->rlimit) == -1)
+			si->rlimit = 0;
+		free(text);
+	}
+	size = v->end - v->start;
+	if (si->rlimit == UINT64_MAX)
+		si->growth_room = UINT64_MAX;
+	else if (si->rlimit > size)
+		si->growth_room = si->rlimit - size;
+
+	/* An SP outside [stack] (sigaltstack, a thread) says nothing here. */
+	sp_page = v->start;
+	if (si->sp_known && si->sp >= v->start && si->sp <= v->end) {
+		sp_page = si->sp & ~((uint64_t)r->pagesize - 1);
+		si->below_sp_pages = (sp_page - v->start) / r->pagesize;
+	}
+	return count_pages(r, si, sp_page);
+}
