@@ -1,3 +1,329 @@
 #!/bin/sh
-# stub
-exit 77
+# screen.sh: tmux screen tests of the TUI — picker, VMA counts, page rows vs
+# --translate, goto, resize, target exit, hostile names, exit status.
+#
+# Env: VMPEEK, VMHELPER (set by make check). VMPEEK_SCREENS=DIR also saves
+# the capture of each pane there (how doc/screens/*.txt are made).
+set -u
+
+: "${VMPEEK:?VMPEEK must name the vmpeek binary}"
+: "${VMHELPER:?VMHELPER must name tests/vmhelper}"
+
+if ! command -v tmux >/dev/null 2>&1; then
+	echo "SKIP: tmux is not installed (screen tests drive vmpeek in tmux)"
+	exit 77
+fi
+if ! command -v jq >/dev/null 2>&1; then
+	echo "SKIP: jq is not installed (needed to read vmpeek --json)"
+	exit 77
+fi
+
+unset TMUX
+SOCK=vmpeek-test-$$
+T=$(mktemp -d "${TMPDIR:-/tmp}/vmpeek-screen.XXXXXX") || exit 1
+HPID=
+HPID2=
+FAILS=0
+CHECKS=0
+
+tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
+
+cleanup() {
+	tm kill-server >/dev/null 2>&1
+	[ -n "$HPID" ] && kill "$HPID" 2>/dev/null
+	[ -n "$HPID2" ] && kill "$HPID2" 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+ok() { CHECKS=$((CHECKS + 1)); printf 'ok - %s\n' "$*"; }
+bad() {
+	CHECKS=$((CHECKS + 1))
+	FAILS=$((FAILS + 1))
+	printf 'FAIL - %s\n' "$*"
+	echo "---- screen:"
+	tm capture-pane -p 2>/dev/null | sed 's/^/| /'
+	echo "----"
+}
+die() { bad "$*"; exit 1; }
+
+cap() { tm capture-pane -p; }
+
+# wait_for ERE [SECONDS]: poll the screen until a line matches.
+wait_for() {
+	_n=$(( ${2:-10} * 10 ))
+	while [ "$_n" -gt 0 ]; do
+		cap >"$T/screen" 2>/dev/null
+		grep -Eq -- "$1" "$T/screen" && return 0
+		sleep 0.1
+		_n=$((_n - 1))
+	done
+	return 1
+}
+
+# wait_gone ERE [SECONDS]: poll until no line matches.
+wait_gone() {
+	_n=$(( ${2:-10} * 10 ))
+	while [ "$_n" -gt 0 ]; do
+		cap >"$T/screen" 2>/dev/null
+		grep -Eq -- "$1" "$T/screen" || return 0
+		sleep 0.1
+		_n=$((_n - 1))
+	done
+	return 1
+}
+
+keys() { tm send-keys "$@"; }
+# type text literally, then optional keys
+typ() { tm send-keys -l -- "$1"; }
+
+save() {
+	[ -n "${VMPEEK_SCREENS:-}" ] || return 0
+	cap | sed 's/[[:space:]]*$//' >"$VMPEEK_SCREENS/$1.txt"
+}
+
+# start_helper OUT ARGS...: run vmhelper, wait for "ready", set REPLY_PID.
+start_helper() {
+	_out=$1
+	shift
+	"$VMHELPER" "$@" >"$_out" 2>"$_out.err" &
+	REPLY_PID=$!
+	_i=0
+	while ! grep -qx ready "$_out" 2>/dev/null; do
+		kill -0 "$REPLY_PID" 2>/dev/null ||
+		    { cat "$_out.err"; die "vmhelper exited early"; }
+		_i=$((_i + 1))
+		[ "$_i" -le 200 ] || die "vmhelper not ready after 10 s"
+		sleep 0.05
+	done
+}
+
+field() { awk -v n="$2" -v f="$3" '$1 == n { print $f; exit }' "$1"; }
+bare() { printf '%s' "$1" | sed 's/^0x//'; }
+
+mkdir "$T/files"
+start_helper "$T/h.out" -d "$T/files" -H
+HPID=$REPLY_PID
+PS=$(field "$T/h.out" pagesize 2)
+
+# The run line keeps the pane open so the exit status can be read.
+run() {
+	tm kill-server >/dev/null 2>&1
+	# a server that is still going away makes new-session fail: retry
+	_i=0
+	until tm new-session -d -x 120 -y 40 \
+	    "sh -c '\"\$0\" \"\$@\"; echo exit=\$?; sleep 30' '$VMPEEK' $*" \
+	    2>/dev/null; do
+		_i=$((_i + 1))
+		[ "$_i" -le 30 ] || die "tmux new-session failed"
+		sleep 0.1
+	done
+}
+
+# ------------------------------------------------------------ picker
+run
+wait_for 'vmpeek > processes' || die "picker did not open"
+# (unfiltered, the helper may sit below the fold on a busy machine)
+wait_for "^ +1 " || bad "picker does not list pid 1"
+keys /
+typ vmhelper
+wait_for "filter: vmhelper" 3 || bad "typing after / did not filter"
+if wait_for "^ *$HPID .*vmhelper"; then
+	# every process row left must match the filter
+	if awk 'NR > 3 && /^ *[0-9]+ / && !/vmhelper/ { bad = 1 }
+	    END { exit bad }' "$T/screen"; then
+		ok "picker filter 'vmhelper' lists the helper $HPID only with matches"
+	else
+		bad "picker filter let a non-matching process through"
+	fi
+else
+	bad "filtered picker lacks $HPID"
+fi
+save picker
+keys Escape
+wait_for "filter: none" 3 || bad "Esc did not cancel the filter"
+keys /
+typ "$HPID"
+keys Enter
+wait_for "vmpeek > $HPID vmhelper > VMAs" || die "Enter did not open the VMA pane"
+ok "filter + Enter opens the VMA pane of $HPID"
+
+# ------------------------------------------------------------ VMA counts
+wait_gone "counting" 20 || bad "VMA counts never finished"
+"$VMPEEK" --maps "$HPID" --json >"$T/maps.json" || die "--maps --json failed"
+for r in touched untouched partial shared file; do
+	s=$(field "$T/h.out" "$r" 2)
+	[ -n "$s" ] || { bad "helper printed no $r region"; continue; }
+	# search by its address (no 0x) brings the row on screen
+	keys /
+	typ "$(bare "$s")"
+	keys Enter
+	wait_for "^0*$(bare "$s")-" 3
+	row=$(grep -E "^0*$(bare "$s")-" "$T/screen" | head -1)
+	[ -n "$row" ] || { bad "VMA pane has no row for $r ($s)"; continue; }
+	# RES SWAP EXCL are the three numbers before the residency bar
+	got=$(printf '%s\n' "$row" | sed -nE \
+	    's/.* ([0-9]+) +([0-9]+) +([0-9]+) [#SG.]{10} .*/\1 \2 \3/p')
+	want=$(jq -r --arg s "$s" '.[] | select(.start == $s) |
+	    "\(.present) \(.swapped) \(.exclusive)"' "$T/maps.json")
+	if [ "$got" = "$want" ]; then
+		ok "VMA $r: RES SWAP EXCL = $got as --maps --json"
+	else
+		bad "VMA $r: screen '$got' vs --maps --json '$want'"
+	fi
+done
+keys g
+save vmas
+
+# hostile file name: ESC and newline shown escaped, never raw (the
+# detail line under the list shows the whole path of the selected VMA)
+keys /
+typ evil
+keys Enter
+sleep 0.3
+if wait_for 'evil\\033\[31m\\nname' 3; then
+	ok "hostile file name shown escaped"
+else
+	bad "hostile file name not shown as evil\\033[31m\\nname"
+fi
+if tm capture-pane -p -e | grep -q "$(printf '\033')\[31mname"; then
+	bad "raw escape sequence from a file name reached the terminal"
+else
+	ok "no raw ESC from the file name reached the terminal"
+fi
+
+# search by an address inside a VMA (0x form) selects the VMA holding it
+s=$(field "$T/h.out" shared 2)
+keys /
+typ "$(printf '0x%x' $(( s + 3 * PS + 5 )))"
+keys Enter
+wait_for "^ *$(bare "$s")-.*rw-s" 3 &&
+    ok "search 0x<address inside> finds its VMA" ||
+    bad "search by an inner address found nothing"
+
+# ------------------------------------------------------------ page pane
+s=$(field "$T/h.out" partial 2)
+e=$(field "$T/h.out" partial 3)
+keys :
+typ "$s"
+keys Enter
+wait_for "> pages" || die ": $s did not open the page pane"
+wait_for "^ *$(bare "$s") " || bad "goto: page $s not on screen"
+"$VMPEEK" --translate "$HPID" "$s-$e" --json >"$T/tr.json" ||
+    die "--translate --json failed"
+cap >"$T/pages"
+n=0
+nbad=0
+for va in $(jq -r '.[].vaddr' "$T/tr.json"); do
+	row=$(grep -E "^0*$(bare "$va") " "$T/pages" | head -1)
+	[ -n "$row" ] || { nbad=$((nbad + 1)); echo "no row for $va"; continue; }
+	n=$((n + 1))
+	present=$(jq -r --arg v "$va" '.[] | select(.vaddr == $v) | .present' \
+	    "$T/tr.json")
+	pfn=$(jq -r --arg v "$va" '.[] | select(.vaddr == $v) | .pfn' \
+	    "$T/tr.json")
+	case "$present" in
+	true)
+		echo "$row" | grep -q ' present ' ||
+		    { nbad=$((nbad + 1)); echo "$va: want present: $row"; }
+		if [ "$pfn" != null ]; then
+			hexpfn=$(printf '%x' "$pfn")
+			echo "$row" | grep -q " $hexpfn " ||
+			    { nbad=$((nbad + 1)); echo "$va: PFN $hexpfn: $row"; }
+		else
+			echo "$row" | grep -q ' hidden ' ||
+			    { nbad=$((nbad + 1)); echo "$va: want hidden: $row"; }
+		fi ;;
+	false)
+		echo "$row" | grep -Eq ' absent( |$)' ||
+		    { nbad=$((nbad + 1)); echo "$va: want absent: $row"; } ;;
+	esac
+done
+if [ "$n" -ge 8 ] && [ "$nbad" -eq 0 ]; then
+	ok "page pane: $n rows agree with --translate --json (state, PFN)"
+else
+	bad "page pane vs --translate: $n rows, $nbad mismatches"
+fi
+save pages
+
+# goto into a different VMA from the page pane; then an unmapped address
+t=$(field "$T/h.out" touched 2)
+keys :
+typ "$(bare "$t")"
+keys Enter
+wait_for "^ *$(bare "$t") .* present " || bad "goto from page pane failed"
+keys :
+typ 0x10
+keys Enter
+wait_for "address 0x10 not mapped" 3 &&
+    ok "goto: mapped address opens its page; unmapped says so" ||
+    bad "goto 0x10 did not say 'not mapped'"
+
+# help, generated from the key table
+keys '?'
+if wait_for "vmpeek help" 3 && wait_for "go to a virtual address" 1 &&
+    wait_for "P present" 1; then
+	ok "help screen lists keys and flags"
+else
+	bad "help screen incomplete"
+fi
+save help
+keys Escape
+wait_gone "vmpeek help" 3 || bad "Esc did not close help"
+
+# ------------------------------------------------------------ resize
+tm resize-window -x 40 -y 10
+if wait_for "^7f[0-9a-f]+ " 3 && ! grep -q "too small" "$T/screen"; then
+	ok "40x10 still shows page rows"
+else
+	bad "40x10 layout broken"
+fi
+tm resize-window -x 30 -y 8
+wait_for "too small" 3 && ok "30x8 says the terminal is too small" ||
+    bad "30x8: no 'too small' message"
+tm resize-window -x 120 -y 40
+wait_for "P present +S swapped" 3 && wait_for "> pages" 1 &&
+    ok "back to 120x40 re-lays out" || bad "120x40 after resize broken"
+
+# ------------------------------------------------------------ back out
+keys Escape
+wait_for "> VMAs" 3 || bad "Esc from pages did not return to VMAs"
+keys q
+wait_for "vmpeek > processes" 3 && ok "Esc/q back out to the picker" ||
+    bad "q from VMAs did not return to the picker"
+keys q
+wait_for "^exit=0" 5 && ok "q in the picker quits with status 0" ||
+    bad "no exit=0 after q"
+
+# ------------------------------------------------------------ target exits
+start_helper "$T/h2.out"
+HPID2=$REPLY_PID
+run "$HPID2"
+wait_for "> $HPID2 vmhelper > VMAs" || die "vmpeek PID did not open VMAs"
+kill "$HPID2"
+wait "$HPID2" 2>/dev/null
+HPID2=
+if wait_for "process [0-9]+ \(vmhelper\) exited" 5 &&
+    wait_for "vmpeek > processes" 1; then
+	ok "killing the target returns to the picker with a message"
+else
+	bad "target exit not handled"
+fi
+keys Q
+wait_for "^exit=0" 5 || bad "Q did not quit with status 0"
+
+# SIGTERM restores the terminal and ends vmpeek
+run
+wait_for 'vmpeek > processes' || die "picker did not open"
+pid=$(pgrep -n -f "^$VMPEEK\$" || true)
+if [ -n "$pid" ]; then
+	kill -TERM "$pid"
+	wait_for "^exit=143" 5 && ok "SIGTERM: vmpeek exits (143), terminal usable" ||
+	    bad "SIGTERM: no exit=143"
+else
+	echo "note: could not find vmpeek's pid; SIGTERM check skipped"
+fi
+
+echo "$CHECKS checks, $FAILS failed"
+[ "$FAILS" -eq 0 ]

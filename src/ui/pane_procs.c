@@ -1,2 +1,280 @@
-/* stub */
+/* pane_procs: the process picker — sort, incremental filter, timed refresh. */
 #include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fmt.h"
+#include "panes.h"
+
+static const char *const sort_names[] = {
+	[PROCLIST_SORT_RSS] = "RSS",
+	[PROCLIST_SORT_PID] = "PID",
+	[PROCLIST_SORT_NAME] = "name",
+};
+
+static struct proc_info *
+row_proc(struct ui *ui, uint64_t i)
+{
+	struct procs_state *ps = &ui->procs;
+
+	if (i >= ps->nidx)
+		return NULL;
+	return &ps->list.p[ps->idx[i]];
+}
+
+/* Note the selected pid while idx[] still matches the list. */
+static void
+remember_sel(struct ui *ui)
+{
+	struct proc_info *sel = row_proc(ui, ui->procs.v.sel);
+
+	if (sel != NULL)
+		ui->procs.sel_pid = sel->pid;
+}
+
+/* Rebuild the filtered row list, keeping the remembered pid selected. */
+static void
+refilter(struct ui *ui)
+{
+	struct procs_state *ps = &ui->procs;
+	char text[256];
+	size_t *n;
+
+	if ((n = reallocarray(ps->idx, ps->list.n ? ps->list.n : 1,
+	    sizeof(*n))) == NULL)
+		return;
+	ps->idx = n;
+	ps->nidx = 0;
+	for (size_t i = 0; i < ps->list.n; i++) {
+		struct proc_info *p = &ps->list.p[i];
+
+		snprintf(text, sizeof(text), "%d %s %s", (int)p->pid, p->user,
+		    p->comm);
+		if (proclist_match(p, ps->filter) ||
+		    pane_text_match(text, ps->filter))
+			ps->idx[ps->nidx++] = i;
+	}
+	pane_set_rows(&ps->v, ps->nidx);
+	for (size_t i = 0; i < ps->nidx; i++) {
+		if (ps->list.p[ps->idx[i]].pid == ps->sel_pid) {
+			pane_select(&ps->v, i);
+			break;
+		}
+	}
+}
+
+void
+procs_load(struct ui *ui)
+{
+	struct procs_state *ps = &ui->procs;
+
+	remember_sel(ui);
+	ps->nidx = 0;
+	proclist_free(&ps->list);
+	ps->err = 0;
+	if (proclist_read(ui->rootfd, &ps->list, 0) == -1) {
+		ps->err = errno;
+		memset(&ps->list, 0, sizeof(ps->list));
+	}
+	proclist_sort(&ps->list, ps->sort);
+	ps->loaded_ms = ui_now_ms();
+	if (ps->v.height < 1)
+		pane_view_init(&ps->v, 0, 1);
+	refilter(ui);
+}
+
+void
+procs_free(struct ui *ui)
+{
+	proclist_free(&ui->procs.list);
+	free(ui->procs.idx);
+	ui->procs.idx = NULL;
+	ui->procs.nidx = 0;
+}
+
+static void
+want(struct ui *ui, int *hh, int *dh, bool *legend, bool *map)
+{
+	*hh = 1;
+	*dh = 0;
+	*legend = false;
+	*map = false;
+}
+
+static struct pane_view *
+view(struct ui *ui)
+{
+	return &ui->procs.v;
+}
+
+static void
+format_row(const struct proc_info *p, char *buf, size_t len)
+{
+	char rss[16], vsz[16], name[160];
+
+	fmt_size(p->rss_kb * 1024, rss, sizeof(rss));
+	fmt_size(p->vsz_kb * 1024, vsz, sizeof(vsz));
+	fmt_vis(p->comm, name, sizeof(name));
+	snprintf(buf, len, "%7d %-10.10s %7s %7s %s", (int)p->pid, p->user,
+	    p->kernel_thread ? "-" : rss, p->kernel_thread ? "-" : vsz, name);
+}
+
+static void
+draw(struct ui *ui)
+{
+	struct procs_state *ps = &ui->procs;
+	struct pane_layout *l = &ui->lay;
+	char buf[512], user[40];
+
+	snprintf(buf, sizeof(buf), "%zu processes, %zu shown   sort: %s "
+	    "(s)   filter: %s", ps->list.n, ps->nidx, sort_names[ps->sort],
+	    ps->filter[0] ? "" : "none (/)");
+	ui_put(l->header_y, 1, l->cols - 1, A_BOLD, buf);
+	if (ps->filter[0])
+		ui_put_vis(l->header_y, 1 + (int)strlen(buf), l->cols -
+		    1 - (int)strlen(buf), ui_attr(ui, UC_INFO), ps->filter);
+	if (ps->err)
+		ui_put(l->header_y, 1, l->cols - 1, ui_attr(ui, UC_ERR),
+		    strerror(ps->err));
+	ui_blank(l->colhdr_y, 0, l->cols, ui_attr(ui, UC_COLHDR));
+	ui_put(l->colhdr_y, 0, l->cols, ui_attr(ui, UC_COLHDR),
+	    "    PID USER           RSS     VSZ COMMAND");
+
+	for (int y = 0; y < l->list_h; y++) {
+		uint64_t i;
+		struct proc_info *p;
+		bool sel;
+		attr_t a;
+		int x;
+
+		if (!pane_row_at(&ps->v, y, &i) || (p = row_proc(ui, i)) ==
+		    NULL)
+			break;
+		sel = i == ps->v.sel;
+		a = p->err || p->kernel_thread ? ui_attr(ui, UC_DIM) :
+		    A_NORMAL;
+		if (sel)
+			a |= A_REVERSE;
+		fmt_vis(p->user, user, sizeof(user));
+		/* user names come from /etc/passwd: escape them too */
+		{
+			struct proc_info q = *p;
+
+			strlcpy(q.user, user, sizeof(q.user));
+			format_row(&q, buf, sizeof(buf));
+		}
+		if (sel)
+			ui_blank(l->list_y + y, 0, l->list_w, a);
+		x = ui_put(l->list_y + y, 0, l->list_w, a, buf);
+		if (p->kernel_thread)
+			ui_put(l->list_y + y, x, l->list_w - x, a,
+			    "  (kernel thread)");
+		else if (p->err)
+			ui_put(l->list_y + y, x, l->list_w - x, a |
+			    (sel ? 0 : ui_attr(ui, UC_DIM)),
+			    p->err == EACCES || p->err == EPERM ?
+			    "  (not readable: permission denied)" :
+			    "  (not readable)");
+	}
+	if (ps->nidx == 0)
+		ui_put(l->list_y + 1, 2, l->cols - 2, ui_attr(ui, UC_DIM),
+		    ps->list.n ? "no process matches the filter "
+		    "(Esc clears it)" : "no processes");
+}
+
+static void
+open_selected(struct ui *ui)
+{
+	struct proc_info *p = row_proc(ui, ui->procs.v.sel);
+
+	if (p == NULL)
+		return;
+	if (p->kernel_thread) {
+		ui_msg(ui, true, "%d is a kernel thread: it has no user "
+		    "address space", (int)p->pid);
+		return;
+	}
+	ui->procs.sel_pid = p->pid;
+	if (ui_open_target(ui, p->pid) == -1)
+		procs_load(ui);	/* it exited: drop it from the list */
+}
+
+static void
+key(struct ui *ui, enum key_action a)
+{
+	struct procs_state *ps = &ui->procs;
+
+	switch (a) {
+	case KA_NONE:
+		remember_sel(ui);
+		refilter(ui);
+		break;
+	case KA_OPEN:
+		open_selected(ui);
+		break;
+	case KA_BACK:
+		if (ps->filter[0]) {
+			remember_sel(ui);
+			ps->filter[0] = '\0';
+			refilter(ui);
+		}
+		break;
+	case KA_REFRESH:
+		procs_load(ui);
+		ui_msg(ui, false, "process list refreshed");
+		break;
+	case KA_SORT:
+		ps->sort = ps->sort == PROCLIST_SORT_RSS ? PROCLIST_SORT_PID :
+		    ps->sort == PROCLIST_SORT_PID ? PROCLIST_SORT_NAME :
+		    PROCLIST_SORT_RSS;
+		remember_sel(ui);
+		proclist_sort(&ps->list, ps->sort);
+		refilter(ui);
+		break;
+	default:
+		break;
+	}
+}
+
+static bool
+tick(struct ui *ui, uint64_t deadline)
+{
+	struct procs_state *ps = &ui->procs;
+	int period = ui->o->refresh_ms > 0 ? ui->o->refresh_ms : 2000;
+
+	if (ui->prompt == 0 && ui_now_ms() - ps->loaded_ms >= (uint64_t)period)
+		procs_load(ui);
+	return false;
+}
+
+static bool
+row_text(struct ui *ui, uint64_t idx, char *buf, size_t len)
+{
+	struct proc_info *p = row_proc(ui, idx);
+
+	if (p == NULL)
+		return false;
+	format_row(p, buf, len);
+	return true;
+}
+
+static const char *
+hint(struct ui *ui)
+{
+	return "Enter open  / filter  s sort  r refresh  ? help  q quit";
+}
+
+const struct pane_ops procs_ops = {
+	.name = "processes",
+	.want = want,
+	.view = view,
+	.draw = draw,
+	.key = key,
+	.tick = tick,
+	.row_text = row_text,
+	.search = NULL,
+	.hint = hint,
+};

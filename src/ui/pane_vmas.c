@@ -1,2 +1,621 @@
-/* stub */
+/* pane_vmas: one row per mapping with page counts filled in progressively. */
 #include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fmt.h"
+#include "maps.h"
+#include "panes.h"
+
+enum {
+	COL_RANGE, COL_SIZE, COL_PERMS, COL_OFFSET, COL_DEV, COL_INODE,
+	COL_RES, COL_SWAP, COL_EXCL, COL_BAR, COL_PATH, NCOLS
+};
+
+static const char *const col_name[NCOLS] = {
+	"START-END", "SIZE", "PERM", "OFFSET", "DEV", "INODE",
+	"RES", "SWAP", "EXCL", "RESIDENCY", "PATH"
+};
+static const int col_prio[NCOLS] = { 0, 0, 0, 5, 6, 7, 1, 3, 2, 4, 0 };
+#define BAR_W		10
+#define PATH_MIN	28
+
+static int
+hex_digits(uint64_t v)
+{
+	int n = 1;
+
+	while (v >>= 4)
+		n++;
+	return n;
+}
+
+/* Address digits: 12 for user space, 16 when [vsyscall] is there. */
+static int
+addr_w(const struct ui *ui)
+{
+	int w = 8;
+
+	/* [vsyscall] (ffffffffff600000) alone would widen every row. */
+	for (size_t i = 0; i < ui->t.maps.n; i++) {
+		int d = hex_digits(ui->t.maps.v[i].end - 1);
+
+		if (ui->t.maps.v[i].kind == VMA_VSYSCALL)
+			continue;
+		if (d > w)
+			w = d;
+	}
+	return w;
+}
+
+static void
+col_widths(const struct ui *ui, int *w)
+{
+	w[COL_RANGE] = 2 * addr_w(ui) + 1;
+	w[COL_SIZE] = 6;
+	w[COL_PERMS] = 4;
+	w[COL_OFFSET] = 8;
+	w[COL_DEV] = 5;
+	w[COL_INODE] = 8;
+	w[COL_RES] = 7;
+	w[COL_SWAP] = 6;
+	w[COL_EXCL] = 7;
+	w[COL_BAR] = BAR_W;
+	w[COL_PATH] = PATH_MIN;
+}
+
+enum ui_color
+vmas_kind_color(const struct vma *v)
+{
+	if (strncmp(v->perms, "---", 3) == 0)
+		return UC_GUARD;
+	switch (v->kind) {
+	case VMA_STACK:
+		return UC_STACK;
+	case VMA_HEAP:
+		return UC_HEAP;
+	case VMA_FILE:
+		return UC_FILE;
+	case VMA_ANON:
+		return UC_ANON;
+	default:
+		return UC_SPECIAL;
+	}
+}
+
+void
+vmas_enter(struct ui *ui)
+{
+	struct vmas_state *vs = &ui->vmas;
+	size_t n = ui->t.maps.n;
+	uint64_t keep = vs->v.sel;
+
+	free(vs->counts);
+	vs->counts = calloc(n ? n : 1, sizeof(*vs->counts));
+	vs->ncounts = vs->counts ? n : 0;
+	for (size_t i = 0; i < vs->ncounts; i++)
+		ui_count_init(&vs->counts[i], ui->t.maps.v[i].start,
+		    ui->t.maps.v[i].end);
+	vs->st_ok = procfs_read_status(ui->rootfd, ui->t.pid, &vs->st) == 0;
+	if (vs->v.height < 1)
+		pane_view_init(&vs->v, n, 1);
+	pane_set_rows(&vs->v, n);
+	pane_select(&vs->v, keep);
+}
+
+void
+vmas_free(struct ui *ui)
+{
+	free(ui->vmas.counts);
+	ui->vmas.counts = NULL;
+	ui->vmas.ncounts = 0;
+}
+
+static void
+want(struct ui *ui, int *hh, int *dh, bool *legend, bool *map)
+{
+	*hh = 2;
+	*dh = 1;
+	*legend = true;
+	*map = false;
+}
+
+static struct pane_view *
+view(struct ui *ui)
+{
+	return &ui->vmas.v;
+}
+
+/* A page count in at most w columns: exact when it fits, else 12.3M. */
+static void
+fmt_count(uint64_t n, int w, char *buf, size_t len)
+{
+	static const char units[] = "kMGT";
+
+	snprintf(buf, len, "%" PRIu64, n);
+	for (int u = 0; (int)strlen(buf) > w && u < 4; u++) {
+		double d = (double)n;
+
+		for (int k = 0; k <= u; k++)
+			d /= 1000;
+		snprintf(buf, len, "%.1f%c", d, units[u]);
+	}
+}
+
+static const struct ui_count *
+count_of(struct ui *ui, size_t i)
+{
+	if (i >= ui->vmas.ncounts || ui->t.pm.fd < 0)
+		return NULL;
+	return &ui->vmas.counts[i];
+}
+
+static void
+count_cell(struct ui *ui, size_t i, int which, int w, char *buf, size_t len)
+{
+	const struct ui_count *uc = count_of(ui, i);
+	uint64_t n;
+
+	if (uc == NULL) {
+		strlcpy(buf, "-", len);
+		return;
+	}
+	if (uc->state == 0) {
+		strlcpy(buf, ui_ellipsis(ui), len);
+		return;
+	}
+	if (uc->state < 0) {
+		strlcpy(buf, "err", len);
+		return;
+	}
+	n = which == COL_RES ? uc->c.present : which == COL_SWAP ?
+	    uc->c.swapped : uc->c.exclusive;
+	fmt_count(n, w, buf, len);
+}
+
+static void
+bar_cell(struct ui *ui, size_t i, char *buf)
+{
+	const struct ui_count *uc = count_of(ui, i);
+	int p = 0, s = 0, g = 0;
+
+	memset(buf, ' ', BAR_W);
+	buf[BAR_W] = '\0';
+	if (uc == NULL || uc->state != 1 || uc->c.pages == 0)
+		return;
+	/* Round up so one resident page in a huge VMA still shows. */
+	p = (int)((uc->c.present * BAR_W + uc->c.pages - 1) / uc->c.pages);
+	s = (int)((uc->c.swapped * BAR_W + uc->c.pages - 1) / uc->c.pages);
+	g = (int)((uc->c.guard * BAR_W + uc->c.pages - 1) / uc->c.pages);
+	if (p + s > BAR_W)
+		s = BAR_W - p;
+	if (p + s + g > BAR_W)
+		g = BAR_W - p - s;
+	for (int k = 0; k < BAR_W; k++)
+		buf[k] = k < p ? '#' : k < p + s ? 'S' : k < p + s + g ? 'G' :
+		    '.';
+}
+
+/* Path column text: the escaped path, or what the mapping is. */
+static void
+path_text(const struct vma *v, char *buf, size_t len)
+{
+	if (v->path[0] != '\0')
+		fmt_vis(v->path, buf, len);
+	else if (strncmp(v->perms, "---", 3) == 0)
+		strlcpy(buf, "(guard: no access)", len);
+	else
+		strlcpy(buf, "(anonymous)", len);
+}
+
+static void
+draw_error(struct ui *ui)
+{
+	struct pane_layout *l = &ui->lay;
+	char buf[300];
+
+	snprintf(buf, sizeof(buf), "Cannot inspect process %d:",
+	    (int)ui->vmas.err_pid);
+	ui_put(l->list_y + 1, 2, l->cols - 2, ui_attr(ui, UC_ERR), buf);
+	const char *p = target_strerror(ui->vmas.err);
+	int y = l->list_y + 2, w = l->cols - 6;
+
+	/* The explanation is a sentence: wrap it at spaces. */
+	while (*p != '\0' && y < l->list_y + l->list_h - 1 && w > 10) {
+		int n = (int)strlen(p);
+		char line[300];
+
+		if (n > w) {
+			n = w;
+			while (n > 0 && p[n] != ' ')
+				n--;
+			if (n == 0)
+				n = w;
+		}
+		snprintf(line, sizeof(line), "%.*s", n, p);
+		ui_put(y++, 4, w, A_BOLD, line);
+		p += n;
+		while (*p == ' ')
+			p++;
+	}
+	ui_put(y + 1, 2, l->cols - 2, A_NORMAL,
+	    "Esc or q goes back to the process list.");
+}
+
+static void
+draw_header(struct ui *ui)
+{
+	struct vmas_state *vs = &ui->vmas;
+	struct pane_layout *l = &ui->lay;
+	struct pm_counts tot;
+	size_t pending = 0, failed = 0;
+	uint64_t mapped = 0;
+	char buf[400], a[16], b[16], c[16], name[80];
+
+	memset(&tot, 0, sizeof(tot));
+	for (size_t i = 0; i < ui->t.maps.n; i++) {
+		mapped += ui->t.maps.v[i].end - ui->t.maps.v[i].start;
+		if (i >= vs->ncounts)
+			continue;
+		if (vs->counts[i].state == 0)
+			pending++;
+		else if (vs->counts[i].state < 0)
+			failed++;
+		else {
+			tot.present += vs->counts[i].c.present;
+			tot.swapped += vs->counts[i].c.swapped;
+			tot.exclusive += vs->counts[i].c.exclusive;
+		}
+	}
+	fmt_vis(vs->st_ok ? vs->st.name : ui->t.comm, name, sizeof(name));
+	if (vs->st_ok && vs->st.vm_rss_kb >= 0) {
+		fmt_size((uint64_t)vs->st.vm_rss_kb * 1024, a, sizeof(a));
+		fmt_size(vs->st.vm_swap_kb > 0 ?
+		    (uint64_t)vs->st.vm_swap_kb * 1024 : 0, b, sizeof(b));
+	} else {
+		strlcpy(a, "?", sizeof(a));
+		strlcpy(b, "?", sizeof(b));
+	}
+	fmt_size(mapped, c, sizeof(c));
+	snprintf(buf, sizeof(buf), "PID %d  %s   VmRSS %s  VmSwap %s   "
+	    "%zu VMAs, %s mapped", (int)ui->t.pid, name, a, b,
+	    ui->t.maps.n, c);
+	ui_put(l->header_y, 1, l->cols - 1, A_BOLD, buf);
+	if (l->header_h < 2)
+		return;
+	if (ui->t.pm.fd < 0) {
+		snprintf(buf, sizeof(buf), "pagemap unreadable: %s",
+		    target_strerror(ui->t.pm_errno));
+		ui_put(l->header_y + 1, 1, l->cols - 1, ui_attr(ui, UC_ERR),
+		    buf);
+		return;
+	}
+	fmt_size(tot.present * ui->t.pm.pagesize, a, sizeof(a));
+	fmt_size(tot.swapped * ui->t.pm.pagesize, b, sizeof(b));
+	snprintf(buf, sizeof(buf), "resident %" PRIu64 " pages (%s)  "
+	    "swapped %" PRIu64 " (%s)  exclusive %" PRIu64 "%s", tot.present,
+	    a, tot.swapped, b, tot.exclusive,
+	    pending ? "   counting" : failed ? "   (some VMAs unreadable)" :
+	    "");
+	if (pending) {
+		size_t n = strlen(buf);
+
+		snprintf(buf + n, sizeof(buf) - n, "%s %zu left",
+		    ui_ellipsis(ui), pending);
+	}
+	ui_put(l->header_y + 1, 1, l->cols - 1, A_NORMAL, buf);
+}
+
+static void
+draw_legend(struct ui *ui)
+{
+	static const struct {
+		enum ui_color c;
+		const char *s;
+	} leg[] = {
+		{ UC_STACK, "stack" }, { UC_HEAP, "heap" },
+		{ UC_FILE, "file" }, { UC_ANON, "anon" },
+		{ UC_GUARD, "guard" }, { UC_SPECIAL, "special" },
+	};
+	struct pane_layout *l = &ui->lay;
+	int x = 1;
+
+	if (l->legend_y < 0)
+		return;
+	x = ui_put(l->legend_y, x, l->cols - x, A_DIM, "legend: ");
+	for (size_t i = 0; i < sizeof(leg) / sizeof(leg[0]); i++)
+		x = ui_put(l->legend_y, x, l->cols - x, ui_attr(ui, leg[i].c),
+		    leg[i].s) + 1;
+	ui_put(l->legend_y, x + 1, l->cols - x - 1, A_DIM,
+	    "| RES SWAP EXCL in pages; bar: # resident S swapped G guard");
+}
+
+static void
+draw_detail(struct ui *ui)
+{
+	struct pane_layout *l = &ui->lay;
+	const struct vma *v;
+	const struct ui_count *uc;
+	char buf[600], path[400], sz[16];
+
+	if (l->detail_h < 1 || ui->vmas.v.sel >= ui->t.maps.n)
+		return;
+	v = &ui->t.maps.v[ui->vmas.v.sel];
+	uc = count_of(ui, ui->vmas.v.sel);
+	path_text(v, path, sizeof(path));
+	fmt_size(v->end - v->start, sz, sizeof(sz));
+	if (uc != NULL && uc->state == 1)
+		snprintf(buf, sizeof(buf), "%s %s, %" PRIu64 " pages: "
+		    "file/shared %" PRIu64 " soft-dirty %" PRIu64 " guard %"
+		    PRIu64 "%s  %s", maps_kind_name(v->kind), sz, uc->c.pages,
+		    uc->c.file_shared, uc->c.soft_dirty, uc->c.guard,
+		    uc->c.unreadable ? " (no pagemap entries)" : "", path);
+	else
+		snprintf(buf, sizeof(buf), "%s %s  %s",
+		    maps_kind_name(v->kind), sz, path);
+	ui_put(l->detail_y, 1, l->cols - 1, ui_attr(ui, UC_INFO), buf);
+}
+
+static void
+draw(struct ui *ui)
+{
+	struct vmas_state *vs = &ui->vmas;
+	struct pane_layout *l = &ui->lay;
+	int w[NCOLS], used, aw;
+	bool shown[NCOLS];
+	char buf[600], cell[420];
+
+	if (!ui->have_t) {
+		draw_error(ui);
+		return;
+	}
+	draw_header(ui);
+	col_widths(ui, w);
+	aw = addr_w(ui);
+	used = pane_cols_fit(w, col_prio, NCOLS, l->list_w, shown);
+	/* The path takes whatever is left. */
+	w[COL_PATH] += l->list_w - used > 0 ? l->list_w - used : 0;
+
+	ui_blank(l->colhdr_y, 0, l->cols, ui_attr(ui, UC_COLHDR));
+	for (int c = 0, x = 0; c < NCOLS; c++) {
+		if (!shown[c])
+			continue;
+		snprintf(cell, sizeof(cell), c >= COL_RES && c <= COL_EXCL ?
+		    "%*s" : "%-*s", w[c], col_name[c]);
+		x = ui_put(l->colhdr_y, x, w[c], ui_attr(ui, UC_COLHDR),
+		    cell) + 1;
+	}
+
+	for (int y = 0; y < l->list_h; y++) {
+		uint64_t i;
+		const struct vma *v;
+		bool sel;
+		attr_t base;
+		int x = 0;
+
+		if (!pane_row_at(&vs->v, y, &i) || i >= ui->t.maps.n)
+			break;
+		v = &ui->t.maps.v[i];
+		sel = i == vs->v.sel;
+		base = ui_attr(ui, vmas_kind_color(v)) | (sel ? A_REVERSE : 0);
+		if (sel)
+			ui_blank(l->list_y + y, 0, l->list_w, base);
+		for (int c = 0; c < NCOLS; c++) {
+			attr_t a = base;
+
+			if (!shown[c])
+				continue;
+			switch (c) {
+			case COL_RANGE:
+				snprintf(cell, sizeof(cell), "%0*" PRIx64 "-%0*"
+				    PRIx64, aw, v->start, aw, v->end);
+				break;
+			case COL_SIZE:
+				fmt_size(v->end - v->start, buf, sizeof(buf));
+				snprintf(cell, sizeof(cell), "%6s", buf);
+				break;
+			case COL_PERMS:
+				fmt_vis(v->perms, cell, sizeof(cell));
+				break;
+			case COL_OFFSET:
+				snprintf(cell, sizeof(cell), "%08" PRIx64,
+				    v->offset);
+				break;
+			case COL_DEV:
+				snprintf(cell, sizeof(cell), "%02x:%02x",
+				    v->dev_major, v->dev_minor);
+				break;
+			case COL_INODE:
+				snprintf(cell, sizeof(cell), "%8" PRIu64,
+				    v->inode);
+				break;
+			case COL_RES:
+			case COL_SWAP:
+			case COL_EXCL:
+				count_cell(ui, (size_t)i, c, w[c], buf,
+				    sizeof(buf));
+				snprintf(cell, sizeof(cell), "%*s", w[c], buf);
+				if (!sel)
+					a = c == COL_RES ? ui_attr(ui,
+					    UC_PRESENT) : c == COL_SWAP ?
+					    ui_attr(ui, UC_SWAPPED) :
+					    ui_attr(ui, UC_EXCL);
+				break;
+			case COL_BAR:
+				bar_cell(ui, (size_t)i, cell);
+				break;
+			case COL_PATH:
+				path_text(v, cell, sizeof(cell));
+				if (v->path[0] == '\0' && !sel)
+					a |= A_DIM;
+				break;
+			}
+			/* an over-wide address shifts its row, never clips */
+			if (c == COL_RANGE && (int)strlen(cell) > w[c]) {
+				x = ui_put(l->list_y + y, x, l->list_w - x, a,
+				    cell) + 1;
+				continue;
+			}
+			ui_put(l->list_y + y, x, w[c], a, cell);
+			x += w[c] + 1;
+		}
+	}
+	if (ui->t.maps.n == 0)
+		ui_put(l->list_y + 1, 2, l->cols - 2, ui_attr(ui, UC_DIM),
+		    "no mappings (a kernel thread, or the process is exiting)");
+	draw_detail(ui);
+	draw_legend(ui);
+}
+
+static void
+back(struct ui *ui)
+{
+	pid_t pid = ui->have_t ? ui->t.pid : ui->vmas.err_pid;
+
+	ui_close_target(ui);
+	ui->procs.sel_pid = pid;
+	procs_load(ui);
+	ui_set_level(ui, LV_PROCS);
+}
+
+static void
+key(struct ui *ui, enum key_action a)
+{
+	switch (a) {
+	case KA_BACK:
+		back(ui);
+		break;
+	case KA_OPEN:
+		if (!ui->have_t || ui->vmas.v.sel >= ui->t.maps.n)
+			break;
+		pages_free(ui);
+		if (pages_open(ui, (size_t)ui->vmas.v.sel, UINT64_MAX) == 0)
+			ui_set_level(ui, LV_PAGES);
+		break;
+	case KA_REFRESH:
+		if (!ui->have_t)
+			break;
+		if (target_refresh(&ui->t) == -1) {
+			if (errno == ESRCH || errno == ENOENT)
+				ui_target_gone(ui);
+			else
+				ui_msg(ui, true, "refresh: %s",
+				    target_strerror(errno));
+			break;
+		}
+		vmas_enter(ui);
+		ui_msg(ui, false, "maps re-read: %zu VMAs", ui->t.maps.n);
+		break;
+	case KA_SORT:
+	case KA_KFLAGS:
+		break;
+	default:
+		break;
+	}
+}
+
+/* Small VMAs finish in one step: do them first so few rows wait. */
+static bool
+is_small(const struct ui *ui, const struct ui_count *uc)
+{
+	return ((uc->end - uc->next) >> ui->t.pm.pageshift) <= (1u << 18);
+}
+
+static bool
+tick(struct ui *ui, uint64_t deadline)
+{
+	struct vmas_state *vs = &ui->vmas;
+	bool more = false;
+
+	if (!ui->have_t || ui->t.pm.fd < 0)
+		return false;
+	/* Passes: small on screen, small anywhere, big on screen, the rest. */
+	for (int pass = 0; pass < 4; pass++) {
+		bool small = pass < 2, screen = pass % 2 == 0;
+		uint64_t from = screen ? vs->v.top : 0;
+		uint64_t to = screen ? vs->v.top + (uint64_t)vs->v.height :
+		    vs->ncounts;
+
+		if (to > vs->ncounts)
+			to = vs->ncounts;
+		for (uint64_t i = from; i < to; i++) {
+			struct ui_count *uc = &vs->counts[i];
+
+			if (uc->state != 0 || is_small(ui, uc) != small)
+				continue;
+			if (ui_now_ms() >= deadline)
+				return true;
+			if (ui_count_step(&ui->t.pm, uc, deadline) == 0)
+				more = true;
+		}
+	}
+	return more;
+}
+
+static bool
+row_text(struct ui *ui, uint64_t idx, char *buf, size_t len)
+{
+	const struct vma *v;
+	char path[400], sz[16];
+
+	if (!ui->have_t || idx >= ui->t.maps.n)
+		return false;
+	v = &ui->t.maps.v[idx];
+	path_text(v, path, sizeof(path));
+	fmt_size(v->end - v->start, sz, sizeof(sz));
+	snprintf(buf, len, "%0*" PRIx64 "-%0*" PRIx64 " %" PRIx64 "-%" PRIx64
+	    " %s %s %08" PRIx64 " %02x:%02x %" PRIu64 " %s %s", addr_w(ui),
+	    v->start, addr_w(ui), v->end, v->start, v->end, sz, v->perms,
+	    v->offset, v->dev_major, v->dev_minor, v->inode,
+	    maps_kind_name(v->kind), path);
+	return true;
+}
+
+/* Text search, and an address search finds the VMA that contains it. */
+static bool
+search(struct ui *ui, const char *q, int dir, bool from_sel)
+{
+	struct pane_view *v = &ui->vmas.v;
+	uint64_t n = v->nrows, i = v->sel, addr;
+	bool is_addr = fmt_parse_addr(q, &addr) == 0;
+	char buf[1024];
+
+	if (n == 0 || q[0] == '\0')
+		return false;
+	for (uint64_t k = 0; k < n; k++) {
+		if (k > 0 || !from_sel)
+			i = dir > 0 ? (i + 1) % n : (i + n - 1) % n;
+		if ((is_addr && i < ui->t.maps.n &&
+		    addr >= ui->t.maps.v[i].start &&
+		    addr < ui->t.maps.v[i].end) ||
+		    (row_text(ui, i, buf, sizeof(buf)) &&
+		    pane_text_match(buf, q))) {
+			pane_select_center(v, i);
+			return true;
+		}
+	}
+	return false;
+}
+
+static const char *
+hint(struct ui *ui)
+{
+	return "Enter pages  / search  : go to address  r refresh  "
+	    "Esc back  ? help";
+}
+
+const struct pane_ops vmas_ops = {
+	.name = "VMAs",
+	.want = want,
+	.view = view,
+	.draw = draw,
+	.key = key,
+	.tick = tick,
+	.row_text = row_text,
+	.search = search,
+	.hint = hint,
+};

@@ -1,0 +1,187 @@
+/* panes: state shared by the UI loop and the three panes (picker, VMAs, pages). */
+#ifndef VMPEEK_PANES_H
+#define VMPEEK_PANES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <curses.h>
+
+#include "kpage.h"
+#include "keys.h"
+#include "pagemap.h"
+#include "pagewin.h"
+#include "pane.h"
+#include "proclist.h"
+#include "stack.h"
+#include "target.h"
+#include "ui.h"
+
+enum ui_color {
+	UC_NORMAL, UC_TITLE, UC_COLHDR, UC_STATUS, UC_ERR, UC_DIM, UC_INFO,
+	UC_STACK, UC_HEAP, UC_FILE, UC_ANON, UC_GUARD, UC_SPECIAL,
+	UC_PRESENT, UC_SWAPPED, UC_FSHARED, UC_EXCL, UC_SDIRTY, UC_UFFD,
+	UC_GUARDPG, UC_ABSENT, UC_UNFAULTED, UC_SP, UC_HUGE, UC_MAPVIEW,
+	UC_COUNT
+};
+
+enum ui_level { LV_PROCS, LV_VMAS, LV_PAGES };
+
+/* A pagemap_count computed a chunk at a time, so huge ranges never block. */
+struct ui_count {
+	uint64_t start, end, next;
+	struct pm_counts c;
+	int state;		/* 0 pending, 1 done, -1 failed (err) */
+	int err;
+};
+
+struct procs_state {
+	struct proc_list list;
+	size_t *idx;		/* rows shown: indexes into list, filtered */
+	size_t nidx;
+	struct pane_view v;
+	enum proclist_sort sort;
+	char filter[128];
+	pid_t sel_pid;		/* the selection survives refreshes by pid */
+	uint64_t loaded_ms;	/* 0: never loaded */
+	int err;
+};
+
+struct vmas_state {
+	struct pane_view v;
+	struct ui_count *counts;	/* one per VMA, filled progressively */
+	size_t ncounts;
+	struct proc_status st;
+	bool st_ok;
+	int err;			/* maps unreadable: explained in place */
+	pid_t err_pid;
+};
+
+struct pages_state {
+	struct pane_view v;
+	size_t vma;			/* index in t.maps */
+	struct vma cur;			/* copy of the VMA (path not owned) */
+	struct pagewin w;
+	bool have_win;
+	bool kflags_col;		/* kpageflags column wanted */
+	bool recenter;			/* center the selection after layout */
+	uint64_t goto_addr;		/* address asked for with ':' (or 0) */
+	uint64_t search_next;		/* where a bounded search continues */
+	uint64_t reread_ms;		/* last time the window was dropped */
+	/* stack view ([stack] only) */
+	bool is_stack;
+	int stack_err;			/* 0 ok, else errno of stack_inspect */
+	struct stack_info si;
+	/* huge pages on screen (PAGEMAP_SCAN PAGE_IS_HUGE), as page indexes */
+	struct pm_region huge[64];
+	size_t nhuge;
+	uint64_t huge_top;		/* view top the regions were read for */
+	int huge_h;
+	bool huge_valid;
+	/* residency minimap: one progressive count per screen line */
+	struct ui_count *slices;
+	int nslices;
+};
+
+struct ui {
+	const struct ui_opts *o;
+	int rootfd;
+	bool color;
+	bool utf8;
+	attr_t attr[UC_COUNT];
+	struct pane_layout lay;
+	enum ui_level level;
+	struct procs_state procs;
+	struct target t;
+	bool have_t;
+	struct vmas_state vmas;
+	struct pages_state pages;
+	struct kpage kp;
+	char status[256];
+	bool status_err;
+	char search[128];
+	bool quit;
+	uint64_t alive_ms;		/* last liveness check of the target */
+	/* a popup (page detail), closed by any key */
+	char popup[40][200];
+	int popup_n;
+	char popup_title[80];
+	/* help screen, generated from the key table and the flag help */
+	char **help;
+	size_t nhelp;
+	struct pane_view hv;
+	bool help_on;
+	/* prompt on the status line: '/' search, ':' goto, 0 none */
+	int prompt;
+	char pbuf[128];
+	size_t plen;
+	uint64_t porigin;		/* selection when the search began */
+	char pfilter[128];		/* picker filter before '/' */
+};
+
+/* Add a line to the popup (trusted text; escape names first). */
+void ui_popup_add(struct ui *ui, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+struct pane_ops {
+	const char *name;
+	/* How many header/detail lines, legend and minimap the pane wants. */
+	void (*want)(struct ui *ui, int *header_h, int *detail_h, bool *legend,
+	    bool *map);
+	struct pane_view *(*view)(struct ui *ui);
+	/* Draw everything except the title and status lines. */
+	void (*draw)(struct ui *ui);
+	/* Pane-specific actions (navigation is done by the loop). */
+	void (*key)(struct ui *ui, enum key_action a);
+	/* Background work until deadline (ms); true if more is pending. */
+	bool (*tick)(struct ui *ui, uint64_t deadline);
+	/* Text of row idx for search; false if the row has none. */
+	bool (*row_text)(struct ui *ui, uint64_t idx, char *buf, size_t len);
+	/* Pane-specific search (NULL: the loop scans row_text). */
+	bool (*search)(struct ui *ui, const char *q, int dir, bool from_sel);
+	/* Status line right side (may be NULL). */
+	const char *(*hint)(struct ui *ui);
+};
+
+extern const struct pane_ops procs_ops;
+extern const struct pane_ops vmas_ops;
+extern const struct pane_ops pages_ops;
+
+/* ui.c services for the panes */
+uint64_t ui_now_ms(void);
+attr_t ui_attr(const struct ui *ui, enum ui_color c);
+void ui_msg(struct ui *ui, bool err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Write trusted ASCII s at (y, x) clipped to w columns; returns next x. */
+int ui_put(int y, int x, int w, attr_t a, const char *s);
+/* Same for untrusted bytes: escaped with fmt_vis first. */
+int ui_put_vis(int y, int x, int w, attr_t a, const char *s);
+/* Blank w columns at (y, x) with attribute a. */
+void ui_blank(int y, int x, int w, attr_t a);
+const char *ui_ellipsis(const struct ui *ui);
+
+void ui_count_init(struct ui_count *uc, uint64_t start, uint64_t end);
+/* Advance uc until done or the deadline; 1 done, 0 pending, -1 failed. */
+int ui_count_step(struct pm_reader *r, struct ui_count *uc,
+    uint64_t deadline);
+
+/* Navigation between panes */
+int ui_open_target(struct ui *ui, pid_t pid);
+void ui_close_target(struct ui *ui);
+/* The target went away: message, back to the picker. */
+void ui_target_gone(struct ui *ui);
+/* Open the page pane for the VMA holding addr at that page. */
+int ui_goto_addr(struct ui *ui, uint64_t addr);
+void ui_set_level(struct ui *ui, enum ui_level lv);
+
+/* Pane lifecycle (in the pane files) */
+void procs_load(struct ui *ui);
+void procs_free(struct ui *ui);
+void vmas_enter(struct ui *ui);
+void vmas_free(struct ui *ui);
+/* Row attribute of a VMA by kind (stack, heap, file, anon, guard ...). */
+enum ui_color vmas_kind_color(const struct vma *v);
+int pages_open(struct ui *ui, size_t vma, uint64_t page);
+void pages_free(struct ui *ui);
+
+#endif
