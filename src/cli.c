@@ -1,3 +1,976 @@
-/* stub */
+/* cli: the non-interactive commands (--maps, --translate, --stack), text or JSON. */
 #include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
 #include "cli.h"
+#include "fmt.h"
+#include "kpage.h"
+#include "maps.h"
+#include "pagemap.h"
+#include "procfs.h"
+#include "stack.h"
+#include "target.h"
+
+/*
+ * --translate builds its whole answer in memory before printing (nothing
+ * half-printed on an error), so the range is capped: 2^18 pages is 1 GiB
+ * with 4 KiB pages and some 100 MB of JSON at worst.
+ */
+#define CLI_MAX_PAGES	(1UL << 18)
+
+/* Entries per pagemap_read in --translate. */
+#define CLI_BATCH	4096
+
+/* Room for an escaped name: fmt_vis needs 4 bytes per input byte. */
+#define VIS_LEN(n)	(4 * (n) + 1)
+
+/* One clear line on stderr. */
+static void
+cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void
+cli_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("vmpeek: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* Output goes to a memstream; only a finished answer reaches stdout. */
+struct outbuf {
+	FILE *f;
+	char *buf;
+	size_t len;
+};
+
+static int
+out_open(struct outbuf *o)
+{
+	o->buf = NULL;
+	o->len = 0;
+	if ((o->f = open_memstream(&o->buf, &o->len)) == NULL) {
+		cli_err("out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+/* Discard the buffer (error path). */
+static void
+out_drop(struct outbuf *o)
+{
+	if (o->f != NULL)
+		fclose(o->f);
+	free(o->buf);
+	o->f = NULL;
+	o->buf = NULL;
+}
+
+/* Print the buffer to stdout; returns the exit status. */
+static int
+out_flush(struct outbuf *o)
+{
+	int err;
+
+	err = ferror(o->f);
+	if (fclose(o->f) != 0 || err) {
+		o->f = NULL;
+		free(o->buf);
+		cli_err("out of memory");
+		return 1;
+	}
+	o->f = NULL;
+	if (o->len > 0 && fwrite(o->buf, 1, o->len, stdout) != o->len)
+		err = 1;
+	free(o->buf);
+	o->buf = NULL;
+	if (fflush(stdout) != 0 || err) {
+		cli_err("writing output: %s", strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Resolve spec and open the target with its pagemap. Prints the error;
+ * returns 0, or the exit status.
+ */
+static int
+open_target(const struct cli_opts *o, const char *spec, struct target *t,
+    bool need_pagemap)
+{
+	char vis[VIS_LEN(64)];
+	char *cands = NULL;
+	pid_t pid;
+
+	if (target_resolve(o->rootfd, spec, &pid, &cands) == -1) {
+		int err = errno;
+
+		fmt_vis(spec, vis, sizeof(vis));
+		if (err == EEXIST && cands != NULL) {
+			cli_err("%s: %s; candidates:", vis,
+			    target_strerror(err));
+			fputs(cands, stderr);
+		} else if (err == ESRCH || err == ENOENT || err == EINVAL)
+			cli_err("%s: no such process", vis);
+		else
+			cli_err("%s: %s", vis, target_strerror(err));
+		free(cands);
+		return 1;
+	}
+	if (target_open(t, o->rootfd, pid) == -1) {
+		cli_err("%d: %s", (int)pid, target_strerror(errno));
+		return 1;
+	}
+	if (need_pagemap && t->pm.fd < 0) {
+		cli_err("%d: cannot read pagemap: %s", (int)pid,
+		    target_strerror(t->pm_errno));
+		target_close(t);
+		return 1;
+	}
+	t->pm.force_pread = o->no_scan;
+	return 0;
+}
+
+/* ------------------------------------------------------------ --maps */
+
+static void
+maps_json_one(FILE *f, const struct vma *v, const struct pm_counts *c)
+{
+	char dev[32];
+
+	snprintf(dev, sizeof(dev), "%02x:%02x", v->dev_major, v->dev_minor);
+	fprintf(f, "{\"start\":\"0x%" PRIx64 "\",\"end\":\"0x%" PRIx64 "\","
+	    "\"perms\":", v->start, v->end);
+	fmt_json_string(f, v->perms);
+	fprintf(f, ",\"offset\":\"0x%" PRIx64 "\",\"dev\":\"%s\","
+	    "\"inode\":%" PRIu64 ",\"path\":", v->offset, dev, v->inode);
+	fmt_json_string(f, v->path);
+	fprintf(f, ",\"pages\":%" PRIu64 ",\"present\":%" PRIu64
+	    ",\"swapped\":%" PRIu64 ",\"file_shared\":%" PRIu64
+	    ",\"exclusive\":%" PRIu64 ",\"soft_dirty\":%" PRIu64 "}",
+	    c->pages, c->present, c->swapped, c->file_shared, c->exclusive,
+	    c->soft_dirty);
+}
+
+#define MAPS_HDR_FMT "%18s %18s %-4s %10s %-6s %10s %8s %9s %9s %9s %9s " \
+    "%9s %9s  %s\n"
+
+static void
+maps_text_one(FILE *f, const struct vma *v, const struct pm_counts *c,
+    size_t pagesize)
+{
+	char vis[VIS_LEN(256)], size[16], dev[16];
+
+	snprintf(dev, sizeof(dev), "%02x:%02x", v->dev_major, v->dev_minor);
+	fmt_size(v->end - v->start, size, sizeof(size));
+	fprintf(f, "0x%016" PRIx64 " 0x%016" PRIx64 " %-4s %10" PRIx64
+	    " %-6s %10" PRIu64 " %8s %9" PRIu64 " %9" PRIu64 " %9" PRIu64
+	    " %9" PRIu64 " %9" PRIu64 " %9" PRIu64 "  %s\n",
+	    v->start, v->end, v->perms, v->offset, dev, v->inode, size,
+	    c->pages, c->present, c->swapped, c->file_shared, c->exclusive,
+	    c->soft_dirty, fmt_vis(v->path, vis, sizeof(vis)));
+	(void)pagesize;
+}
+
+int
+cli_maps(const struct cli_opts *o, const char *spec)
+{
+	struct pm_counts c, tot;
+	struct outbuf out;
+	struct target t;
+	bool vsyscall = false;
+	size_t i;
+	int ret;
+
+	if ((ret = open_target(o, spec, &t, true)) != 0)
+		return ret;
+	if (out_open(&out) == -1) {
+		target_close(&t);
+		return 1;
+	}
+	memset(&tot, 0, sizeof(tot));
+	if (o->json)
+		fputc('[', out.f);
+	else
+		fprintf(out.f, MAPS_HDR_FMT, "Start", "End", "Perm", "Offset",
+		    "Device", "Inode", "Size", "Pages", "Present", "Swapped",
+		    "FileShrd", "Exclusive", "SoftDirty", "Path");
+	for (i = 0; i < t.maps.n; i++) {
+		const struct vma *v = &t.maps.v[i];
+
+		if (pagemap_count(&t.pm, v->start, v->end, &c) == -1) {
+			int err = errno;
+
+			if (!target_alive(&t))
+				cli_err("%d: process exited while being read",
+				    (int)t.pid);
+			else
+				cli_err("%d: reading pagemap: %s", (int)t.pid,
+				    strerror(err));
+			goto fail;
+		}
+		/*
+		 * [vsyscall] lies above the user address space pagemap
+		 * covers: its pages count, its flags read as nothing.
+		 */
+		if (v->kind == VMA_VSYSCALL)
+			vsyscall = true;
+		if (o->json) {
+			if (i > 0)
+				fputc(',', out.f);
+			fputc('\n', out.f);
+			maps_json_one(out.f, v, &c);
+		} else
+			maps_text_one(out.f, v, &c, t.pm.pagesize);
+		tot.pages += c.pages;
+		tot.present += c.present;
+		tot.swapped += c.swapped;
+		tot.file_shared += c.file_shared;
+		tot.exclusive += c.exclusive;
+		tot.soft_dirty += c.soft_dirty;
+	}
+	if (!target_alive(&t)) {
+		cli_err("%d: process exited while being read", (int)t.pid);
+		goto fail;
+	}
+	if (o->json)
+		fputs("\n]\n", out.f);
+	else {
+		char size[16];
+
+		fmt_size(tot.pages * t.pm.pagesize, size, sizeof(size));
+		fprintf(out.f, "%18s %18s %-4s %10s %-6s %10s %8s %9" PRIu64
+		    " %9" PRIu64 " %9" PRIu64 " %9" PRIu64 " %9" PRIu64
+		    " %9" PRIu64 "  %s\n", "", "", "", "", "", "", size,
+		    tot.pages, tot.present, tot.swapped, tot.file_shared,
+		    tot.exclusive, tot.soft_dirty, "total");
+		if (vsyscall)
+			fprintf(out.f, "([vsyscall] is outside what pagemap "
+			    "reports: its flags read as 0)\n");
+	}
+	target_close(&t);
+	return out_flush(&out);
+fail:
+	out_drop(&out);
+	target_close(&t);
+	return 1;
+}
+
+/* ------------------------------------------------------- --translate */
+
+/* What smaps says about one VMA: page size, huge mappings. */
+struct smaps_info {
+	uint64_t start, end;
+	uint64_t kps;		/* KernelPageSize in bytes, 0 unknown */
+	uint64_t huge_kb;	/* AnonHugePages + *PmdMapped + *_Hugetlb */
+};
+
+struct smaps_list {
+	struct smaps_info *v;
+	size_t n;
+};
+
+/* "Key:   123 kB" -> 123; -1 if the line is not that key. */
+static long long
+smaps_kb(const char *line, size_t len, const char *key)
+{
+	size_t klen = strlen(key);
+	long long v = 0;
+	size_t i;
+
+	if (len <= klen || memcmp(line, key, klen) != 0 || line[klen] != ':')
+		return -1;
+	for (i = klen + 1; i < len && line[i] == ' '; i++)
+		continue;
+	if (i == len || line[i] < '0' || line[i] > '9')
+		return -1;
+	for (; i < len && line[i] >= '0' && line[i] <= '9'; i++) {
+		if (v > (LLONG_MAX - 9) / 10)
+			return -1;
+		v = v * 10 + (line[i] - '0');
+	}
+	return v;
+}
+
+/* Pure parser: smaps text in, per-VMA info out. 0 or -1 (ENOMEM). */
+static int
+smaps_parse(const char *text, size_t len, struct smaps_list *l)
+{
+	static const char *const huge_keys[] = { "AnonHugePages",
+		"ShmemPmdMapped", "FilePmdMapped", "Shared_Hugetlb",
+		"Private_Hugetlb" };
+	struct smaps_info *cur = NULL, *nv;
+	size_t i = 0, cap = 0;
+
+	l->v = NULL;
+	l->n = 0;
+	while (i < len) {
+		const char *line = text + i;
+		size_t eol = i, ll;
+		long long kb;
+		struct vma v;
+
+		while (eol < len && text[eol] != '\n')
+			eol++;
+		ll = eol - i;
+		i = eol + 1;
+		/* VMA headers start with a lowercase hex address. */
+		if (ll > 0 && ((line[0] >= '0' && line[0] <= '9') ||
+		    (line[0] >= 'a' && line[0] <= 'f'))) {
+			cur = NULL;
+			if (maps_parse_line(line, ll, &v) == -1)
+				continue;
+			if (l->n == cap) {
+				size_t ncap = cap ? cap * 2 : 64;
+
+				nv = reallocarray(l->v, ncap, sizeof(*nv));
+				if (nv == NULL) {
+					vma_free(&v);
+					free(l->v);
+					l->v = NULL;
+					l->n = 0;
+					return -1;
+				}
+				l->v = nv;
+				cap = ncap;
+			}
+			cur = &l->v[l->n++];
+			memset(cur, 0, sizeof(*cur));
+			cur->start = v.start;
+			cur->end = v.end;
+			vma_free(&v);
+			continue;
+		}
+		if (cur == NULL)
+			continue;
+		if ((kb = smaps_kb(line, ll, "KernelPageSize")) >= 0) {
+			cur->kps = (uint64_t)kb * 1024;
+			continue;
+		}
+		for (size_t k = 0; k < sizeof(huge_keys) / sizeof(*huge_keys);
+		    k++)
+			if ((kb = smaps_kb(line, ll, huge_keys[k])) > 0)
+				cur->huge_kb += (uint64_t)kb;
+	}
+	return 0;
+}
+
+static const struct smaps_info *
+smaps_find(const struct smaps_list *l, const struct vma *v)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i].start == v->start && l->v[i].end == v->end)
+			return &l->v[i];
+	return NULL;
+}
+
+/* /proc/swaps: the device names, indexed by swap type. */
+struct swap_names {
+	char **name;
+	size_t n;
+};
+
+/*
+ * The kernel lists swap areas in swap_info[] order, which is the swap
+ * type as long as no area was removed in between; good enough for a name.
+ */
+static void
+swaps_read(int rootfd, struct swap_names *s)
+{
+	char *text, *p, *eol, **nn;
+	size_t len, cap = 0;
+	bool header = true;
+	int fd;
+	FILE *f;
+
+	s->name = NULL;
+	s->n = 0;
+	if ((fd = openat(rootfd, "swaps", O_RDONLY | O_CLOEXEC)) == -1)
+		return;
+	if ((f = fdopen(fd, "r")) == NULL) {
+		close(fd);
+		return;
+	}
+	text = NULL;
+	len = 0;
+	{
+		char chunk[4096];
+		size_t got;
+		FILE *m;
+
+		if ((m = open_memstream(&text, &len)) == NULL) {
+			fclose(f);
+			return;
+		}
+		while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
+			fwrite(chunk, 1, got, m);
+		fclose(f);
+		if (fclose(m) != 0) {
+			free(text);
+			return;
+		}
+	}
+	for (p = text; p < text + len; p = eol + 1) {
+		size_t w;
+
+		if ((eol = memchr(p, '\n', (size_t)(text + len - p))) == NULL)
+			eol = text + len;
+		if (header) {	/* "Filename Type Size Used Priority" */
+			header = false;
+			continue;
+		}
+		for (w = 0; p + w < eol && p[w] != ' ' && p[w] != '\t'; w++)
+			continue;
+		if (w == 0)
+			continue;
+		if (s->n == cap) {
+			size_t ncap = cap ? cap * 2 : 4;
+
+			if ((nn = reallocarray(s->name, ncap, sizeof(*nn))) ==
+			    NULL)
+				break;
+			s->name = nn;
+			cap = ncap;
+		}
+		if ((s->name[s->n] = strndup(p, w)) == NULL)
+			break;
+		s->n++;
+	}
+	free(text);
+}
+
+static void
+swaps_free(struct swap_names *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->name[i]);
+	free(s->name);
+	s->name = NULL;
+	s->n = 0;
+}
+
+/* Everything known about one page of the range. */
+struct page_rec {
+	uint64_t vaddr;			/* given address for the first page */
+	bool have_entry;		/* pagemap had an entry for it */
+	struct pm_entry e;
+	bool have_phys;
+	uint64_t phys;
+	const struct vma *vma;		/* NULL: unmapped */
+	const char *swapdev;		/* NULL: unknown or not swapped */
+	int huge;			/* 1 yes, 0 no, -1 unknown */
+	bool have_kflags;
+	uint64_t kflags;
+	bool have_mapcount;
+	uint64_t mapcount;
+	const char *kwhy;		/* why no kflags, or NULL */
+};
+
+/* Parse "ADDR" or "ADDR-END" (END exclusive). 0, or -1 (message printed). */
+static int
+parse_range(const char *range, uint64_t *start, uint64_t *end, bool *single)
+{
+	char vis[VIS_LEN(80)], *a, *dash;
+	int ret = -1;
+
+	if ((a = strdup(range)) == NULL) {
+		cli_err("out of memory");
+		return -1;
+	}
+	if ((dash = strchr(a, '-')) != NULL)
+		*dash = '\0';
+	if (fmt_parse_addr(a, start) == -1) {
+		cli_err("malformed address '%s': expected hex, e.g. "
+		    "0x7f0000001000", fmt_vis(a, vis, sizeof(vis)));
+		goto out;
+	}
+	*single = dash == NULL;
+	if (dash == NULL) {
+		*end = *start == UINT64_MAX ? UINT64_MAX : *start + 1;
+		ret = 0;
+		goto out;
+	}
+	if (dash[1] == '\0') {
+		cli_err("malformed address range '%s-': END is missing",
+		    fmt_vis(a, vis, sizeof(vis)));
+		goto out;
+	}
+	if (fmt_parse_addr(dash + 1, end) == -1) {
+		cli_err("malformed address '%s': expected hex, e.g. "
+		    "0x7f0000002000", fmt_vis(dash + 1, vis, sizeof(vis)));
+		goto out;
+	}
+	if (*end <= *start) {
+		cli_err("range 0x%" PRIx64 "-0x%" PRIx64 " is %s: END must be "
+		    "above ADDR (END is exclusive)", *start, *end,
+		    *end == *start ? "empty" : "reversed");
+		goto out;
+	}
+	ret = 0;
+out:
+	free(a);
+	return ret;
+}
+
+static const char *
+kpage_why(int err)
+{
+	switch (err) {
+	case EACCES:
+	case EPERM:
+		return "/proc/kpageflags is readable by root only "
+		    "(needs CAP_SYS_ADMIN)";
+	case ENOENT:
+		return "this kernel has no /proc/kpageflags "
+		    "(CONFIG_PROC_PAGE_MONITOR)";
+	default:
+		return "/proc/kpageflags could not be read";
+	}
+}
+
+static void
+json_bool(FILE *f, const char *key, const struct page_rec *p, uint32_t flag)
+{
+	fprintf(f, ",\"%s\":", key);
+	if (!p->have_entry || !(p->e.known & flag))
+		fputs("null", f);
+	else
+		fputs(p->e.flags & flag ? "true" : "false", f);
+}
+
+static void
+translate_json_one(FILE *f, const struct page_rec *p)
+{
+	char names[512];
+
+	fprintf(f, "{\"vaddr\":\"0x%" PRIx64 "\",\"raw\":", p->vaddr);
+	if (p->have_entry)
+		fprintf(f, "\"0x%016llx\"", (unsigned long long)p->e.raw);
+	else
+		fputs("null", f);
+	json_bool(f, "present", p, PMF_PRESENT);
+	json_bool(f, "swapped", p, PMF_SWAPPED);
+	json_bool(f, "file_shared", p, PMF_FILE_SHARED);
+	json_bool(f, "exclusive", p, PMF_EXCLUSIVE);
+	json_bool(f, "soft_dirty", p, PMF_SOFT_DIRTY);
+	json_bool(f, "uffd_wp", p, PMF_UFFD_WP);
+	json_bool(f, "guard", p, PMF_GUARD);
+	if (p->have_entry && p->e.pfn_valid)
+		fprintf(f, ",\"pfn\":%" PRIu64, p->e.pfn);
+	else
+		fputs(",\"pfn\":null", f);
+	if (p->have_phys)
+		fprintf(f, ",\"phys\":\"0x%" PRIx64 "\"", p->phys);
+	else
+		fputs(",\"phys\":null", f);
+	if (p->have_entry && p->e.swap_valid)
+		fprintf(f, ",\"swap_type\":%u,\"swap_offset\":%" PRIu64,
+		    p->e.swap_type, p->e.swap_offset);
+	else
+		fputs(",\"swap_type\":null,\"swap_offset\":null", f);
+	fputs(",\"swap_device\":", f);
+	if (p->swapdev != NULL)
+		fmt_json_string(f, p->swapdev);
+	else
+		fputs("null", f);
+	if (p->vma != NULL) {
+		fprintf(f, ",\"vma\":{\"start\":\"0x%" PRIx64 "\",\"end\":\"0x%"
+		    PRIx64 "\",\"perms\":", p->vma->start, p->vma->end);
+		fmt_json_string(f, p->vma->perms);
+		fputs(",\"path\":", f);
+		fmt_json_string(f, p->vma->path);
+		fputc('}', f);
+	} else
+		fputs(",\"vma\":null", f);
+	fprintf(f, ",\"huge\":%s", p->huge == 1 ? "true" : p->huge == 0 ?
+	    "false" : "null");
+	if (p->have_kflags) {
+		const char *s;
+		bool first = true;
+
+		kpage_flags_str(p->kflags, ",", names, sizeof(names));
+		fputs(",\"kflags\":[", f);
+		/* Names are ours ("LRU", "bit40"): no escaping needed. */
+		for (s = names; *s != '\0';) {
+			size_t w = strcspn(s, ",");
+
+			fprintf(f, "%s\"%.*s\"", first ? "" : ",", (int)w, s);
+			first = false;
+			s += w;
+			if (*s == ',')
+				s++;
+		}
+		fputc(']', f);
+		if (p->have_mapcount)
+			fprintf(f, ",\"mapcount\":%" PRIu64, p->mapcount);
+		else
+			fputs(",\"mapcount\":null", f);
+	} else if (p->kwhy != NULL) {
+		fputs(",\"kflags_unavailable\":", f);
+		fmt_json_string(f, p->kwhy);
+	}
+	fputc('}', f);
+}
+
+static void
+translate_text_one(FILE *f, const struct page_rec *p)
+{
+	char flags[PMF_COUNT + 1], vis[VIS_LEN(256)], names[512];
+
+	fprintf(f, "0x%016" PRIx64 " ", p->vaddr);
+	if (!p->have_entry) {
+		fputs("no pagemap entry (outside the user address space)", f);
+	} else {
+		fprintf(f, "raw 0x%016llx %s", (unsigned long long)p->e.raw,
+		    fmt_flags(&p->e, flags, sizeof(flags)));
+		if (p->e.flags & PMF_GUARD)
+			fputs(" guard", f);
+		else if (p->e.flags & PMF_PRESENT) {
+			if (p->e.pfn_valid)
+				fprintf(f, " pfn 0x%" PRIx64 " phys 0x%"
+				    PRIx64, p->e.pfn, p->phys);
+			else
+				fputs(" present, pfn hidden", f);
+		} else if (p->e.swap_valid) {
+			fprintf(f, " swap type %u offset 0x%" PRIx64,
+			    p->e.swap_type, p->e.swap_offset);
+			if (p->swapdev != NULL)
+				fprintf(f, " on %s", fmt_vis(p->swapdev, vis,
+				    sizeof(vis)));
+		} else
+			fputs(" not present", f);
+	}
+	if (p->huge == 1)
+		fputs(" huge", f);
+	if (p->have_kflags) {
+		kpage_flags_str(p->kflags, ",", names, sizeof(names));
+		fprintf(f, " kflags %s", names[0] ? names : "-");
+		if (p->have_mapcount)
+			fprintf(f, " mapcount %" PRIu64, p->mapcount);
+	}
+	if (p->vma != NULL)
+		fprintf(f, "  %016" PRIx64 "-%016" PRIx64 " %s %s",
+		    p->vma->start, p->vma->end, p->vma->perms,
+		    p->vma->path[0] != '\0' ?
+		    fmt_vis(p->vma->path, vis, sizeof(vis)) : "[anon]");
+	else
+		fputs("  unmapped", f);
+	fputc('\n', f);
+}
+
+/* Huge page? From kpageflags, else smaps: 1 yes, 0 no, -1 unknown. */
+static int
+page_huge(const struct page_rec *p, const struct smaps_info *si,
+    size_t pagesize)
+{
+	if (si != NULL && si->kps > pagesize)
+		return 1;	/* hugetlb VMA */
+	if (p->vma == NULL)
+		return 0;
+	if (p->have_kflags)
+		return (p->kflags & ((1ULL << KPF_THP) | (1ULL << KPF_HUGE)))
+		    != 0;
+	if (!p->have_entry || !(p->e.flags & PMF_PRESENT))
+		return 0;
+	if (si != NULL && si->huge_kb == 0)
+		return 0;	/* nothing in this VMA is mapped huge */
+	return -1;
+}
+
+int
+cli_translate(const struct cli_opts *o, const char *spec, const char *range)
+{
+	struct smaps_list sm = { NULL, 0 };
+	struct swap_names sw = { NULL, 0 };
+	struct page_rec *recs = NULL;
+	uint64_t start, end, first, last, npages, i, *raw = NULL;
+	struct outbuf out = { NULL, NULL, 0 };
+	const char *kwhy_all = NULL;
+	bool single, hidden = false, any_mapped = false;
+	struct kpage kp = { -1, -1, 0, 0 };
+	struct target t;
+	size_t ps;
+	char *text;
+	size_t len;
+	int ret;
+
+	/* A malformed or reversed range is a usage error: check it first. */
+	if (parse_range(range, &start, &end, &single) == -1)
+		return 2;
+	if ((ret = open_target(o, spec, &t, true)) != 0)
+		return ret;
+	ps = t.pm.pagesize;
+	first = start & ~((uint64_t)ps - 1);
+	last = (end - 1) & ~((uint64_t)ps - 1);
+	npages = (last - first) / ps + 1;
+	ret = 1;
+	if (npages > CLI_MAX_PAGES) {
+		cli_err("range 0x%" PRIx64 "-0x%" PRIx64 " has %" PRIu64
+		    " pages; --translate takes at most %lu (use --maps for "
+		    "counts)", start, end, npages, CLI_MAX_PAGES);
+		ret = 2;
+		goto out;
+	}
+	if ((recs = calloc((size_t)npages, sizeof(*recs))) == NULL ||
+	    (raw = calloc(CLI_BATCH, sizeof(*raw))) == NULL) {
+		cli_err("out of memory");
+		goto out;
+	}
+	for (i = 0; i < npages; i++) {
+		long idx;
+
+		recs[i].vaddr = i == 0 ? start : first + i * ps;
+		if ((idx = maps_find(&t.maps, first + i * ps)) >= 0) {
+			recs[i].vma = &t.maps.v[idx];
+			any_mapped = true;
+		}
+	}
+	if (!any_mapped) {
+		if (single)
+			cli_err("%d: address 0x%" PRIx64 " is not mapped",
+			    (int)t.pid, start);
+		else
+			cli_err("%d: range 0x%" PRIx64 "-0x%" PRIx64 " is not "
+			    "mapped", (int)t.pid, start, end);
+		goto out;
+	}
+
+	/* Read the entries, in batches. */
+	for (i = 0; i < npages;) {
+		size_t n = npages - i > CLI_BATCH ? CLI_BATCH :
+		    (size_t)(npages - i);
+		ssize_t got = pagemap_read(&t.pm, first + i * ps, n, raw);
+
+		if (got == -1) {
+			cli_err("%d: reading pagemap: %s", (int)t.pid,
+			    target_alive(&t) ? strerror(errno) :
+			    "process exited");
+			goto out;
+		}
+		for (ssize_t k = 0; k < got; k++) {
+			recs[i + k].have_entry = true;
+			pagemap_decode(raw[k], &t.pm.caps, &recs[i + k].e);
+		}
+		if ((size_t)got < n)
+			break;	/* past the end of the address space */
+		i += n;
+	}
+
+	/* Extras: kpageflags, swap device names, smaps for huge pages. */
+	kpage_open(&kp, o->rootfd);
+	if (kp.flags_fd < 0)
+		kwhy_all = kpage_why(kp.flags_errno);
+	swaps_read(o->rootfd, &sw);
+	if (procfs_read_file(o->rootfd, t.pid, "smaps", &text, &len) == 0) {
+		if (smaps_parse(text, len, &sm) == -1)
+			sm.n = 0;
+		free(text);
+	}
+	for (i = 0; i < npages; i++) {
+		struct page_rec *p = &recs[i];
+		const struct smaps_info *si = p->vma != NULL ?
+		    smaps_find(&sm, p->vma) : NULL;
+
+		if (!p->have_entry) {
+			p->kwhy = "no pagemap entry";
+			p->huge = page_huge(p, si, ps);
+			continue;
+		}
+		p->have_phys = pagemap_phys(&p->e, p->vaddr, ps, &p->phys);
+		if ((p->e.flags & PMF_PRESENT) && !p->e.pfn_valid)
+			hidden = true;
+		if (p->e.swap_valid && p->e.swap_type < sw.n)
+			p->swapdev = sw.name[p->e.swap_type];
+		if (!(p->e.flags & PMF_PRESENT))
+			p->kwhy = "page not present";
+		else if (kwhy_all != NULL)
+			p->kwhy = kwhy_all;
+		else if (!p->e.pfn_valid)
+			p->kwhy = "PFN hidden by the kernel (needs "
+			    "CAP_SYS_ADMIN)";
+		else if (kpage_flags(&kp, p->e.pfn, &p->kflags) == 0) {
+			p->have_kflags = true;
+			p->have_mapcount = kpage_count(&kp, p->e.pfn,
+			    &p->mapcount) == 0;
+		} else
+			p->kwhy = "/proc/kpageflags has no entry for this PFN";
+		p->huge = page_huge(p, si, ps);
+	}
+	if (!target_alive(&t)) {
+		cli_err("%d: process exited while being read", (int)t.pid);
+		goto out;
+	}
+
+	if (out_open(&out) == -1)
+		goto out;
+	if (o->json)
+		fputc('[', out.f);
+	for (i = 0; i < npages; i++) {
+		if (o->json) {
+			fputs(i > 0 ? ",\n" : "\n", out.f);
+			translate_json_one(out.f, &recs[i]);
+		} else
+			translate_text_one(out.f, &recs[i]);
+	}
+	if (o->json)
+		fputs("\n]\n", out.f);
+	ret = out_flush(&out);
+	if (ret == 0 && hidden && !o->json)
+		fprintf(stderr, "vmpeek: PFNs are hidden by the kernel: "
+		    "reading them needs CAP_SYS_ADMIN (run as root)\n");
+out:
+	if (out.f != NULL)
+		out_drop(&out);
+	kpage_close(&kp);
+	swaps_free(&sw);
+	free(sm.v);
+	free(recs);
+	free(raw);
+	target_close(&t);
+	return ret;
+}
+
+/* ------------------------------------------------------------ --stack */
+
+static void
+json_addr_or_null(FILE *f, const char *key, bool have, uint64_t v)
+{
+	if (have)
+		fprintf(f, ",\"%s\":\"0x%" PRIx64 "\"", key, v);
+	else
+		fprintf(f, ",\"%s\":null", key);
+}
+
+/* UINT64_MAX = "unlimited", 0 with !known = null. */
+static void
+json_limit(FILE *f, const char *key, bool known, uint64_t v)
+{
+	if (!known)
+		fprintf(f, ",\"%s\":null", key);
+	else if (v == UINT64_MAX)
+		fprintf(f, ",\"%s\":\"unlimited\"", key);
+	else
+		fprintf(f, ",\"%s\":%" PRIu64, key, v);
+}
+
+static void
+stack_json(FILE *f, pid_t pid, const struct stack_info *si)
+{
+	fprintf(f, "{\"pid\":%d,\"vma_start\":\"0x%" PRIx64 "\","
+	    "\"vma_end\":\"0x%" PRIx64 "\"", (int)pid, si->vma_start,
+	    si->vma_end);
+	json_addr_or_null(f, "sp", si->sp_known, si->sp);
+	fputs(",\"sp_unknown_reason\":", f);
+	if (si->sp_known)
+		fputs("null", f);
+	else
+		fmt_json_string(f, si->sp_why != NULL ? si->sp_why :
+		    "unknown");
+	fprintf(f, ",\"pages\":%" PRIu64 ",\"present\":%" PRIu64
+	    ",\"swapped\":%" PRIu64 ",\"below_sp_pages\":%" PRIu64
+	    ",\"below_sp_unfaulted\":%" PRIu64, si->pages, si->present,
+	    si->swapped, si->below_sp_pages, si->below_sp_unfaulted);
+	json_addr_or_null(f, "lowest_present", si->lowest_present != 0,
+	    si->lowest_present);
+	fprintf(f, ",\"guard_gap\":%" PRIu64, si->guard_gap);
+	json_addr_or_null(f, "prev_end", si->prev_end != 0, si->prev_end);
+	json_limit(f, "rlimit", si->rlimit != 0, si->rlimit);
+	json_limit(f, "growth_room", si->rlimit != 0, si->growth_room);
+	fputs("}\n", f);
+}
+
+static void
+stack_text(FILE *f, pid_t pid, const struct stack_info *si, size_t ps)
+{
+	char a[16], b[16];
+	uint64_t size = si->vma_end - si->vma_start;
+
+	fprintf(f, "[stack] of %d: 0x%016" PRIx64 "-0x%016" PRIx64
+	    " (%s, %" PRIu64 " pages)\n", (int)pid, si->vma_start, si->vma_end,
+	    fmt_size(size, a, sizeof(a)), si->pages);
+	if (si->sp_known)
+		fprintf(f, "stack pointer:    0x%016" PRIx64 " (%s below the "
+		    "top)\n", si->sp, si->sp <= si->vma_end ?
+		    fmt_size(si->vma_end - si->sp, a, sizeof(a)) : "?");
+	else
+		fprintf(f, "stack pointer:    unknown: %s\n",
+		    si->sp_why != NULL ? si->sp_why : "?");
+	fprintf(f, "faulted in:       %" PRIu64 " present, %" PRIu64
+	    " swapped of %" PRIu64 " pages\n", si->present, si->swapped,
+	    si->pages);
+	if (si->sp_known)
+		fprintf(f, "below SP:         %" PRIu64 " pages, %" PRIu64
+		    " never faulted in (%s)\n", si->below_sp_pages,
+		    si->below_sp_unfaulted,
+		    fmt_size(si->below_sp_unfaulted * ps, a, sizeof(a)));
+	if (si->lowest_present != 0)
+		fprintf(f, "lowest present:   0x%016" PRIx64 "\n",
+		    si->lowest_present);
+	fprintf(f, "guard gap:        %s below the VMA", fmt_size(si->guard_gap,
+	    a, sizeof(a)));
+	if (si->prev_end != 0)
+		fprintf(f, " (next mapping below ends at 0x%016" PRIx64
+		    ", %s free)", si->prev_end, si->vma_start >= si->prev_end ?
+		    fmt_size(si->vma_start - si->prev_end, b, sizeof(b)) : "?");
+	fputc('\n', f);
+	if (si->rlimit == 0)
+		fprintf(f, "RLIMIT_STACK:     unknown\n");
+	else if (si->rlimit == UINT64_MAX)
+		fprintf(f, "RLIMIT_STACK:     unlimited\n");
+	else
+		fprintf(f, "RLIMIT_STACK:     %s, room to grow %s\n",
+		    fmt_size(si->rlimit, a, sizeof(a)),
+		    fmt_size(si->growth_room, b, sizeof(b)));
+}
+
+int
+cli_stack(const struct cli_opts *o, const char *spec)
+{
+	struct stack_info si;
+	struct outbuf out;
+	struct target t;
+	int ret;
+
+	if ((ret = open_target(o, spec, &t, true)) != 0)
+		return ret;
+	if (stack_inspect(o->rootfd, t.pid, &t.maps, &t.pm, &si) == -1) {
+		if (errno == ENOENT)
+			cli_err("%d: no [stack] mapping (a kernel thread?)",
+			    (int)t.pid);
+		else
+			cli_err("%d: reading the stack: %s", (int)t.pid,
+			    target_alive(&t) ? strerror(errno) :
+			    "process exited");
+		target_close(&t);
+		return 1;
+	}
+	if (!target_alive(&t)) {
+		cli_err("%d: process exited while being read", (int)t.pid);
+		target_close(&t);
+		return 1;
+	}
+	if (out_open(&out) == -1) {
+		target_close(&t);
+		return 1;
+	}
+	if (o->json)
+		stack_json(out.f, t.pid, &si);
+	else
+		stack_text(out.f, t.pid, &si, t.pm.pagesize);
+	target_close(&t);
+	return out_flush(&out);
+}

@@ -1,3 +1,234 @@
-/* vmpeek: option parsing and dispatch. */
+/* vmpeek: option parsing and dispatch to the commands or the interactive UI. */
 #include "config.h"
-int main(void) { return 0; }
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "fmt.h"
+#include "procfs.h"
+#include "target.h"
+#include "ui/ui.h"
+
+enum cmd { CMD_UI, CMD_MAPS, CMD_TRANSLATE, CMD_STACK };
+
+enum {
+	OPT_JSON = 256,
+	OPT_NO_SCAN,
+	OPT_PROC,
+	OPT_VERSION,
+};
+
+static const struct option longopts[] = {
+	{ "maps",	optional_argument,	NULL, 'm' },
+	{ "translate",	optional_argument,	NULL, 't' },
+	{ "stack",	optional_argument,	NULL, 's' },
+	{ "json",	no_argument,		NULL, OPT_JSON },
+	{ "no-scan",	no_argument,		NULL, OPT_NO_SCAN },
+	{ "proc",	required_argument,	NULL, OPT_PROC },
+	{ "help",	no_argument,		NULL, 'h' },
+	{ "version",	no_argument,		NULL, OPT_VERSION },
+	{ NULL,		0,			NULL, 0 },
+};
+
+static void
+usage(FILE *f)
+{
+	fputs(
+"Usage: vmpeek [OPTIONS] [PID|self|NAME]\n"
+"       vmpeek --maps PID [--json]\n"
+"       vmpeek --translate PID ADDR[-END] [--json]\n"
+"       vmpeek --stack PID [--json]\n"
+"Explore a live process's virtual memory: /proc/PID/maps and pagemap.\n"
+"Without a command, starts the interactive explorer (the process picker,\n"
+"or straight to PID's VMAs).\n"
+"\n"
+"  -m, --maps[=PID]        every VMA of PID with page counts (like pmap -X)\n"
+"  -t, --translate[=PID]   one record per page of ADDR[-END] (hex; END is\n"
+"                          exclusive): flags, PFN, physical address, VMA\n"
+"  -s, --stack[=PID]       the stack view: SP, pages below it never\n"
+"                          faulted in, guard gap, room to RLIMIT_STACK\n"
+"      --json              machine-readable output for the commands\n"
+"      --no-scan           don't use the PAGEMAP_SCAN ioctl (linear reads)\n"
+"      --proc=DIR          read DIR instead of /proc (for tests)\n"
+"  -h, --help              show this help and exit\n"
+"      --version           show the version and exit\n"
+"\n"
+"PID is a number, 'self' or a unique process name.\n"
+"Exit status: 0 ok, 1 runtime error (no such process, permission denied,\n"
+"unmapped address), 2 usage error (bad option, malformed or reversed\n"
+"address range).\n"
+"Reading another user's process needs ptrace access; PFNs and\n"
+"/proc/kpageflags need CAP_SYS_ADMIN (root).\n", f);
+}
+
+/* "vmpeek: MSG[ 'ARG']" and the --help hint; returns the usage status. */
+static int
+usage_error(const char *msg, const char *arg)
+{
+	char vis[4 * 64 + 1];
+
+	fprintf(stderr, "vmpeek: %s", msg);
+	if (arg != NULL)
+		fprintf(stderr, " '%s'", fmt_vis(arg, vis, sizeof(vis)));
+	fputs("\nTry 'vmpeek --help' for more information.\n", stderr);
+	return 2;
+}
+
+static int
+run_ui(int rootfd, const char *spec, bool no_scan)
+{
+	struct ui_opts uo;
+	char vis[4 * 64 + 1], *cands = NULL;
+	pid_t pid = 0;
+
+	if (spec != NULL &&
+	    target_resolve(rootfd, spec, &pid, &cands) == -1) {
+		int err = errno;
+
+		fmt_vis(spec, vis, sizeof(vis));
+		if (err == EEXIST && cands != NULL) {
+			fprintf(stderr, "vmpeek: %s: %s; candidates:\n", vis,
+			    target_strerror(err));
+			fputs(cands, stderr);
+		} else if (err == ESRCH || err == ENOENT || err == EINVAL)
+			fprintf(stderr, "vmpeek: %s: no such process\n", vis);
+		else
+			fprintf(stderr, "vmpeek: %s: %s\n", vis,
+			    target_strerror(err));
+		free(cands);
+		return 1;
+	}
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fputs("vmpeek: the interactive explorer needs a terminal; "
+		    "use --maps, --translate or --stack in scripts\n", stderr);
+		return 1;
+	}
+	memset(&uo, 0, sizeof(uo));
+	uo.rootfd = rootfd;
+	uo.pid = pid;
+	uo.no_scan = no_scan;
+	uo.refresh_ms = 2000;
+	return ui_run(&uo);
+}
+
+int
+main(int argc, char *argv[])
+{
+	const char *procdir = "/proc", *spec = NULL, *range = NULL;
+	const char *cmd_arg = NULL;
+	struct cli_opts co;
+	enum cmd cmd = CMD_UI;
+	bool json = false, no_scan = false;
+	int c, npos, rootfd, ret;
+
+	while ((c = getopt_long(argc, argv, "m::t::s::h", longopts, NULL)) !=
+	    -1) {
+		enum cmd want = CMD_UI;
+
+		switch (c) {
+		case 'm':
+			want = CMD_MAPS;
+			break;
+		case 't':
+			want = CMD_TRANSLATE;
+			break;
+		case 's':
+			want = CMD_STACK;
+			break;
+		case OPT_JSON:
+			json = true;
+			continue;
+		case OPT_NO_SCAN:
+			no_scan = true;
+			continue;
+		case OPT_PROC:
+			procdir = optarg;
+			continue;
+		case 'h':
+			usage(stdout);
+			return fflush(stdout) == 0 ? 0 : 1;
+		case OPT_VERSION:
+			printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+			return fflush(stdout) == 0 ? 0 : 1;
+		default:	/* getopt printed why */
+			fputs("Try 'vmpeek --help' for more information.\n",
+			    stderr);
+			return 2;
+		}
+		if (cmd != CMD_UI && cmd != want)
+			return usage_error("--maps, --translate and --stack "
+			    "exclude each other", NULL);
+		cmd = want;
+		if (optarg != NULL)
+			cmd_arg = optarg;
+	}
+
+	/* Positional arguments: [PID] then, for --translate, the range. */
+	npos = argc - optind;
+	if (cmd_arg != NULL) {
+		spec = cmd_arg;
+	} else if (npos > 0) {
+		spec = argv[optind++];
+		npos--;
+	}
+	switch (cmd) {
+	case CMD_TRANSLATE:
+		if (spec == NULL)
+			return usage_error("--translate needs a PID and an "
+			    "address", NULL);
+		if (npos == 0)
+			return usage_error("--translate needs an address: "
+			    "ADDR or ADDR-END", NULL);
+		range = argv[optind++];
+		npos--;
+		break;
+	case CMD_MAPS:
+	case CMD_STACK:
+		if (spec == NULL)
+			return usage_error(cmd == CMD_MAPS ?
+			    "--maps needs a PID" : "--stack needs a PID", NULL);
+		break;
+	case CMD_UI:
+		if (json)
+			return usage_error("--json goes with --maps, "
+			    "--translate or --stack", NULL);
+		break;
+	}
+	if (npos > 0)
+		return usage_error("unexpected argument", argv[optind]);
+	if (spec != NULL && spec[0] == '\0')
+		return usage_error("empty PID", NULL);
+
+	if ((rootfd = procfs_open_root(procdir)) == -1) {
+		char vis[4 * 256 + 1];
+
+		fprintf(stderr, "vmpeek: %s: %s\n",
+		    fmt_vis(procdir, vis, sizeof(vis)), strerror(errno));
+		return 1;
+	}
+	co.rootfd = rootfd;
+	co.json = json;
+	co.no_scan = no_scan;
+	switch (cmd) {
+	case CMD_MAPS:
+		ret = cli_maps(&co, spec);
+		break;
+	case CMD_TRANSLATE:
+		ret = cli_translate(&co, spec, range);
+		break;
+	case CMD_STACK:
+		ret = cli_stack(&co, spec);
+		break;
+	default:
+		ret = run_ui(rootfd, spec, no_scan);
+		break;
+	}
+	close(rootfd);
+	return ret;
+}

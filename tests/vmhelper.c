@@ -1,3 +1,432 @@
-/* stub */
+/* vmhelper: a live test target that maps known memory, prints where, and blocks. */
 #include "config.h"
-int main(void) { return 0; }
+
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/types.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/*
+ * Output, one line per region, fields separated by single spaces:
+ *   pid PID
+ *   pagesize BYTES
+ *   touched START END NPAGES          private anon, every page written
+ *   untouched START END NPAGES        private anon, never accessed
+ *   partial START END NPAGES STRIDE   pages i with i % STRIDE == 0 written
+ *   shared START END NPAGES           MAP_SHARED|MAP_ANONYMOUS, written
+ *   cow START END NPAGES WRITTEN      written, then shared with a forked
+ *                                     child; page WRITTEN rewritten after
+ *   guard START END NPAGES FIRST N    written, then MADV_GUARD_INSTALL on
+ *                                     pages [FIRST, FIRST+N)
+ *   file START END NPAGES PATH        MAP_SHARED file mapping, all read
+ *   hostile START END NPAGES          same, file name holds ESC and '\n'
+ *   sparse START END NPAGES TOUCHED   NORESERVE; first, middle, last written
+ *   thp START END NPAGES              2 MiB aligned, MADV_HUGEPAGE, written
+ *   stack DEPTH FRAME ADDR            blocked DEPTH frames deep, each with
+ *                                     FRAME bytes of locals; ADDR is a local
+ *                                     of the deepest frame
+ *   <name> unsupported REASON         the kernel or machine can't do that
+ *   ready
+ * START and END (exclusive) are 0x-prefixed hex. Every region sits between
+ * two PROT_NONE pages, so it is a VMA of its own.
+ *
+ * vmhelper -C PID is an independent pagemap reader for the tests: one line
+ * per VMA of PID, "START END pages present swapped file_shared exclusive
+ * soft_dirty", with its own bit arithmetic (not libvmcore's).
+ */
+
+#ifndef MADV_GUARD_INSTALL
+#define MADV_GUARD_INSTALL 102
+#endif
+
+/* The hostile name: terminal escape, newline, tab, backslash, quote. */
+#define HOSTILE_NAME "evil\033[31m\nname\t\\\"x"
+
+static size_t ps;
+
+static void
+die(const char *what)
+{
+	fprintf(stderr, "vmhelper: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+/* n pages of prot/flags (fd for files) between two PROT_NONE pages. */
+static char *
+region(size_t n, int prot, int flags, int fd)
+{
+	char *res, *p;
+
+	res = mmap(NULL, (n + 2) * ps, PROT_NONE,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (res == MAP_FAILED)
+		return NULL;
+	p = mmap(res + ps, n * ps, prot, flags | MAP_FIXED, fd, 0);
+	if (p == MAP_FAILED) {
+		munmap(res, (n + 2) * ps);
+		return NULL;
+	}
+	return p;
+}
+
+static void
+show(const char *name, const char *p, size_t n)
+{
+	printf("%s 0x%" PRIxPTR " 0x%" PRIxPTR " %zu", name, (uintptr_t)p,
+	    (uintptr_t)(p + n * ps), n);
+}
+
+static void
+touch(volatile char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		p[i * ps] = (char)(i + 1);
+}
+
+/* Read every page: faults the file's pages in without writing. */
+static void
+readall(volatile const char *p, size_t n)
+{
+	volatile char sink = 0;
+
+	for (size_t i = 0; i < n; i++)
+		sink += p[i * ps];
+	(void)sink;
+}
+
+/* A file of n pages in dir named name, mapped shared and read. */
+static char *
+map_file(const char *dir, const char *name, size_t n, char **pathp)
+{
+	char *path, *buf, *p;
+	int fd;
+
+	if (asprintf(&path, "%s/%s", dir, name) == -1)
+		die("asprintf");
+	if ((fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644)) == -1)
+		die(path);
+	if ((buf = malloc(ps)) == NULL)
+		die("malloc");
+	for (size_t i = 0; i < n; i++) {
+		memset(buf, 'a' + (int)(i % 26), ps);
+		if (write(fd, buf, ps) != (ssize_t)ps)
+			die("write");
+	}
+	free(buf);
+	if ((p = region(n, PROT_READ, MAP_SHARED, fd)) == NULL)
+		die("mmap file");
+	close(fd);
+	readall(p, n);
+	if (pathp != NULL)
+		*pathp = path;
+	else
+		free(path);
+	return p;
+}
+
+/* Never set: the test kills us. (A loop gcc can't prove endless.) */
+static volatile sig_atomic_t stop;
+
+static void
+block(void)
+{
+	fflush(stdout);
+	while (!stop)
+		pause();
+}
+
+/* The deepest frame: say where it is, then block for good. */
+static int __attribute__((noinline))
+bottom(int total, size_t frame, volatile char *local)
+{
+	printf("stack %d %zu 0x%" PRIxPTR "\n", total, frame,
+	    (uintptr_t)local);
+	printf("ready\n");
+	block();
+	return 0;
+}
+
+/* Recurse depth frames deep with frame bytes of touched locals, then block. */
+static int __attribute__((noinline))
+recurse(int depth, int total, size_t frame)
+{
+	volatile char buf[1024];
+	int r;
+
+	memset((char *)buf, depth & 0x7f, sizeof(buf));
+	if (depth <= 0)
+		r = bottom(total, frame, buf);
+	else
+		r = recurse(depth - 1, total, frame);
+	/* Use buf after the call: no tail call, the frame stays. */
+	return r + buf[depth % (int)sizeof(buf)];
+}
+
+static int
+thp_state(char *why, size_t len)
+{
+	char line[256];
+	FILE *f;
+
+	if ((f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r")) ==
+	    NULL) {
+		snprintf(why, len, "no /sys/kernel/mm/transparent_hugepage "
+		    "(kernel without THP)");
+		return -1;
+	}
+	if (fgets(line, sizeof(line), f) == NULL)
+		line[0] = '\0';
+	fclose(f);
+	if (strstr(line, "[never]") != NULL) {
+		snprintf(why, len, "transparent_hugepage/enabled is [never]");
+		return -1;
+	}
+	return 0;
+}
+
+/* -C PID: count pages per VMA from /proc/PID/pagemap, independently. */
+static int
+count_mode(const char *pid)
+{
+	char path[64], line[4096];
+	uint64_t buf[4096];
+	FILE *maps;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%s/maps", pid);
+	if ((maps = fopen(path, "r")) == NULL)
+		die(path);
+	snprintf(path, sizeof(path), "/proc/%s/pagemap", pid);
+	if ((fd = open(path, O_RDONLY)) == -1)
+		die(path);
+	while (fgets(line, sizeof(line), maps) != NULL) {
+		unsigned long long start, end, idx, last, c[6] = { 0 };
+		char *dash;
+
+		if (strchr(line, '\n') == NULL) {
+			int ch;
+
+			while ((ch = fgetc(maps)) != EOF && ch != '\n')
+				continue;
+		}
+		start = strtoull(line, &dash, 16);
+		if (*dash != '-')
+			continue;
+		end = strtoull(dash + 1, NULL, 16);
+		c[0] = (end - start) / ps;
+		last = end / ps;
+		for (idx = start / ps; idx < last;) {
+			size_t want = last - idx > 4096 ? 4096 :
+			    (size_t)(last - idx);
+			ssize_t got = pread(fd, buf, want * 8,
+			    (off_t)(idx * 8));
+
+			if (got <= 0)
+				break;	/* beyond the user address space */
+			for (ssize_t i = 0; i < got / 8; i++) {
+				uint64_t e = buf[i];
+				int present = (int)(e >> 63) & 1;
+				int swap = (int)(e >> 62) & 1;
+				int guard = (int)(e >> 58) & 1;
+
+				c[1] += present;
+				c[2] += !present && swap && !guard;
+				c[3] += (e >> 61) & 1;
+				c[4] += (e >> 56) & 1;
+				c[5] += (e >> 55) & 1;
+			}
+			idx += (unsigned long long)got / 8;
+		}
+		printf("0x%llx 0x%llx %llu %llu %llu %llu %llu %llu\n", start,
+		    end, c[0], c[1], c[2], c[3], c[4], c[5]);
+	}
+	fclose(maps);
+	close(fd);
+	return 0;
+}
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: vmhelper [-n PAGES] [-d DIR [-H]] [-S GIB] "
+	    "[-T] [-k DEPTH]\n       vmhelper -C PID\n");
+	exit(2);
+}
+
+int
+main(int argc, char *argv[])
+{
+	const char *dir = NULL;
+	size_t n = 16, gib = 0;
+	int hostile = 0, thp = 0, depth = -1;
+	char *p, *path, why[256];
+	pid_t child, parent;
+
+	ps = (size_t)sysconf(_SC_PAGESIZE);
+	/* No getopt: libbsd's overlay would want linking, and this is tiny. */
+	for (int i = 1; i < argc; i++) {
+		const char *o = argv[i];
+		const char *arg = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (strcmp(o, "-H") == 0) {
+			hostile = 1;
+			continue;
+		}
+		if (strcmp(o, "-T") == 0) {
+			thp = 1;
+			continue;
+		}
+		if (arg == NULL || o[0] != '-' || o[1] == '\0' || o[2] != '\0')
+			usage();
+		i++;
+		switch (o[1]) {
+		case 'C':
+			return count_mode(arg);
+		case 'd':
+			dir = arg;
+			break;
+		case 'k':
+			depth = atoi(arg);
+			break;
+		case 'n':
+			n = (size_t)strtoul(arg, NULL, 0);
+			break;
+		case 'S':
+			gib = (size_t)strtoul(arg, NULL, 0);
+			break;
+		default:
+			usage();
+		}
+	}
+	if (n < 8 || (hostile && dir == NULL))
+		usage();
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	printf("pid %d\npagesize %zu\n", (int)getpid(), ps);
+
+	/*
+	 * COW first: fork shares every private page mapped so far, so the
+	 * other regions are mapped after the fork and stay exclusive.
+	 */
+	if ((p = region(n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+	    -1)) == NULL)
+		die("mmap cow");
+	touch(p, n);
+	parent = getpid();
+	if ((child = fork()) == -1)
+		die("fork");
+	if (child == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(0);
+		for (;;)
+			pause();
+	}
+	p[1 * ps] = 'w';	/* breaks COW: page 1 is ours alone again */
+	show("cow", p, n);
+	printf(" 1\n");
+
+	if ((p = region(n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+	    -1)) == NULL)
+		die("mmap touched");
+	touch(p, n);
+	show("touched", p, n);
+	putchar('\n');
+
+	if ((p = region(n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+	    -1)) == NULL)
+		die("mmap untouched");
+	show("untouched", p, n);
+	putchar('\n');
+
+	if ((p = region(n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+	    -1)) == NULL)
+		die("mmap partial");
+	for (size_t i = 0; i < n; i += 3)
+		p[i * ps] = 'p';
+	show("partial", p, n);
+	printf(" 3\n");
+
+	if ((p = region(n, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+	    -1)) == NULL)
+		die("mmap shared");
+	touch(p, n);
+	show("shared", p, n);
+	putchar('\n');
+
+	if ((p = region(n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+	    -1)) == NULL)
+		die("mmap guard");
+	touch(p, n);
+	if (madvise(p + 2 * ps, 4 * ps, MADV_GUARD_INSTALL) == 0) {
+		show("guard", p, n);
+		printf(" 2 4\n");
+	} else
+		printf("guard unsupported MADV_GUARD_INSTALL: %s (Linux 6.13+)\n",
+		    strerror(errno));
+
+	if (dir != NULL) {
+		p = map_file(dir, "vmhelper-file", n, &path);
+		show("file", p, n);
+		printf(" %s\n", path);
+		free(path);
+		if (hostile) {
+			p = map_file(dir, HOSTILE_NAME, n, NULL);
+			show("hostile", p, n);
+			putchar('\n');
+		}
+	}
+
+	if (gib > 0) {
+		size_t pages = (gib << 30) / ps;
+
+		if ((p = region(pages, PROT_READ | PROT_WRITE, MAP_PRIVATE |
+		    MAP_ANONYMOUS | MAP_NORESERVE, -1)) == NULL)
+			printf("sparse unsupported mmap of %zu GiB with "
+			    "MAP_NORESERVE: %s\n", gib, strerror(errno));
+		else {
+			p[0] = 's';
+			p[(pages / 2) * ps] = 's';
+			p[(pages - 1) * ps] = 's';
+			show("sparse", p, pages);
+			printf(" 3\n");
+		}
+	}
+
+	if (thp) {
+		size_t huge = 2UL << 20;
+
+		if (thp_state(why, sizeof(why)) == -1)
+			printf("thp unsupported %s\n", why);
+		else if ((p = mmap(NULL, 3 * huge, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)) == MAP_FAILED)
+			printf("thp unsupported mmap: %s\n", strerror(errno));
+		else {
+			char *a = (char *)(((uintptr_t)p + huge - 1) &
+			    ~(uintptr_t)(huge - 1));
+
+			if (madvise(a, huge, MADV_HUGEPAGE) == -1)
+				printf("thp unsupported MADV_HUGEPAGE: %s\n",
+				    strerror(errno));
+			else {
+				memset(a, 't', huge);
+				show("thp", a, huge / ps);
+				putchar('\n');
+			}
+		}
+	}
+
+	if (depth >= 0)
+		return recurse(depth, depth, 1024);
+	printf("ready\n");
+	block();
+	return 0;
+}
