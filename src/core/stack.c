@@ -1,8 +1,10 @@
 /* stack: the stack view: SP, never-faulted pages below it, guard gap. */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -254,13 +256,17 @@ syscall_why(int err)
 }
 
 static void
-read_sp(int rootfd, pid_t pid, struct stack_info *si)
+read_sp(int rootfd, pid_t pid, pid_t tid, struct stack_info *si)
 {
-	char *text;
+	char *text, name[48];
 	size_t len;
 	int ret;
 
-	if (procfs_read_file(rootfd, pid, "syscall", &text, &len) == -1) {
+	if (tid > 0)
+		snprintf(name, sizeof(name), "task/%d/syscall", (int)tid);
+	else
+		strlcpy(name, "syscall", sizeof(name));
+	if (procfs_read_file(rootfd, pid, name, &text, &len) == -1) {
 		si->sp_why = syscall_why(errno);
 		return;
 	}
@@ -338,7 +344,7 @@ stack_inspect(int rootfd, pid_t pid, const struct vma_list *maps,
 	si->pages = (v->end - v->start) / r->pagesize;
 	si->guard_gap = guard_gap(rootfd, r->pagesize);
 
-	read_sp(rootfd, pid, si);
+	read_sp(rootfd, pid, 0, si);
 
 	if (procfs_read_file(rootfd, pid, "limits", &text, &len) == 0) {
 		if (stack_parse_limits(text, len, &si->rlimit) == -1)
@@ -352,6 +358,113 @@ stack_inspect(int rootfd, pid_t pid, const struct vma_list *maps,
 		si->growth_room = si->rlimit - size;
 
 	/* An SP outside [stack] (sigaltstack, a thread) says nothing here. */
+	sp_page = v->start;
+	if (si->sp_known && si->sp >= v->start && si->sp <= v->end) {
+		sp_page = si->sp & ~((uint64_t)r->pagesize - 1);
+		si->below_sp_pages = (sp_page - v->start) / r->pagesize;
+	}
+	return count_pages(r, si, sp_page);
+}
+
+uint64_t
+stack_guard_gap(int rootfd, size_t pagesize)
+{
+	return guard_gap(rootfd, pagesize);
+}
+
+static int
+cmp_tid(const void *a, const void *b)
+{
+	const struct stack_thread *x = a, *y = b;
+
+	return (x->tid > y->tid) - (x->tid < y->tid);
+}
+
+int
+stack_threads(int rootfd, pid_t pid, struct stack_thread **out, size_t *n)
+{
+	struct stack_thread *v = NULL, *nv;
+	size_t cnt = 0, cap = 0;
+	struct dirent *de;
+	DIR *d;
+	int fd;
+
+	*out = NULL;
+	*n = 0;
+	if ((fd = procfs_openat(rootfd, pid, "task", O_RDONLY |
+	    O_DIRECTORY)) == -1)
+		return -1;
+	if ((d = fdopendir(fd)) == NULL) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		struct stack_info si;
+		pid_t tid;
+
+		if (procfs_parse_pid(de->d_name, &tid) == -1)
+			continue;
+		if (cnt == cap) {
+			cap = cap ? cap * 2 : 16;
+			if ((nv = reallocarray(v, cap, sizeof(*v))) == NULL) {
+				free(v);
+				closedir(d);
+				errno = ENOMEM;
+				return -1;
+			}
+			v = nv;
+		}
+		memset(&si, 0, sizeof(si));
+		read_sp(rootfd, pid, tid, &si);
+		v[cnt].tid = tid;
+		v[cnt].sp_known = si.sp_known;
+		v[cnt].sp = si.sp;
+		cnt++;
+	}
+	closedir(d);
+	if (cnt > 1)
+		qsort(v, cnt, sizeof(*v), cmp_tid);
+	*out = v;
+	*n = cnt;
+	return 0;
+}
+
+long
+stack_thread_vma(const struct vma_list *maps, const struct stack_thread *t)
+{
+	if (!t->sp_known)
+		return -1;
+	return maps_find(maps, t->sp);
+}
+
+int
+stack_inspect_vma(int rootfd, pid_t pid, pid_t tid,
+    const struct vma_list *maps, size_t idx, struct pm_reader *r,
+    struct stack_info *si)
+{
+	const struct vma *v, *below;
+	uint64_t sp_page;
+
+	memset(si, 0, sizeof(*si));
+	if (idx >= maps->n) {
+		errno = EINVAL;
+		return -1;
+	}
+	v = &maps->v[idx];
+	below = idx > 0 ? &maps->v[idx - 1] : NULL;
+	si->tid = tid;
+	si->vma_start = v->start;
+	si->vma_end = v->end;
+	si->prev_end = below ? below->end : 0;
+	si->pages = (v->end - v->start) / r->pagesize;
+	/* glibc puts a PROT_NONE guard right below each thread stack. */
+	if (below != NULL && below->end == v->start &&
+	    strncmp(below->perms, "---", 3) == 0)
+		si->guard_gap = below->end - below->start;
+	read_sp(rootfd, pid, tid, si);
 	sp_page = v->start;
 	if (si->sp_known && si->sp >= v->start && si->sp <= v->end) {
 		sp_page = si->sp & ~((uint64_t)r->pagesize - 1);

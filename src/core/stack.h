@@ -37,6 +37,7 @@ struct stack_info {
 	uint64_t below_sp_pages;	/* pages in [vma_start, sp) */
 	uint64_t lowest_present;	/* lowest present page address, 0 if none */
 	uint64_t growth_room;		/* bytes the stack may still grow (rlimit) */
+	pid_t tid;			/* stack_inspect_vma: whose stack; else 0 */
 };
 
 /*
@@ -45,5 +46,41 @@ struct stack_info {
  */
 int stack_inspect(int rootfd, pid_t pid, const struct vma_list *maps,
     struct pm_reader *r, struct stack_info *si);
+
+/* One thread of a process and its stack pointer, when readable. */
+struct stack_thread {
+	pid_t tid;
+	bool sp_known;
+	uint64_t sp;
+};
+
+/*
+ * The threads of pid (<root>/<pid>/task) with their SPs from
+ * task/TID/syscall (known only while a thread blocks and we may read it).
+ * *out is malloc'd (free it), sorted by tid. 0, or -1 with errno.
+ */
+int stack_threads(int rootfd, pid_t pid, struct stack_thread **out,
+    size_t *n);
+
+/*
+ * Index of the VMA holding thread t's stack — the one containing its SP —
+ * or -1 when the SP is unknown or in no VMA.
+ */
+long stack_thread_vma(const struct vma_list *maps,
+    const struct stack_thread *t);
+
+/* Bytes the kernel keeps free below a stack (stack_guard_gap=, or 256
+ * pages), read from <root>/cmdline. */
+uint64_t stack_guard_gap(int rootfd, size_t pagesize);
+
+/*
+ * The stack view of maps->v[idx] as the stack of thread tid: SP from
+ * task/TID/syscall. A thread stack is a fixed-size mapping: no rlimit
+ * (rlimit 0, growth_room 0); guard_gap is the PROT_NONE VMA right below
+ * (glibc's guard page), 0 if none. 0, or -1 with errno.
+ */
+int stack_inspect_vma(int rootfd, pid_t pid, pid_t tid,
+    const struct vma_list *maps, size_t idx, struct pm_reader *r,
+    struct stack_info *si);
 
 #endif

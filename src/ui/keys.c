@@ -45,6 +45,9 @@ static const struct key_bind key_tab[] = {
 	{ KEY_F(5),	KA_REFRESH,	"F5" },
 	{ 's',		KA_SORT,	"s" },
 	{ 'f',		KA_KFLAGS,	"f" },
+	{ '+',		KA_EXPAND,	"+" },
+	{ KEY_RIGHT,	KA_EXPAND,	"Right" },
+	{ '-',		KA_COLLAPSE,	"-" },
 	{ KEY_MOUSE,	KA_MOUSE,	"mouse" },
 	{ KEY_RESIZE,	KA_RESIZE,	NULL },
 };
@@ -69,6 +72,10 @@ static const char *const action_help[KA_COUNT] = {
 	[KA_REFRESH] = "re-read the process list / maps / pages",
 	[KA_SORT] = "picker: sort by RSS, PID, name",
 	[KA_KFLAGS] = "page pane: show/hide the kpageflags column (root)",
+	[KA_EXPAND] = "page pane: expand a huge page (THP 2M) row into its "
+	    "base pages",
+	[KA_COLLAPSE] = "page pane: fold the huge page around the selection "
+	    "back into one row",
 	[KA_MOUSE] = "click selects, double-click opens, wheel scrolls",
 };
 

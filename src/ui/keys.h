@@ -24,6 +24,8 @@ enum key_action {
 	KA_REFRESH,
 	KA_SORT,
 	KA_KFLAGS,
+	KA_EXPAND,	/* page pane: a huge page's row into its base pages */
+	KA_COLLAPSE,
 	KA_MOUSE,
 	KA_RESIZE,
 	KA_COUNT

@@ -308,3 +308,79 @@ pane_slice_of(uint64_t nrows, int n, uint64_t idx)
 	i = i > 0 ? i - 1 : 0;
 	return i >= (unsigned)n ? n - 1 : (int)i;
 }
+
+uint64_t
+pane_fold_rows(uint64_t nitems, size_t n, uint64_t blk)
+{
+	uint64_t hidden = blk > 1 ? (uint64_t)n * (blk - 1) : 0;
+
+	return hidden < nitems ? nitems - hidden : 0;
+}
+
+/* Number of folded blocks starting before item (binary search). */
+static size_t
+blocks_before(const uint64_t *coll, size_t n, uint64_t item)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (coll[mid] < item)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+long
+pane_fold_find(const uint64_t *coll, size_t n, uint64_t blk, uint64_t item)
+{
+	size_t k = blocks_before(coll, n, item + 1);
+
+	if (k > 0 && item - coll[k - 1] < blk)
+		return (long)(k - 1);
+	return -1;
+}
+
+uint64_t
+pane_fold_row_of(const uint64_t *coll, size_t n, uint64_t blk, uint64_t item)
+{
+	long f;
+	size_t k;
+
+	if (blk <= 1)
+		return item;
+	if ((f = pane_fold_find(coll, n, blk, item)) >= 0)
+		return coll[f] - (uint64_t)f * (blk - 1);
+	k = blocks_before(coll, n, item);
+	return item - (uint64_t)k * (blk - 1);
+}
+
+uint64_t
+pane_fold_item_of(const uint64_t *coll, size_t n, uint64_t blk, uint64_t row,
+    bool *folded)
+{
+	size_t lo = 0, hi = n;
+
+	*folded = false;
+	if (blk <= 1 || n == 0)
+		return row;
+	/* Block k's row is coll[k] - k * (blk - 1): strictly increasing. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (coll[mid] - (uint64_t)mid * (blk - 1) <= row)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return row;
+	if (coll[lo - 1] - (uint64_t)(lo - 1) * (blk - 1) == row) {
+		*folded = true;
+		return coll[lo - 1];
+	}
+	return row + (uint64_t)lo * (blk - 1);
+}

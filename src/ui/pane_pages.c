@@ -1,7 +1,9 @@
-/* pane_pages: one row per page of a VMA, read lazily through pagewin; stack view and minimap. */
+/* pane_pages: one row per page of a VMA, read lazily through pagewin; stack view, minimap, folded huge pages. */
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +18,20 @@
 #define WIN_CAP		1024		/* entries kept: a few screens */
 #define SEARCH_MAX	(1u << 18)	/* rows a text search reads per key */
 #define REREAD_MS	1000		/* screen rows are re-read this often */
+#define FOLD_MAX	(1u << 16)	/* folded huge blocks remembered */
+#define SCAN_REGIONS	64
+
+/*
+ * Huge pages as one row. A huge block is a whole, aligned run of blk
+ * pages (a 2 MB PMD-mapped THP, or one hugetlb page) inside the VMA. The
+ * pane never scans the VMA for them: each time the window on screen
+ * changes, the blocks it shows are checked (PAGEMAP_SCAN PAGE_IS_HUGE;
+ * without it, kpageflags of the head as root; else 512 consecutive,
+ * aligned PFNs in a VMA smaps says holds THP) and folded. The row count
+ * is pages - folded * (blk - 1), so it shrinks as huge blocks come on
+ * screen; rows above the screen never move. + expands a block (it stays
+ * expanded), - folds it again.
+ */
 
 enum {
 	COL_ADDR, COL_PFN, COL_PHYS, COL_FLAGS, COL_STATE, COL_MARKS, NCOLS
@@ -55,12 +71,197 @@ addr_w(const struct ui *ui)
 	return d < 12 ? 12 : d;
 }
 
+/* pages_state keeps rows; pagewin and the stack view think in pages. */
+static uint64_t
+item_of(const struct pages_state *ps, uint64_t row, bool *folded)
+{
+	bool f;
+
+	return pane_fold_item_of(ps->coll, ps->ncoll, ps->blk, row,
+	    folded ? folded : &f);
+}
+
+static uint64_t
+row_of(const struct pages_state *ps, uint64_t item)
+{
+	return pane_fold_row_of(ps->coll, ps->ncoll, ps->blk, item);
+}
+
+/* First page of the whole huge block holding item, or UINT64_MAX. */
+static uint64_t
+block_of(const struct pages_state *ps, uint64_t item)
+{
+	uint64_t b;
+
+	if (ps->blk <= 1 || item < ps->blk_first)
+		return UINT64_MAX;
+	b = item - (item - ps->blk_first) % ps->blk;
+	return b + ps->blk <= ps->w.npages ? b : UINT64_MAX;
+}
+
+static bool
+arr_has(const uint64_t *a, size_t n, uint64_t x)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (a[mid] < x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && a[lo] == x;
+}
+
+/* Insert (add) or remove x in a sorted array; false if out of room. */
+static bool
+arr_set(uint64_t **a, size_t *n, size_t *cap, uint64_t x, bool add)
+{
+	size_t lo = 0, hi = *n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if ((*a)[mid] < x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < *n && (*a)[lo] == x) {
+		if (!add) {
+			memmove(*a + lo, *a + lo + 1, (*n - lo - 1) *
+			    sizeof(**a));
+			(*n)--;
+		}
+		return true;
+	}
+	if (!add)
+		return true;
+	if (*n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 64;
+		uint64_t *na;
+
+		if (nc > FOLD_MAX || (na = reallocarray(*a, nc,
+		    sizeof(**a))) == NULL)
+			return false;
+		*a = na;
+		*cap = nc;
+	}
+	memmove(*a + lo + 1, *a + lo, (*n - lo) * sizeof(**a));
+	(*a)[lo] = x;
+	(*n)++;
+	return true;
+}
+
+/* Fold (or unfold) block b; the selection and the top row keep their page. */
+static bool
+fold_set(struct pages_state *ps, uint64_t b, bool fold)
+{
+	uint64_t sel_item = item_of(ps, ps->v.sel, NULL);
+	uint64_t top_item = item_of(ps, ps->v.top, NULL);
+	bool ok;
+
+	if (arr_has(ps->coll, ps->ncoll, b) == fold)
+		return false;
+	ok = arr_set(&ps->coll, &ps->ncoll, &ps->ccap, b, fold);
+	if (!ok) {
+		ps->fold_full = true;
+		return false;
+	}
+	ps->v.nrows = pane_fold_rows(ps->w.npages, ps->ncoll, ps->blk);
+	ps->v.sel = row_of(ps, sel_item);
+	ps->v.top = row_of(ps, top_item);
+	pane_set_rows(&ps->v, ps->v.nrows);
+	return true;
+}
+
+/* PMD size for THP: the kernel says it in sysfs; 2 MB on x86-64. */
+static uint64_t
+pmd_size(void)
+{
+	static uint64_t cached;
+	char buf[32];
+	ssize_t n;
+	int fd;
+
+	if (cached != 0)
+		return cached;
+	cached = 2ULL << 20;
+	fd = open("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size",
+	    O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n > 0) {
+			buf[n] = '\0';
+			uint64_t v = strtoull(buf, NULL, 10);
+
+			if (v != 0 && (v & (v - 1)) == 0)
+				cached = v;
+		}
+	}
+	return cached;
+}
+
+static void
+fold_init(struct ui *ui)
+{
+	struct pages_state *ps = &ui->pages;
+	const struct smaps_vma *sm = vmas_smaps(ui, ps->vma);
+	uint64_t hb, ps_ = ui->t.pm.pagesize, fb;
+
+	ps->hugetlb = sm != NULL && smaps_is_hugetlb(sm, ps_);
+	hb = ps->hugetlb && sm->kernel_page_size > ps_ ?
+	    sm->kernel_page_size : pmd_size();
+	ps->blk = hb > ps_ && hb % ps_ == 0 ? hb / ps_ : 1;
+	fb = (ps->cur.start + hb - 1) & ~(hb - 1);
+	ps->blk_first = fb >= ps->cur.start && fb < ps->cur.end ?
+	    (fb - ps->cur.start) >> ui->t.pm.pageshift : ps->w.npages;
+	if (ps->blk_first + ps->blk > ps->w.npages)
+		ps->blk = 1;	/* no whole block: nothing to fold */
+}
+
+static void
+fold_free(struct pages_state *ps)
+{
+	free(ps->coll);
+	free(ps->expd);
+	ps->coll = ps->expd = NULL;
+	ps->ncoll = ps->ccap = ps->nexpd = ps->ecap = 0;
+}
+
+void
+pages_select_page(struct ui *ui, uint64_t page)
+{
+	pane_select_center(&ui->pages.v, row_of(&ui->pages, page));
+}
+
 static void
 slices_free(struct pages_state *ps)
 {
 	free(ps->slices);
 	ps->slices = NULL;
 	ps->nslices = 0;
+}
+
+/* The stack view: [stack], or a thread's stack found by its SP. */
+static void
+inspect_stack(struct ui *ui)
+{
+	struct pages_state *ps = &ui->pages;
+	pid_t tid = vmas_stack_tid(ui, ps->vma);
+	int r;
+
+	errno = 0;
+	if (tid != 0)
+		r = stack_inspect_vma(ui->rootfd, ui->t.pid, tid, &ui->t.maps,
+		    ps->vma, &ui->t.pm, &ps->si);
+	else
+		r = stack_inspect(ui->rootfd, ui->t.pid, &ui->t.maps,
+		    &ui->t.pm, &ps->si);
+	ps->stack_err = r == -1 ? (errno ? errno : EIO) : 0;
 }
 
 int
@@ -87,12 +288,11 @@ pages_open(struct ui *ui, size_t vma, uint64_t page)
 		return -1;
 	}
 	ps->have_win = true;
-	ps->is_stack = ps->cur.kind == VMA_STACK;
-	if (ps->is_stack) {
-		if (stack_inspect(ui->rootfd, ui->t.pid, &ui->t.maps,
-		    &ui->t.pm, &ps->si) == -1)
-			ps->stack_err = errno ? errno : EIO;
-	}
+	ps->is_stack = ps->cur.kind == VMA_STACK ||
+	    vmas_stack_tid(ui, vma) != 0;
+	if (ps->is_stack)
+		inspect_stack(ui);
+	fold_init(ui);
 	/* Opening [stack] starts at the stack pointer: that's the story. */
 	if (page == UINT64_MAX) {
 		page = 0;
@@ -101,7 +301,12 @@ pages_open(struct ui *ui, size_t vma, uint64_t page)
 			page = (ps->si.sp - ps->cur.start) >>
 			    ui->t.pm.pageshift;
 	} else {
+		uint64_t b;
+
 		ps->goto_addr = ps->cur.start + (page << ui->t.pm.pageshift);
+		/* an address asked for shows its own page, not its THP row */
+		if ((b = block_of(ps, page)) != UINT64_MAX)
+			arr_set(&ps->expd, &ps->nexpd, &ps->ecap, b, true);
 	}
 	pane_view_init(&ps->v, ps->w.npages, 1);
 	pane_select(&ps->v, page);
@@ -119,12 +324,14 @@ pages_free(struct ui *ui)
 		pagewin_free(&ps->w);
 	ps->have_win = false;
 	slices_free(ps);
+	fold_free(ps);
 }
 
 static void
 want(struct ui *ui, int *hh, int *dh, bool *legend, bool *map)
 {
-	*hh = 2;
+	/* the stack view adds a band for the guard gap below the VMA */
+	*hh = ui->pages.is_stack ? 3 : 2;
 	*dh = 2;
 	*legend = true;
 	*map = true;
@@ -151,7 +358,169 @@ kflags_of(struct ui *ui, const struct pm_entry *e, uint64_t *kf,
 	return true;
 }
 
-/* Is page idx inside a huge-page region found on screen? */
+/* Huge-block flags for blocks [b0, b0 + nb * blk) via PAGEMAP_SCAN. */
+static bool
+huge_by_scan(struct ui *ui, uint64_t b0, size_t nb, bool *huge)
+{
+	struct pages_state *ps = &ui->pages;
+	struct pm_reader *r = &ui->t.pm;
+	uint64_t hb = ps->blk << r->pageshift;
+	uint64_t s = pagewin_vaddr(&ps->w, b0), e = s + nb * hb, we;
+	struct pm_region reg[SCAN_REGIONS];
+	ssize_t n;
+
+	if (r->force_pread || r->scan == 0)
+		return false;
+	ps->nhuge = 0;
+	while (s < e) {
+		n = pagemap_scan(r, s, e, PAGE_IS_HUGE, reg, SCAN_REGIONS,
+		    &we);
+		if (n == -1)
+			return r->scan != 0 && ps->nhuge > 0;
+		for (ssize_t k = 0; k < n; k++) {
+			/* each whole block inside a huge region is huge */
+			uint64_t rs = reg[k].start, re = reg[k].end;
+			uint64_t first = (rs - pagewin_vaddr(&ps->w, b0) + hb -
+			    1) / hb;
+
+			if (ps->nhuge < sizeof(ps->huge) / sizeof(ps->huge[0]))
+				ps->huge[ps->nhuge++] = reg[k];
+			for (uint64_t j = first; j < nb; j++) {
+				uint64_t bs = pagewin_vaddr(&ps->w, b0) + j * hb;
+
+				if (bs + hb > re)
+					break;
+				huge[j] = true;
+			}
+		}
+		if (we <= s || (size_t)n < SCAN_REGIONS)
+			break;
+		s = we;
+	}
+	return true;
+}
+
+/*
+ * Without PAGEMAP_SCAN: the head's kpageflags (root), else blk present,
+ * consecutive PFNs starting on a blk-aligned frame in a VMA smaps says
+ * holds huge pages.
+ */
+static void
+huge_by_pfn(struct ui *ui, uint64_t b, bool *huge)
+{
+	struct pages_state *ps = &ui->pages;
+	struct pm_reader *r = &ui->t.pm;
+	const struct smaps_vma *sm = vmas_smaps(ui, ps->vma);
+	uint64_t raw[512], kf, pfn0 = 0;
+	struct pm_entry e;
+	uint64_t done = 0;
+
+	*huge = false;
+	if (pagemap_read(r, pagewin_vaddr(&ps->w, b), 1, raw) != 1)
+		return;
+	pagemap_decode(raw[0], &r->caps, &e);
+	if (!e.pfn_valid || e.pfn % ps->blk != 0)
+		return;
+	if (ui->kp.flags_fd >= 0 && kpage_flags(&ui->kp, e.pfn, &kf) == 0) {
+		*huge = (kf & (1ULL << KPF_COMPOUND_HEAD)) &&
+		    (kf & ((1ULL << KPF_THP) | (1ULL << KPF_HUGE)));
+		return;
+	}
+	if (sm == NULL || (smaps_thp_bytes(sm) == 0 && !ps->hugetlb))
+		return;
+	pfn0 = e.pfn;
+	while (done < ps->blk) {
+		size_t n = ps->blk - done > 512 ? 512 : (size_t)(ps->blk - done);
+		ssize_t got = pagemap_read(r, pagewin_vaddr(&ps->w, b + done),
+		    n, raw);
+
+		if (got != (ssize_t)n)
+			return;
+		for (size_t k = 0; k < n; k++) {
+			pagemap_decode(raw[k], &r->caps, &e);
+			if (!e.pfn_valid || e.pfn != pfn0 + done + k)
+				return;
+		}
+		done += n;
+	}
+	*huge = true;
+}
+
+/*
+ * Fold the huge blocks of the window on screen (and unfold blocks that
+ * stopped being huge). Folding changes what the screen shows, so repeat
+ * until the window is stable; each pass is one scan of a screenful.
+ */
+static void
+discover(struct ui *ui)
+{
+	struct pages_state *ps = &ui->pages;
+
+	for (int pass = 0; pass < 8; pass++) {
+		uint64_t last, i0, i1, b0, b1, nb;
+		bool f, changed = false, *huge;
+
+		if (ps->v.nrows == 0)
+			return;
+		last = ps->v.top + (uint64_t)ps->v.height - 1;
+		if (last >= ps->v.nrows)
+			last = ps->v.nrows - 1;
+		i0 = item_of(ps, ps->v.top, NULL);
+		i1 = item_of(ps, last, &f) + (f ? ps->blk : 1);
+		if (ps->huge_valid && ps->huge_top == i0 &&
+		    ps->huge_h == (int)(i1 - i0))
+			return;
+		ps->huge_valid = true;
+		ps->huge_top = i0;
+		ps->huge_h = (int)(i1 - i0);
+		ps->nhuge = 0;
+		if (ps->blk <= 1) {
+			/* nothing to fold; the marks still want huge ranges */
+			if (!ui->t.pm.force_pread && ui->t.pm.scan != 0) {
+				uint64_t we;
+				ssize_t n = pagemap_scan(&ui->t.pm,
+				    pagewin_vaddr(&ps->w, i0), i1 >=
+				    ps->w.npages ? ps->w.end :
+				    pagewin_vaddr(&ps->w, i1), PAGE_IS_HUGE,
+				    ps->huge, sizeof(ps->huge) /
+				    sizeof(ps->huge[0]), &we);
+
+				ps->nhuge = n > 0 ? (size_t)n : 0;
+			}
+			return;
+		}
+		/* whole blocks touching [i0, i1) */
+		b0 = i0 < ps->blk_first ? ps->blk_first :
+		    i0 - (i0 - ps->blk_first) % ps->blk;
+		if (b0 >= i1)
+			return;
+		b1 = b0 + ((i1 - b0 + ps->blk - 1) / ps->blk) * ps->blk;
+		while (b1 > b0 && b1 > ps->w.npages)
+			b1 -= ps->blk;
+		if (b1 <= b0)
+			return;
+		nb = (b1 - b0) / ps->blk;
+		if ((huge = calloc(nb, sizeof(*huge))) == NULL)
+			return;
+		if (!huge_by_scan(ui, b0, nb, huge))
+			for (uint64_t j = 0; j < nb; j++)
+				huge_by_pfn(ui, b0 + j * ps->blk, &huge[j]);
+		for (uint64_t j = 0; j < nb; j++) {
+			uint64_t b = b0 + j * ps->blk;
+			bool want = huge[j] && !arr_has(ps->expd, ps->nexpd, b);
+
+			if (ps->fold_full && want)
+				continue;
+			if (fold_set(ps, b, want))
+				changed = true;
+		}
+		free(huge);
+		if (!changed)
+			return;
+	}
+}
+
+/* Is vaddr inside a huge-page region found on screen? */
 static bool
 in_huge(const struct pages_state *ps, uint64_t vaddr)
 {
@@ -161,29 +530,26 @@ in_huge(const struct pages_state *ps, uint64_t vaddr)
 	return false;
 }
 
-/* PAGEMAP_SCAN tells, without root, which rows on screen are huge pages. */
-static void
-read_huge(struct ui *ui)
+/* Name of swap device type (from /proc/swaps, read once), or NULL. */
+static const char *
+swap_name(struct ui *ui, unsigned int type, char *buf, size_t len)
 {
-	struct pages_state *ps = &ui->pages;
-	uint64_t s, e, we;
-	ssize_t n;
-
-	if (ps->huge_valid && ps->huge_top == ps->v.top &&
-	    ps->huge_h == ps->v.height)
-		return;
-	ps->huge_valid = true;
-	ps->huge_top = ps->v.top;
-	ps->huge_h = ps->v.height;
-	ps->nhuge = 0;
-	if (ui->t.pm.force_pread || ui->t.pm.scan == 0)
-		return;
-	s = pagewin_vaddr(&ps->w, ps->v.top);
-	e = ps->v.top + (uint64_t)ps->v.height >= ps->w.npages ? ps->w.end :
-	    pagewin_vaddr(&ps->w, ps->v.top + (uint64_t)ps->v.height);
-	n = pagemap_scan(&ui->t.pm, s, e, PAGE_IS_HUGE, ps->huge,
-	    sizeof(ps->huge) / sizeof(ps->huge[0]), &we);
-	ps->nhuge = n > 0 ? (size_t)n : 0;
+	if (ui->swaps_state == 0) {
+		if (swaps_read(ui->rootfd, ui->swaps, sizeof(ui->swaps) /
+		    sizeof(ui->swaps[0]), &ui->nswaps) == 0)
+			ui->swaps_state = 1;
+		else {
+			ui->swaps_state = -1;
+			ui->swaps_err = errno;
+		}
+	}
+	if (ui->swaps_state == 1 && type < ui->nswaps)
+		return fmt_vis(ui->swaps[type].name, buf, len);
+	if (ui->swaps_state == 1)
+		snprintf(buf, len, "no device %u in /proc/swaps", type);
+	else
+		snprintf(buf, len, "/proc/swaps: %s", strerror(ui->swaps_err));
+	return buf;
 }
 
 /* One-word state of a page; the screen tests read this column. */
@@ -242,9 +608,12 @@ marks_text(struct ui *ui, uint64_t idx, int got, const struct pm_entry *e,
 	    !(e->flags & (PMF_PRESENT | PMF_SWAPPED)))
 		strlcat(buf, "never-faulted ", len);
 	if (got == 0 && e->swap_valid) {
+		char dev[120];
+
 		n = strlen(buf);
-		snprintf(buf + n, len - n, "swap %u:0x%" PRIx64 " ",
-		    e->swap_type, e->swap_offset);
+		snprintf(buf + n, len - n, "swap %u:0x%" PRIx64 " %s ",
+		    e->swap_type, e->swap_offset, swap_name(ui, e->swap_type,
+		    dev, sizeof(dev)));
 	}
 	if (got == 0 && kflags_of(ui, e, &kf, &cnt, &cnt_ok)) {
 		if (kf & (1ULL << KPF_THP))
@@ -301,6 +670,40 @@ col_widths(const struct ui *ui, int *w)
 	w[COL_MARKS] = 6;
 }
 
+/*
+ * The band under the stack header: what lies below the stack VMA — the
+ * kernel's guard gap for [stack], glibc's guard page for a thread stack.
+ */
+static void
+draw_gap_band(struct ui *ui, int y)
+{
+	struct pages_state *ps = &ui->pages;
+	struct pane_layout *l = &ui->lay;
+	const struct stack_info *si = &ps->si;
+	char buf[400], a[16], b[16];
+	uint64_t lo, hole = si->vma_start - si->prev_end;
+
+	fmt_size(si->guard_gap, a, sizeof(a));
+	fmt_size(hole, b, sizeof(b));
+	if (si->tid != 0 && si->guard_gap > 0)
+		snprintf(buf, sizeof(buf), "below: guard page %s %" PRIx64 "-%"
+		    PRIx64 " (PROT_NONE, from the thread library): an "
+		    "overflow faults there", a, si->vma_start - si->guard_gap,
+		    si->vma_start);
+	else if (si->tid != 0)
+		snprintf(buf, sizeof(buf), "below: no guard page; hole to "
+		    "the VMA below %s", b);
+	else {
+		lo = si->vma_start > si->guard_gap ? si->vma_start -
+		    si->guard_gap : 0;
+		snprintf(buf, sizeof(buf), "below: guard gap %s %" PRIx64 "-%"
+		    PRIx64 " kept unmapped: the stack can't grow into a "
+		    "mapping%s; hole %s", a, lo,
+		    si->vma_start, si->prev_end > lo ? " - VIOLATED" : "", b);
+	}
+	ui_put(y, 1, l->cols - 1, ui_attr(ui, UC_GUARD) | A_BOLD, buf);
+}
+
 static void
 draw_header(struct ui *ui)
 {
@@ -311,12 +714,21 @@ draw_header(struct ui *ui)
 
 	fmt_vis(ps->cur.path, path, sizeof(path));
 	fmt_size(ps->cur.end - ps->cur.start, sz, sizeof(sz));
+	if (ps->si.tid != 0 && ps->is_stack && path[0] == '\0')
+		snprintf(path, sizeof(path), "[stack:%d]", (int)ps->si.tid);
 	snprintf(buf, sizeof(buf), "%0*" PRIx64 "-%0*" PRIx64 " %s %s  %s, "
 	    "%" PRIu64 " pages   row %" PRIu64 "/%" PRIu64, aw, ps->cur.start,
 	    aw, ps->cur.end, ps->cur.perms, path[0] ? path : "(anonymous)",
-	    sz, ps->w.npages, ps->v.sel + 1, ps->w.npages);
-	ui_put(l->header_y, 1, l->cols - 1, ui_attr(ui,
-	    vmas_kind_color(&ps->cur)) | A_BOLD, buf);
+	    sz, ps->w.npages, ps->v.sel + 1, ps->v.nrows);
+	if (ps->ncoll > 0) {
+		size_t n = strlen(buf);
+
+		fmt_size(ps->blk << ui->t.pm.pageshift, a, sizeof(a));
+		snprintf(buf + n, sizeof(buf) - n, "  (%zu %s %s folded, + "
+		    "expands)", ps->ncoll, ps->hugetlb ? "huge" : "THP", a);
+	}
+	ui_put(l->header_y, 1, l->cols - 1, ui_attr(ui, ps->is_stack ?
+	    UC_STACK : vmas_kind_color(&ps->cur)) | A_BOLD, buf);
 	if (l->header_h < 2)
 		return;
 	if (ps->is_stack) {
@@ -332,7 +744,12 @@ draw_header(struct ui *ui)
 			    ps->si.sp, ps->si.below_sp_unfaulted,
 			    ps->si.below_sp_pages);
 		}
-		if (!ps->stack_err) {
+		if (!ps->stack_err && ps->si.tid != 0) {
+			size_t n = strlen(buf);
+
+			snprintf(buf + n, sizeof(buf) - n, "thread %d's stack: "
+			    "fixed size, cannot grow", (int)ps->si.tid);
+		} else if (!ps->stack_err) {
 			size_t n = strlen(buf);
 
 			fmt_size(ps->si.guard_gap, a, sizeof(a));
@@ -345,6 +762,8 @@ draw_header(struct ui *ui)
 		}
 		ui_put(l->header_y + 1, 1, l->cols - 1, ui_attr(ui, UC_INFO),
 		    buf);
+		if (l->header_h >= 3 && !ps->stack_err)
+			draw_gap_band(ui, l->header_y + 2);
 		return;
 	}
 	if (ps->vma < ui->vmas.ncounts && ui->vmas.counts[ps->vma].state == 1) {
@@ -376,9 +795,12 @@ draw_legend(struct ui *ui)
 	if (ui->pages.is_stack) {
 		x = ui_put(l->legend_y, x, l->cols - x, ui_attr(ui, UC_SP),
 		    "SP") + 2;
-		ui_put(l->legend_y, x, l->cols - x, ui_attr(ui, UC_UNFAULTED),
-		    "never-faulted");
+		x = ui_put(l->legend_y, x, l->cols - x, ui_attr(ui,
+		    UC_UNFAULTED), "never-faulted") + 2;
 	}
+	if (ui->pages.ncoll > 0 || ui->pages.nexpd > 0)
+		ui_put(l->legend_y, x, l->cols - x, ui_attr(ui, UC_HUGE),
+		    "THP/huge: +/- expand/fold");
 }
 
 static void
@@ -387,15 +809,17 @@ draw_detail(struct ui *ui)
 	struct pages_state *ps = &ui->pages;
 	struct pane_layout *l = &ui->lay;
 	struct pm_entry e;
-	char buf[700], names[400];
-	uint64_t va = pagewin_vaddr(&ps->w, ps->v.sel), kf, cnt, pa;
+	char buf[700], names[400], dev[120];
+	bool folded;
+	uint64_t item = item_of(ps, ps->v.sel, &folded);
+	uint64_t va = pagewin_vaddr(&ps->w, item), kf, cnt, pa;
 	bool cnt_ok;
 	int got, y = l->detail_y;
 	size_t n;
 
 	if (l->detail_h < 1)
 		return;
-	got = pagewin_get(&ps->w, ps->v.sel, &e);
+	got = pagewin_get(&ps->w, item, &e);
 	if (got != 0) {
 		snprintf(buf, sizeof(buf), "%" PRIx64 ": %s", va, got > 0 ?
 		    "no pagemap entry (past the end of pagemap)" :
@@ -403,8 +827,17 @@ draw_detail(struct ui *ui)
 		ui_put(y, 1, l->cols - 1, ui_attr(ui, UC_INFO), buf);
 		return;
 	}
-	snprintf(buf, sizeof(buf), "%" PRIx64 " raw %016" PRIx64 ":", va,
-	    e.raw);
+	if (folded) {
+		fmt_size(ps->blk << ui->t.pm.pageshift, names, sizeof(names));
+		snprintf(buf, sizeof(buf), "%s %s: %" PRIu64 " pages %" PRIx64
+		    "-%" PRIx64 " in one huge frame (+ expands); head",
+		    ps->hugetlb ? "hugetlb" : "THP", names, ps->blk, va,
+		    va + (ps->blk << ui->t.pm.pageshift));
+	} else
+		buf[0] = '\0';
+	n = strlen(buf);
+	snprintf(buf + n, sizeof(buf) - n, "%s%" PRIx64 " raw %016" PRIx64
+	    ":", n ? " " : "", va, e.raw);
 	for (int i = 0; i < PMF_COUNT; i++) {
 		if (!(e.flags & flag_tab[i].flag))
 			continue;
@@ -418,8 +851,9 @@ draw_detail(struct ui *ui)
 	else if (e.flags & PMF_PRESENT)
 		snprintf(buf + n, sizeof(buf) - n, " PFN hidden");
 	else if (e.swap_valid)
-		snprintf(buf + n, sizeof(buf) - n, " swap type %u offset 0x%"
-		    PRIx64, e.swap_type, e.swap_offset);
+		snprintf(buf + n, sizeof(buf) - n, " swap type %u (%s) offset "
+		    "0x%" PRIx64, e.swap_type, swap_name(ui, e.swap_type, dev,
+		    sizeof(dev)), e.swap_offset);
 	else if (e.flags == 0)
 		snprintf(buf + n, sizeof(buf) - n, " (never touched or "
 		    "reclaimed)");
@@ -497,11 +931,22 @@ draw_map(struct ui *ui)
 				ps->slices[i].state = 1;	/* empty */
 		}
 	}
+	/* the map is by page; the view is by row (huge pages fold) */
 	last = ps->v.top + (uint64_t)ps->v.height - 1;
-	if (last >= ps->w.npages)
-		last = ps->w.npages ? ps->w.npages - 1 : 0;
-	vs = pane_slice_of(ps->w.npages, n, ps->v.top);
-	ve = pane_slice_of(ps->w.npages, n, last);
+	if (last >= ps->v.nrows)
+		last = ps->v.nrows ? ps->v.nrows - 1 : 0;
+	{
+		bool f;
+		uint64_t li = item_of(ps, last, &f);
+
+		if (f)
+			li += ps->blk - 1;
+		if (li >= ps->w.npages)
+			li = ps->w.npages ? ps->w.npages - 1 : 0;
+		vs = pane_slice_of(ps->w.npages, n, item_of(ps, ps->v.top,
+		    NULL));
+		ve = pane_slice_of(ps->w.npages, n, li);
+	}
 	for (int i = 0; i < n; i++) {
 		char s[2] = { slice_char(&ps->slices[i]), '\0' };
 		attr_t a = s[0] == '#' || s[0] == '+' ? ui_attr(ui,
@@ -533,6 +978,8 @@ draw(struct ui *ui)
 		ps->recenter = false;
 		pane_select_center(&ps->v, ps->v.sel);
 	}
+	/* Fold the huge pages on screen first: it changes what is shown. */
+	discover(ui);
 	draw_header(ui);
 	col_widths(ui, w);
 	used = pane_cols_fit(w, col_prio, NCOLS, l->list_w, shown);
@@ -549,22 +996,23 @@ draw(struct ui *ui)
 	}
 
 	/* Only the rows on screen are read: one pread for all of them. */
-	pagewin_ensure(&ps->w, ps->v.top, (size_t)l->list_h);
-	read_huge(ui);
+	pagewin_ensure(&ps->w, item_of(ps, ps->v.top, NULL),
+	    (size_t)l->list_h);
 	for (int y = 0; y < l->list_h; y++) {
 		struct pm_entry e;
-		uint64_t i, va;
-		bool sel;
+		uint64_t row, i, va;
+		bool sel, folded;
 		attr_t base;
 		int got;
 
-		if (!pane_row_at(&ps->v, y, &i))
+		if (!pane_row_at(&ps->v, y, &row))
 			break;
+		i = item_of(ps, row, &folded);
 		va = pagewin_vaddr(&ps->w, i);
 		got = pagewin_get(&ps->w, i, &e);
 		if (got != 0)
 			memset(&e, 0, sizeof(e));
-		sel = i == ps->v.sel;
+		sel = row == ps->v.sel;
 		base = sel ? A_REVERSE : A_NORMAL;
 		if (sel)
 			ui_blank(l->list_y + y, 0, l->list_w, base);
@@ -619,6 +1067,24 @@ draw(struct ui *ui)
 				x += w[c] + 1;
 				continue;
 			case COL_STATE:
+				if (folded) {
+					char hs[16];
+
+					fmt_size(ps->blk << ui->t.pm.pageshift,
+					    hs, sizeof(hs));
+					/* "2.0M" reads better as "2M" here */
+					if (strlen(hs) > 3 && strcmp(hs +
+					    strlen(hs) - 3, ".0M") == 0)
+						strcpy(hs + strlen(hs) - 3, "M");
+					else if (strlen(hs) > 3 && strcmp(hs +
+					    strlen(hs) - 3, ".0G") == 0)
+						strcpy(hs + strlen(hs) - 3, "G");
+					snprintf(cell, sizeof(cell), "%s %-*s",
+					    ps->hugetlb ? "huge" : "THP",
+					    w[c] - (ps->hugetlb ? 5 : 4), hs);
+					a |= ui_attr(ui, UC_HUGE) | A_BOLD;
+					break;
+				}
 				snprintf(cell, sizeof(cell), "%-*s", w[c],
 				    state_word(got, &e));
 				if (got == 0 && (e.flags & PMF_PRESENT))
@@ -633,6 +1099,16 @@ draw(struct ui *ui)
 					a |= ui_attr(ui, UC_ABSENT);
 				break;
 			case COL_MARKS:
+				if (folded) {
+					char m[600];
+
+					marks_text(ui, i, got, &e, m,
+					    sizeof(m));
+					snprintf(cell, sizeof(cell), "[+%" PRIu64
+					    " pages] head %s", ps->blk, m);
+					a |= ui_attr(ui, UC_HUGE);
+					break;
+				}
 				marks_text(ui, i, got, &e, cell, sizeof(cell));
 				if (is_sp_row(ui, i))
 					a |= A_BOLD;
@@ -660,10 +1136,11 @@ popup_detail(struct ui *ui)
 {
 	struct pages_state *ps = &ui->pages;
 	struct pm_entry e;
-	uint64_t idx = ps->v.sel, va = pagewin_vaddr(&ps->w, idx), pa, kf,
-	    cnt;
+	bool folded;
+	uint64_t idx = item_of(ps, ps->v.sel, &folded);
+	uint64_t va = pagewin_vaddr(&ps->w, idx), pa, kf, cnt;
 	bool cnt_ok;
-	char names[400], path[120];
+	char names[400], path[120], dev[120];
 	int got = pagewin_get(&ps->w, idx, &e);
 
 	ui->popup_n = 0;
@@ -672,6 +1149,13 @@ popup_detail(struct ui *ui)
 	fmt_vis(ps->cur.path, path, sizeof(path));
 	ui_popup_add(ui, "page %" PRIu64 " of %" PRIu64 " in %s", idx + 1,
 	    ps->w.npages, path[0] ? path : "(anonymous)");
+	if (folded) {
+		fmt_size(ps->blk << ui->t.pm.pageshift, names, sizeof(names));
+		ui_popup_add(ui, "%s %s: %" PRIu64 " base pages mapped by one "
+		    "huge page-table entry", ps->hugetlb ? "hugetlb page" :
+		    "transparent huge page", names, ps->blk);
+		ui_popup_add(ui, "(+ or Right shows them; this is the head)");
+	}
 	if (got != 0) {
 		ui_popup_add(ui, "%s", got > 0 ? "no pagemap entry: past the "
 		    "end of pagemap" : strerror(ps->w.err));
@@ -691,9 +1175,12 @@ popup_detail(struct ui *ui)
 	else if (e.flags & PMF_PRESENT)
 		ui_popup_add(ui, "  bits 0-54 PFN     hidden (reads 0 "
 		    "without CAP_SYS_ADMIN)");
-	else if (e.swap_valid)
+	else if (e.swap_valid) {
 		ui_popup_add(ui, "  bits 0-4 swap type %u, bits 5-54 swap "
 		    "offset 0x%" PRIx64, e.swap_type, e.swap_offset);
+		ui_popup_add(ui, "swap device        %s", swap_name(ui,
+		    e.swap_type, dev, sizeof(dev)));
+	}
 	else
 		ui_popup_add(ui, "  bits 0-54         0 (not present)");
 	if (pagemap_phys(&e, va, ui->t.pm.pagesize, &pa))
@@ -751,12 +1238,45 @@ key(struct ui *ui, enum key_action a)
 		pagewin_invalidate(&ps->w);
 		slices_free(ps);
 		ps->huge_valid = false;
+		ui->swaps_state = 0;
 		if (ps->is_stack)
-			ps->stack_err = stack_inspect(ui->rootfd, ui->t.pid,
-			    &ui->t.maps, &ui->t.pm, &ps->si) == -1 ?
-			    (errno ? errno : EIO) : 0;
+			inspect_stack(ui);
 		ui_msg(ui, false, "pages re-read");
 		break;
+	case KA_EXPAND: {
+		bool folded;
+		uint64_t it = item_of(ps, ps->v.sel, &folded);
+
+		if (!folded) {
+			ui_msg(ui, false, ps->blk > 1 && arr_has(ps->expd,
+			    ps->nexpd, block_of(ps, it)) ? "already expanded; "
+			    "- folds it" : "not a huge page row");
+			break;
+		}
+		if (!arr_set(&ps->expd, &ps->nexpd, &ps->ecap, it, true)) {
+			ui_msg(ui, true, "too many expanded huge pages");
+			break;
+		}
+		fold_set(ps, it, false);
+		ui_msg(ui, false, "expanded into %" PRIu64 " pages; - folds",
+		    ps->blk);
+		break;
+	}
+	case KA_COLLAPSE: {
+		bool folded;
+		uint64_t it = item_of(ps, ps->v.sel, &folded), b;
+
+		b = block_of(ps, it);
+		if (folded || b == UINT64_MAX ||
+		    !arr_has(ps->expd, ps->nexpd, b)) {
+			ui_msg(ui, false, "no expanded huge page here");
+			break;
+		}
+		arr_set(&ps->expd, &ps->nexpd, &ps->ecap, b, false);
+		ps->huge_valid = false;	/* discover() folds it if still huge */
+		pane_select(&ps->v, row_of(ps, b));
+		break;
+	}
 	case KA_KFLAGS:
 		ps->kflags_col = !ps->kflags_col;
 		if (ui->kp.flags_fd < 0)
@@ -799,10 +1319,12 @@ tick(struct ui *ui, uint64_t deadline)
 }
 
 static bool
-row_text(struct ui *ui, uint64_t idx, char *buf, size_t len)
+row_text(struct ui *ui, uint64_t row, char *buf, size_t len)
 {
 	struct pages_state *ps = &ui->pages;
 	struct pm_entry e;
+	bool folded;
+	uint64_t idx = item_of(ps, row, &folded);
 	uint64_t va = pagewin_vaddr(&ps->w, idx);
 	char pfn[32], phys[32], flags[PMF_COUNT + 1], marks[600];
 	int got = pagewin_get(&ps->w, idx, &e);
@@ -816,7 +1338,8 @@ row_text(struct ui *ui, uint64_t idx, char *buf, size_t len)
 	fmt_flags(&e, flags, sizeof(flags));
 	marks_text(ui, idx, got, &e, marks, sizeof(marks));
 	snprintf(buf, len, "%" PRIx64 " %s %s %s %s %s", va, pfn, phys,
-	    flags, state_word(got, &e), marks);
+	    flags, folded ? (ps->hugetlb ? "huge" : "THP") :
+	    state_word(got, &e), marks);
 	return true;
 }
 
@@ -829,15 +1352,15 @@ static bool
 search(struct ui *ui, const char *q, int dir, bool from_sel)
 {
 	struct pages_state *ps = &ui->pages;
-	uint64_t addr, n = ps->w.npages, i = ps->v.sel;
+	uint64_t addr, n = ps->v.nrows, i = ps->v.sel;
 	char buf[1024];
 
 	if (fmt_parse_addr(q, &addr) == 0 && addr >= ps->cur.start &&
 	    addr < ps->cur.end && strlen(q) >= 4) {
 		uint64_t idx = (addr - ps->cur.start) >> ui->t.pm.pageshift;
 
-		if (idx != ps->v.sel || from_sel) {
-			pane_select_center(&ps->v, idx);
+		if (row_of(ps, idx) != ps->v.sel || from_sel) {
+			pages_select_page(ui, idx);
 			ps->goto_addr = addr;
 			return true;
 		}
@@ -876,6 +1399,9 @@ hint(struct ui *ui)
 	    ui->t.pm.caps.pfn_visible != 1))
 		return "PFN hidden: the kernel shows frame numbers only to "
 		    "CAP_SYS_ADMIN (run as root)   Enter detail  ? help";
+	if (ps->ncoll > 0 || ps->nexpd > 0)
+		return "Enter detail  + expand / - fold huge page  : go to  "
+		    "/ search  f kpageflags  Esc back  ? help";
 	return "Enter page detail  : go to address  / search  f kpageflags  "
 	    "Esc back  ? help";
 }

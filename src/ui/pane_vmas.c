@@ -10,19 +10,23 @@
 #include "fmt.h"
 #include "maps.h"
 #include "panes.h"
+#include "smaps.h"
+#include "stack.h"
 
 enum {
 	COL_RANGE, COL_SIZE, COL_PERMS, COL_OFFSET, COL_DEV, COL_INODE,
-	COL_RES, COL_SWAP, COL_EXCL, COL_BAR, COL_PATH, NCOLS
+	COL_RES, COL_SWAP, COL_EXCL, COL_BAR, COL_HUGE, COL_PATH, NCOLS
 };
 
 static const char *const col_name[NCOLS] = {
 	"START-END", "SIZE", "PERM", "OFFSET", "DEV", "INODE",
-	"RES", "SWAP", "EXCL", "RESIDENCY", "PATH"
+	"RES", "SWAP", "EXCL", "RESIDENCY", "HUGE", "PATH"
 };
-static const int col_prio[NCOLS] = { 0, 0, 0, 5, 6, 7, 1, 3, 2, 4, 0 };
+static const int col_prio[NCOLS] = { 0, 0, 0, 6, 7, 8, 1, 3, 2, 5, 4, 0 };
 #define BAR_W		10
+#define HUGE_W		8
 #define PATH_MIN	28
+#define SMAPS_STEP	(256 * 1024)	/* smaps bytes parsed per tick */
 
 static int
 hex_digits(uint64_t v)
@@ -65,6 +69,7 @@ col_widths(const struct ui *ui, int *w)
 	w[COL_SWAP] = 6;
 	w[COL_EXCL] = 7;
 	w[COL_BAR] = BAR_W;
+	w[COL_HUGE] = HUGE_W;
 	w[COL_PATH] = PATH_MIN;
 }
 
@@ -87,12 +92,125 @@ vmas_kind_color(const struct vma *v)
 	}
 }
 
+/* ---------------------------------------------------------------- rows */
+
+/* [stack] index, or -1. */
+static long
+stack_index(const struct ui *ui)
+{
+	for (size_t i = ui->t.maps.n; i-- > 0;)
+		if (ui->t.maps.v[i].kind == VMA_STACK)
+			return (long)i;
+	return -1;
+}
+
+/*
+ * Rows are the VMAs in address order plus one pseudo-row for the stack
+ * guard gap, placed between [stack] and the VMA below it (the row above).
+ */
+static uint64_t
+nrows(const struct ui *ui)
+{
+	return ui->t.maps.n + (ui->vmas.gap_row >= 0 ? 1 : 0);
+}
+
+uint64_t
+vmas_row_of(const struct ui *ui, size_t vma)
+{
+	long g = ui->vmas.gap_row;
+
+	return g >= 0 && (long)vma >= g ? vma + 1 : vma;
+}
+
+bool
+vmas_vma_of(const struct ui *ui, uint64_t row, size_t *vma)
+{
+	long g = ui->vmas.gap_row;
+
+	if (g >= 0 && row == (uint64_t)g)
+		return false;
+	*vma = g >= 0 && row > (uint64_t)g ? row - 1 : row;
+	return *vma < ui->t.maps.n;
+}
+
+const struct smaps_vma *
+vmas_smaps(const struct ui *ui, size_t i)
+{
+	const struct vmas_state *vs = &ui->vmas;
+	const struct smaps_list *l = vs->smaps_state == 2 ? &vs->smaps :
+	    vs->smaps_state == 1 ? &vs->sr.list : NULL;
+
+	if (l == NULL || i >= ui->t.maps.n)
+		return NULL;
+	return smaps_find(l, ui->t.maps.v[i].start, ui->t.maps.v[i].end);
+}
+
+pid_t
+vmas_stack_tid(const struct ui *ui, size_t i)
+{
+	if (ui->vmas.stack_tid == NULL || i >= ui->vmas.ncounts)
+		return 0;
+	return ui->vmas.stack_tid[i];
+}
+
+static void
+smaps_reset(struct vmas_state *vs)
+{
+	if (vs->smaps_state == 1)
+		smaps_reader_close(&vs->sr);
+	smaps_free(&vs->smaps);
+	vs->smaps_state = 0;
+	vs->smaps_err = 0;
+}
+
+/* Label the anon VMAs that hold another thread's stack pointer. */
+static void
+find_thread_stacks(struct ui *ui)
+{
+	struct vmas_state *vs = &ui->vmas;
+	struct stack_thread *th;
+	size_t n;
+
+	free(vs->stack_tid);
+	vs->stack_tid = calloc(ui->t.maps.n ? ui->t.maps.n : 1,
+	    sizeof(*vs->stack_tid));
+	vs->nthreads = 0;
+	if (vs->stack_tid == NULL ||
+	    stack_threads(ui->rootfd, ui->t.pid, &th, &n) == -1)
+		return;
+	vs->nthreads = n;
+	for (size_t k = 0; k < n; k++) {
+		long i = stack_thread_vma(&ui->t.maps, &th[k]);
+
+		/* The main thread's SP is in [stack]; that one has a name. */
+		if (i < 0 || ui->t.maps.v[i].kind != VMA_ANON ||
+		    vs->stack_tid[i] != 0)
+			continue;
+		vs->stack_tid[i] = th[k].tid;
+	}
+	free(th);
+}
+
 void
 vmas_enter(struct ui *ui)
 {
 	struct vmas_state *vs = &ui->vmas;
-	size_t n = ui->t.maps.n;
+	size_t n = ui->t.maps.n, keep_vma = 0;
+	bool keep_ok = vs->counts != NULL &&
+	    vmas_vma_of(ui, vs->v.sel, &keep_vma);
 	uint64_t keep = vs->v.sel;
+	long si;
+
+	smaps_reset(vs);
+	find_thread_stacks(ui);
+	si = stack_index(ui);
+	vs->gap_row = si;
+	vs->gap = si >= 0 ? stack_guard_gap(ui->rootfd, ui->t.pm.pagesize) :
+	    0;
+	if (vs->gap == 0)
+		vs->gap_row = -1;
+	if (keep_ok)
+		keep = vmas_row_of(ui, keep_vma);
 
 	free(vs->counts);
 	vs->counts = calloc(n ? n : 1, sizeof(*vs->counts));
@@ -102,24 +220,28 @@ vmas_enter(struct ui *ui)
 		    ui->t.maps.v[i].end);
 	vs->st_ok = procfs_read_status(ui->rootfd, ui->t.pid, &vs->st) == 0;
 	if (vs->v.height < 1)
-		pane_view_init(&vs->v, n, 1);
-	pane_set_rows(&vs->v, n);
+		pane_view_init(&vs->v, nrows(ui), 1);
+	pane_set_rows(&vs->v, nrows(ui));
 	pane_select(&vs->v, keep);
 }
 
 void
 vmas_free(struct ui *ui)
 {
+	smaps_reset(&ui->vmas);
+	free(ui->vmas.stack_tid);
+	ui->vmas.stack_tid = NULL;
 	free(ui->vmas.counts);
 	ui->vmas.counts = NULL;
 	ui->vmas.ncounts = 0;
+	ui->vmas.gap_row = -1;
 }
 
 static void
 want(struct ui *ui, int *hh, int *dh, bool *legend, bool *map)
 {
 	*hh = 2;
-	*dh = 1;
+	*dh = 2;
 	*legend = true;
 	*map = false;
 }
@@ -202,14 +324,83 @@ bar_cell(struct ui *ui, size_t i, char *buf)
 
 /* Path column text: the escaped path, or what the mapping is. */
 static void
-path_text(const struct vma *v, char *buf, size_t len)
+path_text(const struct ui *ui, size_t i, char *buf, size_t len)
 {
-	if (v->path[0] != '\0')
+	const struct vma *v = &ui->t.maps.v[i];
+	pid_t tid = vmas_stack_tid(ui, i);
+
+	if (tid != 0)
+		snprintf(buf, len, "[stack:%d]", (int)tid);
+	else if (v->path[0] != '\0')
 		fmt_vis(v->path, buf, len);
+	else if (strncmp(v->perms, "---", 3) == 0 && i + 1 < ui->t.maps.n &&
+	    ui->t.maps.v[i + 1].start == v->end &&
+	    (tid = vmas_stack_tid(ui, i + 1)) != 0)
+		snprintf(buf, len, "(guard page of [stack:%d])", (int)tid);
 	else if (strncmp(v->perms, "---", 3) == 0)
 		strlcpy(buf, "(guard: no access)", len);
 	else
 		strlcpy(buf, "(anonymous)", len);
+}
+
+/* "2M", "1G", "64K": a page size in few columns. */
+static void
+page_size_text(uint64_t b, char *buf, size_t len)
+{
+	static const char u[] = "KMGT";
+	int k = -1;
+
+	while (b >= 1024 && b % 1024 == 0 && k < 3) {
+		b /= 1024;
+		k++;
+	}
+	if (k < 0)
+		snprintf(buf, len, "%" PRIu64 "B", b);
+	else
+		snprintf(buf, len, "%" PRIu64 "%c", b, u[k]);
+}
+
+/*
+ * HUGE column: hugetlb page size, THP bytes mapped, else what madvise
+ * asked (hg / nh); blank for ordinary VMAs, an ellipsis until smaps came.
+ */
+static void
+huge_cell(const struct ui *ui, size_t i, char *buf, size_t len, bool *hl)
+{
+	const struct smaps_vma *s = vmas_smaps(ui, i);
+	char sz[24];
+
+	*hl = false;
+	buf[0] = '\0';
+	if (s == NULL) {
+		if (ui->vmas.smaps_state < 2 && ui->vmas.smaps_state >= 0)
+			strlcpy(buf, ui_ellipsis(ui), len);
+		return;
+	}
+	if (smaps_is_hugetlb(s, ui->t.pm.pagesize)) {
+		page_size_text(s->kernel_page_size, sz, sizeof(sz));
+		snprintf(buf, len, "huge %s", sz);
+		*hl = true;
+	} else if (smaps_thp_bytes(s) > 0) {
+		fmt_size(smaps_thp_bytes(s), sz, sizeof(sz));
+		snprintf(buf, len, "THP %s", sz);
+		*hl = true;
+	} else if (s->vmflags & SMF_BIT(SMF_NH)) {
+		strlcpy(buf, "no-THP", len);
+	} else if (s->vmflags & SMF_BIT(SMF_HG)) {
+		strlcpy(buf, "want-THP", len);
+	} else if (s->vmflags & SMF_BIT(SMF_LO)) {
+		strlcpy(buf, "locked", len);
+	}
+}
+
+/* Row colour: thread stacks are stacks too. */
+static enum ui_color
+row_color(const struct ui *ui, size_t i)
+{
+	if (vmas_stack_tid(ui, i) != 0)
+		return UC_STACK;
+	return vmas_kind_color(&ui->t.maps.v[i]);
 }
 
 static void
@@ -307,6 +498,17 @@ draw_header(struct ui *ui)
 		snprintf(buf + n, sizeof(buf) - n, "%s %zu left",
 		    ui_ellipsis(ui), pending);
 	}
+	if (vs->smaps_state == 1) {
+		size_t n = strlen(buf);
+
+		snprintf(buf + n, sizeof(buf) - n, "   smaps %zu/%zu",
+		    vs->sr.list.n, ui->t.maps.n);
+	} else if (vs->smaps_state == -1) {
+		size_t n = strlen(buf);
+
+		snprintf(buf + n, sizeof(buf) - n, "   smaps: %s",
+		    strerror(vs->smaps_err));
+	}
 	ui_put(l->header_y + 1, 1, l->cols - 1, A_NORMAL, buf);
 }
 
@@ -320,6 +522,7 @@ draw_legend(struct ui *ui)
 		{ UC_STACK, "stack" }, { UC_HEAP, "heap" },
 		{ UC_FILE, "file" }, { UC_ANON, "anon" },
 		{ UC_GUARD, "guard" }, { UC_SPECIAL, "special" },
+		{ UC_HUGE, "huge" },
 	};
 	struct pane_layout *l = &ui->lay;
 	int x = 1;
@@ -334,19 +537,70 @@ draw_legend(struct ui *ui)
 	    "| RES SWAP EXCL in pages; bar: # resident S swapped G guard");
 }
 
+/* Second detail line: what smaps says about the VMA. */
+static void
+smaps_detail(const struct ui *ui, size_t i, char *buf, size_t len)
+{
+	const struct smaps_vma *s = vmas_smaps(ui, i);
+	char a[16], b[16], c[16], d[16], kps[32], fl[200];
+	size_t n;
+
+	if (s == NULL) {
+		snprintf(buf, len, "smaps: %s", ui->vmas.smaps_state == -1 ?
+		    strerror(ui->vmas.smaps_err) : ui->vmas.smaps_state == 2 ?
+		    "no entry (the mapping changed: r re-reads)" :
+		    "reading...");
+		return;
+	}
+	fmt_size(s->rss, a, sizeof(a));
+	fmt_size(s->pss, b, sizeof(b));
+	fmt_size(s->swap, c, sizeof(c));
+	fmt_size(smaps_thp_bytes(s), d, sizeof(d));
+	page_size_text(s->kernel_page_size, kps, sizeof(kps));
+	smaps_vmflags_str(s->vmflags, fl, sizeof(fl));
+	snprintf(buf, len, "Rss %s Pss %s Swap %s THP %s page %s%s  VmFlags "
+	    "%s", a, b, c, d, kps, s->thp_eligible == 1 ? " THP-eligible" :
+	    "", fl);
+	/* Spell out the flags a reader would wonder about. */
+	static const int explain[] = { SMF_HT, SMF_HG, SMF_NH, SMF_LO,
+	    SMF_GD, SMF_NR, SMF_DD, SMF_WF, SMF_MG, SMF_SL, SMF_GU, SMF_DC };
+	for (size_t k = 0; k < sizeof(explain) / sizeof(explain[0]); k++) {
+		if (!(s->vmflags & SMF_BIT(explain[k])))
+			continue;
+		n = strlen(buf);
+		snprintf(buf + n, len - n, "; %s: %s",
+		    smaps_vmflag_code(explain[k]),
+		    smaps_vmflag_help(explain[k]));
+	}
+}
+
 static void
 draw_detail(struct ui *ui)
 {
 	struct pane_layout *l = &ui->lay;
 	const struct vma *v;
 	const struct ui_count *uc;
-	char buf[600], path[400], sz[16];
+	char buf[900], path[400], sz[16];
+	size_t i;
 
-	if (l->detail_h < 1 || ui->vmas.v.sel >= ui->t.maps.n)
+	if (l->detail_h < 1)
 		return;
-	v = &ui->t.maps.v[ui->vmas.v.sel];
-	uc = count_of(ui, ui->vmas.v.sel);
-	path_text(v, path, sizeof(path));
+	if (!vmas_vma_of(ui, ui->vmas.v.sel, &i)) {
+		long si = stack_index(ui);
+
+		if (si < 0)
+			return;
+		fmt_size(ui->vmas.gap, sz, sizeof(sz));
+		snprintf(buf, sizeof(buf), "stack guard gap: the kernel keeps "
+		    "%s below [stack] free of mappings so a runaway stack "
+		    "faults instead of running into them (stack_guard_gap)",
+		    sz);
+		ui_put(l->detail_y, 1, l->cols - 1, ui_attr(ui, UC_INFO), buf);
+		return;
+	}
+	v = &ui->t.maps.v[i];
+	uc = count_of(ui, i);
+	path_text(ui, i, path, sizeof(path));
 	fmt_size(v->end - v->start, sz, sizeof(sz));
 	if (uc != NULL && uc->state == 1)
 		snprintf(buf, sizeof(buf), "%s %s, %" PRIu64 " pages: "
@@ -358,6 +612,56 @@ draw_detail(struct ui *ui)
 		snprintf(buf, sizeof(buf), "%s %s  %s",
 		    maps_kind_name(v->kind), sz, path);
 	ui_put(l->detail_y, 1, l->cols - 1, ui_attr(ui, UC_INFO), buf);
+	if (l->detail_h < 2)
+		return;
+	smaps_detail(ui, i, buf, sizeof(buf));
+	ui_put(l->detail_y + 1, 1, l->cols - 1, A_DIM, buf);
+}
+
+/* The guard-gap pseudo-row: the gap's range below [stack], its size. */
+static void
+draw_gap_row(struct ui *ui, int y, const int *w, const bool *shown, bool sel)
+{
+	struct pane_layout *l = &ui->lay;
+	long si = stack_index(ui);
+	const struct vma *st;
+	uint64_t lo, hole;
+	attr_t a = ui_attr(ui, UC_GUARD) | (sel ? A_REVERSE : A_DIM);
+	char cell[300], sz[16], hs[16];
+	int x = 0, aw = addr_w(ui);
+
+	if (si < 0)
+		return;
+	st = &ui->t.maps.v[si];
+	lo = st->start > ui->vmas.gap ? st->start - ui->vmas.gap : 0;
+	hole = si > 0 ? st->start - ui->t.maps.v[si - 1].end : st->start;
+	if (sel)
+		ui_blank(l->list_y + y, 0, l->list_w, a);
+	for (int c = 0; c < NCOLS; c++) {
+		if (!shown[c])
+			continue;
+		cell[0] = '\0';
+		if (c == COL_RANGE)
+			snprintf(cell, sizeof(cell), "%0*" PRIx64 "-%0*" PRIx64,
+			    aw, lo, aw, st->start);
+		else if (c == COL_SIZE) {
+			fmt_size(ui->vmas.gap, sz, sizeof(sz));
+			snprintf(cell, sizeof(cell), "%6s", sz);
+		} else if (c == COL_PATH) {
+			fmt_size(ui->vmas.gap, sz, sizeof(sz));
+			fmt_size(hole, hs, sizeof(hs));
+			snprintf(cell, sizeof(cell), "guard gap %s below [stack]"
+			    "%s; hole %s", sz, hole < ui->vmas.gap ?
+			    " VIOLATED" : "", hs);
+		}
+		if (c == COL_RANGE && (int)strlen(cell) > w[c]) {
+			x = ui_put(l->list_y + y, x, l->list_w - x, a, cell) +
+			    1;
+			continue;
+		}
+		ui_put(l->list_y + y, x, w[c], a, cell);
+		x += w[c] + 1;
+	}
 }
 
 static void
@@ -367,7 +671,7 @@ draw(struct ui *ui)
 	struct pane_layout *l = &ui->lay;
 	int w[NCOLS], used, aw;
 	bool shown[NCOLS];
-	char buf[600], cell[420];
+	char buf[600], cell[420], hb[48];
 
 	if (!ui->have_t) {
 		draw_error(ui);
@@ -391,17 +695,22 @@ draw(struct ui *ui)
 	}
 
 	for (int y = 0; y < l->list_h; y++) {
-		uint64_t i;
+		uint64_t row;
+		size_t i;
 		const struct vma *v;
-		bool sel;
+		bool sel, hl;
 		attr_t base;
 		int x = 0;
 
-		if (!pane_row_at(&vs->v, y, &i) || i >= ui->t.maps.n)
+		if (!pane_row_at(&vs->v, y, &row) || row >= nrows(ui))
 			break;
+		sel = row == vs->v.sel;
+		if (!vmas_vma_of(ui, row, &i)) {
+			draw_gap_row(ui, y, w, shown, sel);
+			continue;
+		}
 		v = &ui->t.maps.v[i];
-		sel = i == vs->v.sel;
-		base = ui_attr(ui, vmas_kind_color(v)) | (sel ? A_REVERSE : 0);
+		base = ui_attr(ui, row_color(ui, i)) | (sel ? A_REVERSE : 0);
 		if (sel)
 			ui_blank(l->list_y + y, 0, l->list_w, base);
 		for (int c = 0; c < NCOLS; c++) {
@@ -448,8 +757,14 @@ draw(struct ui *ui)
 			case COL_BAR:
 				bar_cell(ui, (size_t)i, cell);
 				break;
+			case COL_HUGE:
+				huge_cell(ui, i, hb, sizeof(hb), &hl);
+				snprintf(cell, sizeof(cell), "%-*s", w[c], hb);
+				if (hl && !sel)
+					a = ui_attr(ui, UC_HUGE);
+				break;
 			case COL_PATH:
-				path_text(v, cell, sizeof(cell));
+				path_text(ui, i, cell, sizeof(cell));
 				if (v->path[0] == '\0' && !sel)
 					a |= A_DIM;
 				break;
@@ -489,13 +804,21 @@ key(struct ui *ui, enum key_action a)
 	case KA_BACK:
 		back(ui);
 		break;
-	case KA_OPEN:
-		if (!ui->have_t || ui->vmas.v.sel >= ui->t.maps.n)
+	case KA_OPEN: {
+		size_t i;
+
+		if (!ui->have_t)
 			break;
+		if (!vmas_vma_of(ui, ui->vmas.v.sel, &i)) {
+			ui_msg(ui, false, "the guard gap has no pages: nothing "
+			    "is mapped there (that is the point)");
+			break;
+		}
 		pages_free(ui);
-		if (pages_open(ui, (size_t)ui->vmas.v.sel, UINT64_MAX) == 0)
+		if (pages_open(ui, i, UINT64_MAX) == 0)
 			ui_set_level(ui, LV_PAGES);
 		break;
+	}
 	case KA_REFRESH:
 		if (!ui->have_t)
 			break;
@@ -508,7 +831,8 @@ key(struct ui *ui, enum key_action a)
 			break;
 		}
 		vmas_enter(ui);
-		ui_msg(ui, false, "maps re-read: %zu VMAs", ui->t.maps.n);
+		ui_msg(ui, false, "maps re-read: %zu VMAs (smaps follows)",
+		    ui->t.maps.n);
 		break;
 	case KA_SORT:
 	case KA_KFLAGS:
@@ -531,14 +855,42 @@ tick(struct ui *ui, uint64_t deadline)
 	struct vmas_state *vs = &ui->vmas;
 	bool more = false;
 
-	if (!ui->have_t || ui->t.pm.fd < 0)
+	if (!ui->have_t)
 		return false;
+	/* tick runs after a paint: the first screen never waits for smaps */
+	if (vs->smaps_state == 0) {
+		if (smaps_reader_open(&vs->sr, ui->rootfd, ui->t.pid) == -1) {
+			vs->smaps_state = -1;
+			vs->smaps_err = errno;
+		} else
+			vs->smaps_state = 1;
+	}
+	if (vs->smaps_state == 1) {
+		int r = smaps_reader_step(&vs->sr, SMAPS_STEP);
+
+		if (r == 1) {
+			smaps_reader_take(&vs->sr, &vs->smaps);
+			smaps_reader_close(&vs->sr);
+			vs->smaps_state = 2;
+		} else if (r == -1) {
+			vs->smaps_err = vs->sr.err;
+			smaps_reader_close(&vs->sr);
+			vs->smaps_state = -1;
+		} else
+			more = true;
+	}
+	if (ui->t.pm.fd < 0)
+		return more;
 	/* Passes: small on screen, small anywhere, big on screen, the rest. */
 	for (int pass = 0; pass < 4; pass++) {
 		bool small = pass < 2, screen = pass % 2 == 0;
 		uint64_t from = screen ? vs->v.top : 0;
 		uint64_t to = screen ? vs->v.top + (uint64_t)vs->v.height :
 		    vs->ncounts;
+
+		/* rows to VMA indexes: the gap row shifts them by at most 1 */
+		if (screen && from > 0)
+			from--;
 
 		if (to > vs->ncounts)
 			to = vs->ncounts;
@@ -557,21 +909,31 @@ tick(struct ui *ui, uint64_t deadline)
 }
 
 static bool
-row_text(struct ui *ui, uint64_t idx, char *buf, size_t len)
+row_text(struct ui *ui, uint64_t row, char *buf, size_t len)
 {
 	const struct vma *v;
-	char path[400], sz[16];
+	char path[400], sz[16], huge[48];
+	size_t idx;
+	bool hl;
 
-	if (!ui->have_t || idx >= ui->t.maps.n)
+	if (!ui->have_t)
 		return false;
+	if (!vmas_vma_of(ui, row, &idx)) {
+		if (row >= nrows(ui))
+			return false;
+		fmt_size(ui->vmas.gap, sz, sizeof(sz));
+		snprintf(buf, len, "guard gap %s below [stack]", sz);
+		return true;
+	}
 	v = &ui->t.maps.v[idx];
-	path_text(v, path, sizeof(path));
+	path_text(ui, idx, path, sizeof(path));
+	huge_cell(ui, idx, huge, sizeof(huge), &hl);
 	fmt_size(v->end - v->start, sz, sizeof(sz));
 	snprintf(buf, len, "%0*" PRIx64 "-%0*" PRIx64 " %" PRIx64 "-%" PRIx64
-	    " %s %s %08" PRIx64 " %02x:%02x %" PRIu64 " %s %s", addr_w(ui),
+	    " %s %s %08" PRIx64 " %02x:%02x %" PRIu64 " %s %s %s", addr_w(ui),
 	    v->start, addr_w(ui), v->end, v->start, v->end, sz, v->perms,
 	    v->offset, v->dev_major, v->dev_minor, v->inode,
-	    maps_kind_name(v->kind), path);
+	    maps_kind_name(v->kind), hl ? huge : "", path);
 	return true;
 }
 
@@ -583,15 +945,16 @@ search(struct ui *ui, const char *q, int dir, bool from_sel)
 	uint64_t n = v->nrows, i = v->sel, addr;
 	bool is_addr = fmt_parse_addr(q, &addr) == 0;
 	char buf[1024];
+	size_t k2;
 
 	if (n == 0 || q[0] == '\0')
 		return false;
 	for (uint64_t k = 0; k < n; k++) {
 		if (k > 0 || !from_sel)
 			i = dir > 0 ? (i + 1) % n : (i + n - 1) % n;
-		if ((is_addr && i < ui->t.maps.n &&
-		    addr >= ui->t.maps.v[i].start &&
-		    addr < ui->t.maps.v[i].end) ||
+		if ((is_addr && vmas_vma_of(ui, i, &k2) &&
+		    addr >= ui->t.maps.v[k2].start &&
+		    addr < ui->t.maps.v[k2].end) ||
 		    (row_text(ui, i, buf, sizeof(buf)) &&
 		    pane_text_match(buf, q))) {
 			pane_select_center(v, i);

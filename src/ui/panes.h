@@ -13,6 +13,7 @@
 #include "pagewin.h"
 #include "pane.h"
 #include "proclist.h"
+#include "smaps.h"
 #include "stack.h"
 #include "target.h"
 #include "ui.h"
@@ -55,6 +56,21 @@ struct vmas_state {
 	bool st_ok;
 	int err;			/* maps unreadable: explained in place */
 	pid_t err_pid;
+	/*
+	 * smaps (huge pages, VmFlags) is far slower than maps: it is read
+	 * in chunks by tick, after the first paint; rows show what has
+	 * arrived. sr.list while reading, smaps once done.
+	 */
+	struct smaps_reader sr;
+	int smaps_state;		/* 0 not started, 1 reading, 2 done, -1 */
+	int smaps_err;
+	struct smaps_list smaps;
+	/* thread stacks: the tid whose SP lies in VMA i, 0 if none */
+	pid_t *stack_tid;
+	size_t nthreads;
+	/* the guard-gap pseudo-row drawn just below [stack] (-1: none) */
+	long gap_row;
+	uint64_t gap;			/* stack_guard_gap in bytes */
 };
 
 struct pages_state {
@@ -72,12 +88,26 @@ struct pages_state {
 	bool is_stack;
 	int stack_err;			/* 0 ok, else errno of stack_inspect */
 	struct stack_info si;
-	/* huge pages on screen (PAGEMAP_SCAN PAGE_IS_HUGE), as page indexes */
+	/* huge pages on screen (PAGEMAP_SCAN PAGE_IS_HUGE), by address */
 	struct pm_region huge[64];
 	size_t nhuge;
 	uint64_t huge_top;		/* view top the regions were read for */
 	int huge_h;
 	bool huge_valid;
+	/*
+	 * Folding: each whole, aligned huge block (blk pages: a 2 MB THP or
+	 * a hugetlb page) found mapped huge in the visible window is one
+	 * row; coll holds their first page indexes (sorted), expd the ones
+	 * the user expanded with +. Rows = pages - ncoll * (blk - 1).
+	 */
+	uint64_t blk;			/* pages per huge block (1: no folding) */
+	uint64_t blk_first;		/* first page of the first whole block */
+	bool hugetlb;			/* the VMA is hugetlbfs */
+	uint64_t *coll;
+	size_t ncoll, ccap;
+	uint64_t *expd;
+	size_t nexpd, ecap;
+	bool fold_full;			/* coll hit its cap: no more folding */
 	/* residency minimap: one progressive count per screen line */
 	struct ui_count *slices;
 	int nslices;
@@ -117,6 +147,11 @@ struct ui {
 	size_t plen;
 	uint64_t porigin;		/* selection when the search began */
 	char pfilter[128];		/* picker filter before '/' */
+	/* /proc/swaps, read when a swapped page is first shown */
+	struct swap_dev swaps[32];
+	size_t nswaps;
+	int swaps_state;		/* 0 unread, 1 read, -1 failed */
+	int swaps_err;
 };
 
 /* Add a line to the popup (trusted text; escape names first). */
@@ -183,5 +218,14 @@ void vmas_free(struct ui *ui);
 enum ui_color vmas_kind_color(const struct vma *v);
 int pages_open(struct ui *ui, size_t vma, uint64_t page);
 void pages_free(struct ui *ui);
+/* Select the row showing page (an index in the VMA), centred. */
+void pages_select_page(struct ui *ui, uint64_t page);
+/* The VMA pane's rows (VMAs plus the guard-gap pseudo-row). */
+uint64_t vmas_row_of(const struct ui *ui, size_t vma);
+bool vmas_vma_of(const struct ui *ui, uint64_t row, size_t *vma);
+/* smaps of VMA i when it has been read (NULL: not yet, or unreadable). */
+const struct smaps_vma *vmas_smaps(const struct ui *ui, size_t i);
+/* Thread whose stack VMA i is (0: none). */
+pid_t vmas_stack_tid(const struct ui *ui, size_t i);
 
 #endif

@@ -326,6 +326,7 @@ ui_open_target(struct ui *ui, pid_t pid)
 {
 	ui_close_target(ui);
 	memset(&ui->vmas, 0, sizeof(ui->vmas));
+	ui->vmas.gap_row = -1;
 	if (target_open(&ui->t, ui->rootfd, pid) == -1) {
 		int e = errno;
 
@@ -385,7 +386,7 @@ ui_goto_addr(struct ui *ui, uint64_t addr)
 		    (unsigned long long)addr);
 		return -1;
 	}
-	pane_select(&ui->vmas.v, (uint64_t)i);
+	pane_select(&ui->vmas.v, vmas_row_of(ui, (size_t)i));
 	pages_free(ui);
 	if (pages_open(ui, (size_t)i,
 	    (addr - ui->t.maps.v[i].start) >> ui->t.pm.pageshift) == -1)
@@ -508,6 +509,31 @@ help_build(struct ui *ui)
 	    "that were never touched are highlighted: the stack may still "
 	    "grow into them. The header shows the guard gap kept free below "
 	    "the stack and how far RLIMIT_STACK lets it grow.", w);
+	help_wrap(ui, "  Thread stacks", 18, "An anonymous VMA holding another "
+	    "thread's stack pointer (read from /proc/PID/task/TID/syscall "
+	    "while the thread blocks) is labelled [stack:TID] and opens in "
+	    "the stack view; the PROT_NONE page below it is its guard. "
+	    "Running threads have no readable SP, so their stacks stay "
+	    "unlabelled.", w);
+	help_wrap(ui, "  Guard gap", 18, "The row just below [stack] in the "
+	    "VMA list is not a mapping: it is the gap (stack_guard_gap, 1 MB "
+	    "by default) the kernel keeps free so a runaway stack faults "
+	    "instead of running into another mapping.", w);
+	help_wrap(ui, "  HUGE column", 18, "From /proc/PID/smaps (read in "
+	    "the background): \"THP 4.0M\" = that much of the VMA is mapped "
+	    "by transparent huge pages; \"huge 2M\" = a hugetlbfs mapping "
+	    "and its page size; want-THP / no-THP = madvise(MADV_HUGEPAGE / "
+	    "MADV_NOHUGEPAGE). The second detail line lists Rss, Pss, Swap "
+	    "and the VmFlags with the notable ones explained.", w);
+	help_wrap(ui, "  Huge pages", 18, "In the page pane a whole huge "
+	    "page (a 2 MB THP, or a hugetlb page) is one row \"THP 2M\" "
+	    "showing its head page; + or Right expands it into its base "
+	    "pages, - folds it back. Huge pages are found for the rows on "
+	    "screen only (PAGEMAP_SCAN, or kpageflags as root), so the row "
+	    "count shrinks as you meet them. Physical addresses always "
+	    "include the offset inside the page.", w);
+	help_wrap(ui, "  Swap", 18, "A swapped page shows its swap type, "
+	    "offset and device (from /proc/swaps).", w);
 	help_wrap(ui, "  Minimap", 18, "The column at the right of the page "
 	    "pane is the whole VMA from top to bottom: # mostly present, + "
 	    "some present, . none, S swapped; the highlighted part is what "
@@ -856,10 +882,11 @@ mouse_event(struct ui *ui)
 
 		if (ev.y - ui->lay.list_y >= ui->pages.nslices)
 			return;
-		pane_slice(v->nrows, ui->pages.nslices, ev.y - ui->lay.list_y,
-		    &first, &end);
+		/* the map is by page (huge-page rows fold several) */
+		pane_slice(ui->pages.w.npages, ui->pages.nslices,
+		    ev.y - ui->lay.list_y, &first, &end);
 		if (end > first)
-			pane_select_center(v, first);
+			pages_select_page(ui, first);
 		return;
 	}
 	if (!pane_row_at(v, ev.y - ui->lay.list_y, &idx))

@@ -1,0 +1,605 @@
+/* smaps: streaming parser of /proc/PID/smaps (huge pages, VmFlags) and of /proc/swaps. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "procfs.h"
+#include "smaps.h"
+
+#define READ_CHUNK	(64 * 1024)
+#define LINE_MAX_KEEP	(256 * 1024)	/* longer lines: only their start */
+
+static const struct {
+	char code[3];
+	const char *help;
+} vmflag_tab[SMF_COUNT] = {
+	[SMF_RD] = { "rd", "readable" },
+	[SMF_WR] = { "wr", "writeable" },
+	[SMF_EX] = { "ex", "executable" },
+	[SMF_SH] = { "sh", "shared" },
+	[SMF_MR] = { "mr", "may read" },
+	[SMF_MW] = { "mw", "may write" },
+	[SMF_ME] = { "me", "may execute" },
+	[SMF_MS] = { "ms", "may share" },
+	[SMF_GD] = { "gd", "stack: grows down" },
+	[SMF_PF] = { "pf", "raw PFN map (no struct page)" },
+	[SMF_LO] = { "lo", "mlocked: pages stay in RAM" },
+	[SMF_IO] = { "io", "memory-mapped I/O" },
+	[SMF_SR] = { "sr", "MADV_SEQUENTIAL" },
+	[SMF_RR] = { "rr", "MADV_RANDOM" },
+	[SMF_DC] = { "dc", "MADV_DONTFORK: not copied on fork" },
+	[SMF_DE] = { "de", "cannot be expanded by mremap" },
+	[SMF_AC] = { "ac", "accounted (counts against overcommit)" },
+	[SMF_NR] = { "nr", "MAP_NORESERVE: no swap reserved" },
+	[SMF_HT] = { "ht", "hugetlbfs pages" },
+	[SMF_SF] = { "sf", "MAP_SYNC (DAX)" },
+	[SMF_AR] = { "ar", "architecture specific" },
+	[SMF_WF] = { "wf", "MADV_WIPEONFORK: zeroed in a child" },
+	[SMF_DD] = { "dd", "MADV_DONTDUMP: not in core dumps" },
+	[SMF_BT] = { "bt", "arm64 BTI guarded" },
+	[SMF_SD] = { "sd", "soft-dirty" },
+	[SMF_MM] = { "mm", "mixed map" },
+	[SMF_HG] = { "hg", "MADV_HUGEPAGE: THP wanted" },
+	[SMF_NH] = { "nh", "MADV_NOHUGEPAGE: THP refused" },
+	[SMF_MG] = { "mg", "MADV_MERGEABLE: KSM may merge" },
+	[SMF_UM] = { "um", "userfaultfd missing-page tracking" },
+	[SMF_UW] = { "uw", "userfaultfd write-protect tracking" },
+	[SMF_MT] = { "mt", "arm64 MTE tags" },
+	[SMF_UI] = { "ui", "userfaultfd minor-fault tracking" },
+	[SMF_SS] = { "ss", "shadow stack" },
+	[SMF_SL] = { "sl", "sealed (mseal): cannot be changed" },
+	[SMF_LF] = { "lf", "locked on fault (MLOCK_ONFAULT)" },
+	[SMF_DP] = { "dp", "droppable (MAP_DROPPABLE)" },
+	[SMF_GU] = { "gu", "may hold guard regions" },
+};
+
+static bool
+is_hex(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+}
+
+static int
+hexval(char c)
+{
+	return c <= '9' ? c - '0' : c - 'a' + 10;
+}
+
+/* Parse lowercase hex at s[*i..len) up to a non-hex byte; full 64 bits. */
+static int
+parse_hex(const char *s, size_t len, size_t *i, uint64_t *v)
+{
+	size_t b = *i;
+
+	*v = 0;
+	while (*i < len && is_hex(s[*i])) {
+		if (*v >> 60)
+			return -1;
+		*v = (*v << 4) | (uint64_t)hexval(s[*i]);
+		(*i)++;
+	}
+	return *i > b ? 0 : -1;
+}
+
+static int
+header(const char *line, size_t len, struct smaps_list *list)
+{
+	struct smaps_vma *v;
+	uint64_t start, end;
+	size_t i = 0;
+
+	if (parse_hex(line, len, &i, &start) == -1 || i >= len ||
+	    line[i] != '-')
+		goto bad;
+	i++;
+	if (parse_hex(line, len, &i, &end) == -1 || i >= len ||
+	    line[i] != ' ' || end <= start)
+		goto bad;
+	if (list->n == list->cap) {
+		size_t nc = list->cap ? list->cap * 2 : 64;
+		struct smaps_vma *nv = reallocarray(list->v, nc, sizeof(*nv));
+
+		if (nv == NULL)
+			return -1;
+		list->v = nv;
+		list->cap = nc;
+	}
+	v = &list->v[list->n++];
+	memset(v, 0, sizeof(*v));
+	v->start = start;
+	v->end = end;
+	v->thp_eligible = -1;
+	return 0;
+bad:
+	errno = EINVAL;
+	return -1;
+}
+
+/* "   1234 kB" -> bytes; a bare number (THPeligible) is kept as is. */
+static int
+parse_value(const char *s, size_t len, uint64_t *out, bool *kb)
+{
+	size_t i = 0;
+	uint64_t v = 0;
+
+	while (i < len && s[i] == ' ')
+		i++;
+	if (i >= len || s[i] < '0' || s[i] > '9')
+		return -1;
+	for (; i < len && s[i] >= '0' && s[i] <= '9'; i++) {
+		if (v > (UINT64_MAX - 9) / 10)
+			return -1;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	}
+	while (i < len && s[i] == ' ')
+		i++;
+	*kb = false;
+	if (len - i >= 2 && s[i] == 'k' && s[i + 1] == 'B') {
+		if (v > UINT64_MAX / 1024)
+			return -1;
+		v *= 1024;
+		*kb = true;
+		i += 2;
+	}
+	while (i < len && s[i] == ' ')
+		i++;
+	if (i != len)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static void
+parse_vmflags(const char *s, size_t len, struct smaps_vma *v)
+{
+	size_t i = 0;
+
+	v->has_vmflags = true;
+	while (i < len) {
+		size_t b;
+		int f;
+
+		while (i < len && s[i] == ' ')
+			i++;
+		b = i;
+		while (i < len && s[i] != ' ')
+			i++;
+		if (i == b)
+			break;
+		for (f = 0; f < SMF_COUNT; f++)
+			if (i - b == 2 && memcmp(s + b, vmflag_tab[f].code,
+			    2) == 0)
+				break;
+		if (f < SMF_COUNT)
+			v->vmflags |= SMF_BIT(f);
+		else
+			v->vmflags_unknown++;
+	}
+}
+
+/* The fields we keep, by key; the rest of smaps is ignored. */
+enum { K_KPS, K_MPS, K_RSS, K_PSS, K_AHP, K_SHM, K_FPM, K_SHT, K_PHT,
+	K_SWAP, K_LOCKED, K_THPE, K_NONE };
+static const char *const key_name[K_NONE] = {
+	"KernelPageSize", "MMUPageSize", "Rss", "Pss", "AnonHugePages",
+	"ShmemPmdMapped", "FilePmdMapped", "Shared_Hugetlb",
+	"Private_Hugetlb", "Swap", "Locked", "THPeligible",
+};
+
+static uint64_t *
+field_of(struct smaps_vma *v, int k)
+{
+	switch (k) {
+	case K_KPS: return &v->kernel_page_size;
+	case K_MPS: return &v->mmu_page_size;
+	case K_RSS: return &v->rss;
+	case K_PSS: return &v->pss;
+	case K_AHP: return &v->anon_huge;
+	case K_SHM: return &v->shmem_pmd;
+	case K_FPM: return &v->file_pmd;
+	case K_SHT: return &v->shared_hugetlb;
+	case K_PHT: return &v->private_hugetlb;
+	case K_SWAP: return &v->swap;
+	case K_LOCKED: return &v->locked;
+	default: return NULL;
+	}
+}
+
+int
+smaps_parse_line(const char *line, size_t len, struct smaps_list *list)
+{
+	struct smaps_vma *v;
+	const char *colon;
+	size_t klen;
+	uint64_t val;
+	bool kb;
+	int k;
+
+	if (len == 0)
+		return 0;
+	if (is_hex(line[0]))
+		return header(line, len, list);
+	if (list->n == 0 || (colon = memchr(line, ':', len)) == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	v = &list->v[list->n - 1];
+	klen = (size_t)(colon - line);
+	if (klen == 7 && memcmp(line, "VmFlags", 7) == 0) {
+		parse_vmflags(colon + 1, len - klen - 1, v);
+		return 0;
+	}
+	for (k = 0; k < K_NONE; k++)
+		if (strlen(key_name[k]) == klen &&
+		    memcmp(line, key_name[k], klen) == 0)
+			break;
+	if (k == K_NONE)
+		return 0;	/* a field we don't use (or a newer one) */
+	if (parse_value(colon + 1, len - klen - 1, &val, &kb) == -1) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (k == K_THPE)
+		v->thp_eligible = val != 0;
+	else
+		*field_of(v, k) = val;
+	return 0;
+}
+
+int
+smaps_parse(const char *text, size_t len, struct smaps_list *list)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		const char *nl = memchr(text + i, '\n', len - i);
+		size_t n = nl ? (size_t)(nl - (text + i)) : len - i;
+
+		if (smaps_parse_line(text + i, n, list) == -1)
+			return -1;
+		i += n + 1;
+	}
+	return 0;
+}
+
+int
+smaps_reader_open(struct smaps_reader *sr, int rootfd, pid_t pid)
+{
+	memset(sr, 0, sizeof(*sr));
+	sr->fd = -1;
+	if ((sr->buf = malloc(READ_CHUNK)) == NULL)
+		return -1;
+	sr->cap = READ_CHUNK;
+	if ((sr->fd = procfs_openat(rootfd, pid, "smaps", O_RDONLY)) == -1) {
+		int e = errno;
+
+		free(sr->buf);
+		sr->buf = NULL;
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
+/* Parse the complete lines in buf; keep the partial last one. */
+static int
+consume(struct smaps_reader *sr, bool eof)
+{
+	size_t i = 0;
+
+	while (i < sr->have) {
+		char *nl = memchr(sr->buf + i, '\n', sr->have - i);
+		size_t n;
+
+		if (nl == NULL && !eof)
+			break;
+		n = nl ? (size_t)(nl - (sr->buf + i)) : sr->have - i;
+		if (sr->skip_line)
+			sr->skip_line = false;
+		else if (smaps_parse_line(sr->buf + i, n, &sr->list) == -1)
+			return -1;
+		i += n + 1;
+	}
+	if (i > sr->have)
+		i = sr->have;
+	memmove(sr->buf, sr->buf + i, sr->have - i);
+	sr->have -= i;
+	/*
+	 * A line longer than the buffer (a pathological path): its start
+	 * (the address range) is all we need; grow up to a limit, then
+	 * parse the head and drop the rest of the line.
+	 */
+	if (sr->have == sr->cap) {
+		if (sr->cap < LINE_MAX_KEEP) {
+			char *nb = realloc(sr->buf, sr->cap * 2);
+
+			if (nb == NULL)
+				return -1;
+			sr->buf = nb;
+			sr->cap *= 2;
+		} else {
+			if (smaps_parse_line(sr->buf, sr->have, &sr->list) ==
+			    -1)
+				return -1;
+			sr->have = 0;
+			sr->skip_line = true;
+		}
+	}
+	return 0;
+}
+
+int
+smaps_reader_step(struct smaps_reader *sr, size_t max_bytes)
+{
+	size_t done = 0;
+
+	while (sr->state == 0 && done < max_bytes) {
+		ssize_t got = read(sr->fd, sr->buf + sr->have,
+		    sr->cap - sr->have);
+
+		if (got == -1 && errno == EINTR)
+			continue;
+		if (got == -1) {
+			sr->state = -1;
+			sr->err = errno;
+			break;
+		}
+		sr->have += (size_t)got;
+		sr->bytes += (uint64_t)got;
+		done += (size_t)got;
+		if (consume(sr, got == 0) == -1) {
+			sr->state = -1;
+			sr->err = errno;
+			break;
+		}
+		if (got == 0)
+			sr->state = 1;
+	}
+	if (sr->state == -1)
+		errno = sr->err;
+	return sr->state;
+}
+
+void
+smaps_reader_take(struct smaps_reader *sr, struct smaps_list *out)
+{
+	*out = sr->list;
+	memset(&sr->list, 0, sizeof(sr->list));
+}
+
+void
+smaps_reader_close(struct smaps_reader *sr)
+{
+	if (sr->fd >= 0)
+		close(sr->fd);
+	sr->fd = -1;
+	free(sr->buf);
+	sr->buf = NULL;
+	smaps_free(&sr->list);
+}
+
+int
+smaps_read(int rootfd, pid_t pid, struct smaps_list *list)
+{
+	struct smaps_reader sr;
+	int ret, e;
+
+	if (smaps_reader_open(&sr, rootfd, pid) == -1)
+		return -1;
+	while ((ret = smaps_reader_step(&sr, SIZE_MAX)) == 0)
+		;
+	e = errno;
+	if (ret == 1)
+		smaps_reader_take(&sr, list);
+	smaps_reader_close(&sr);
+	errno = e;
+	return ret == 1 ? 0 : -1;
+}
+
+void
+smaps_free(struct smaps_list *list)
+{
+	free(list->v);
+	memset(list, 0, sizeof(*list));
+}
+
+const struct smaps_vma *
+smaps_find(const struct smaps_list *list, uint64_t start, uint64_t end)
+{
+	size_t lo = 0, hi = list->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (list->v[mid].start < start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < list->n && list->v[lo].start == start &&
+	    list->v[lo].end == end)
+		return &list->v[lo];
+	return NULL;
+}
+
+const char *
+smaps_vmflag_code(enum smaps_vmflag f)
+{
+	return (int)f >= 0 && f < SMF_COUNT ? vmflag_tab[f].code : "??";
+}
+
+const char *
+smaps_vmflag_help(enum smaps_vmflag f)
+{
+	return (int)f >= 0 && f < SMF_COUNT ? vmflag_tab[f].help : "";
+}
+
+char *
+smaps_vmflags_str(uint64_t flags, char *buf, size_t len)
+{
+	if (len == 0)
+		return buf;
+	buf[0] = '\0';
+	for (int f = 0; f < SMF_COUNT; f++) {
+		if (!(flags & SMF_BIT(f)))
+			continue;
+		if (buf[0] != '\0')
+			strlcat(buf, " ", len);
+		strlcat(buf, vmflag_tab[f].code, len);
+	}
+	return buf;
+}
+
+bool
+smaps_is_hugetlb(const struct smaps_vma *s, size_t pagesize)
+{
+	return (s->vmflags & SMF_BIT(SMF_HT)) ||
+	    s->kernel_page_size > pagesize;
+}
+
+uint64_t
+smaps_thp_bytes(const struct smaps_vma *s)
+{
+	return s->anon_huge + s->shmem_pmd + s->file_pmd;
+}
+
+/* ---------------------------------------------------------------- swaps */
+
+/* Next whitespace-separated token of text[*i..len) on this line. */
+static bool
+token(const char *t, size_t len, size_t *i, size_t *b, size_t *e)
+{
+	while (*i < len && (t[*i] == ' ' || t[*i] == '\t'))
+		(*i)++;
+	*b = *i;
+	while (*i < len && t[*i] != ' ' && t[*i] != '\t' && t[*i] != '\n')
+		(*i)++;
+	*e = *i;
+	return *e > *b;
+}
+
+static int
+tok_num(const char *t, size_t b, size_t e, long long *v)
+{
+	bool neg = false;
+	long long n = 0;
+
+	if (b < e && t[b] == '-') {
+		neg = true;
+		b++;
+	}
+	if (b >= e)
+		return -1;
+	for (; b < e; b++) {
+		if (t[b] < '0' || t[b] > '9' || n > (LLONG_MAX - 9) / 10)
+			return -1;
+		n = n * 10 + (t[b] - '0');
+	}
+	*v = neg ? -n : n;
+	return 0;
+}
+
+/* The kernel escapes " \t\n\\" in the path as \ooo (seq_file_path). */
+static void
+unescape(const char *s, size_t n, char *out, size_t len)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < n && o + 1 < len; i++) {
+		if (s[i] == '\\' && i + 3 < n &&
+		    s[i + 1] >= '0' && s[i + 1] <= '3' &&
+		    s[i + 2] >= '0' && s[i + 2] <= '7' &&
+		    s[i + 3] >= '0' && s[i + 3] <= '7') {
+			out[o++] = (char)(((s[i + 1] - '0') << 6) |
+			    ((s[i + 2] - '0') << 3) | (s[i + 3] - '0'));
+			i += 3;
+		} else {
+			out[o++] = s[i];
+		}
+	}
+	out[o] = '\0';
+}
+
+int
+swaps_parse(const char *text, size_t len, struct swap_dev *out, size_t max,
+    size_t *n)
+{
+	size_t i = 0;
+	const char *nl;
+
+	*n = 0;
+	/* The first line is the header "Filename Type Size Used Priority". */
+	if (len < 8 || memcmp(text, "Filename", 8) != 0)
+		goto bad;
+	if ((nl = memchr(text, '\n', len)) == NULL)
+		return 0;
+	i = (size_t)(nl - text) + 1;
+	while (i < len) {
+		size_t b[5], e[5], end;
+		long long v[3];
+		struct swap_dev *d;
+
+		nl = memchr(text + i, '\n', len - i);
+		end = nl ? (size_t)(nl - text) : len;
+		for (int k = 0; k < 5; k++)
+			if (!token(text, end, &i, &b[k], &e[k]))
+				goto bad;
+		if (tok_num(text, b[2], e[2], &v[0]) == -1 ||
+		    tok_num(text, b[3], e[3], &v[1]) == -1 ||
+		    tok_num(text, b[4], e[4], &v[2]) == -1 ||
+		    v[0] < 0 || v[1] < 0 || v[2] < INT_MIN || v[2] > INT_MAX)
+			goto bad;
+		if (*n < max) {
+			d = &out[*n];
+			unescape(text + b[0], e[0] - b[0], d->name,
+			    sizeof(d->name));
+			snprintf(d->type, sizeof(d->type), "%.*s",
+			    (int)(e[1] - b[1]), text + b[1]);
+			d->size_kb = (uint64_t)v[0];
+			d->used_kb = (uint64_t)v[1];
+			d->prio = (int)v[2];
+			(*n)++;
+		}
+		i = end + 1;
+	}
+	return 0;
+bad:
+	errno = EINVAL;
+	return -1;
+}
+
+int
+swaps_read(int rootfd, struct swap_dev *out, size_t max, size_t *n)
+{
+	char buf[16384];
+	size_t len = 0;
+	ssize_t got;
+	int fd;
+
+	if ((fd = openat(rootfd, "swaps", O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	while (len < sizeof(buf) - 1) {
+		got = read(fd, buf + len, sizeof(buf) - 1 - len);
+		if (got == -1 && errno == EINTR)
+			continue;
+		if (got == -1) {
+			int e = errno;
+
+			close(fd);
+			errno = e;
+			return -1;
+		}
+		if (got == 0)
+			break;
+		len += (size_t)got;
+	}
+	close(fd);
+	buf[len] = '\0';
+	return swaps_parse(buf, len, out, max, n);
+}
