@@ -38,7 +38,15 @@ test_kpage_flag_names_match_uapi(void **state)
 		assert_non_null(kpage_flag_name(b));
 		assert_string_equal(kpage_flag_name(b), uapi_names[b]);
 	}
-	for (unsigned int b = 27; b < 80; b++)
+	for (unsigned int b = 27; b < 32; b++)
+		assert_null(kpage_flag_name(b));
+	/* include/linux/kernel-page-flags.h, the kernel-hacking bits */
+	static const char *const hacking[] = { "RESERVED", "MLOCKED",
+	    "MAPPEDTODISK", "PRIVATE", "PRIVATE_2", "OWNER_PRIVATE", "ARCH",
+	    "UNCACHED", "SOFTDIRTY", "ARCH_2", "ARCH_3" };
+	for (unsigned int b = 32; b < 43; b++)
+		assert_string_equal(kpage_flag_name(b), hacking[b - 32]);
+	for (unsigned int b = 43; b < 80; b++)
 		assert_null(kpage_flag_name(b));
 	assert_int_equal(KPF_ANON, 12);
 	assert_int_equal(KPF_THP, 22);
@@ -58,10 +66,10 @@ test_kpage_flags_str(void **state)
 	assert_int_equal(kpage_flags_str(0, ",", buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "");
 
-	/* Kernel-internal bits (debug kernels) are shown by number. */
-	w = BIT(0) + BIT(26) + BIT(33) + BIT(63);
-	assert_int_equal(kpage_flags_str(w, " ", buf, sizeof(buf)), 4);
-	assert_string_equal(buf, "LOCKED PGTABLE bit33 bit63");
+	/* Kernel-hacking bits by name; bits nobody defines by number. */
+	w = BIT(0) + BIT(26) + BIT(33) + BIT(29) + BIT(63);
+	assert_int_equal(kpage_flags_str(w, " ", buf, sizeof(buf)), 5);
+	assert_string_equal(buf, "LOCKED PGTABLE bit29 MLOCKED bit63");
 
 	/* Every bit: every name, in bit order. */
 	assert_int_equal(kpage_flags_str(BIT(27) - 1, "|", buf, sizeof(buf)),

@@ -37,6 +37,17 @@ static const char *const kpf_names[] = {
 	[KPF_ZERO_PAGE] = "ZERO_PAGE",
 	[KPF_IDLE] = "IDLE",
 	[KPF_PGTABLE] = "PGTABLE",
+	[KPF_RESERVED] = "RESERVED",
+	[KPF_MLOCKED] = "MLOCKED",
+	[KPF_MAPPEDTODISK] = "MAPPEDTODISK",
+	[KPF_PRIVATE] = "PRIVATE",
+	[KPF_PRIVATE_2] = "PRIVATE_2",
+	[KPF_OWNER_PRIVATE] = "OWNER_PRIVATE",
+	[KPF_ARCH] = "ARCH",
+	[KPF_UNCACHED] = "UNCACHED",
+	[KPF_SOFTDIRTY] = "SOFTDIRTY",
+	[KPF_ARCH_2] = "ARCH_2",
+	[KPF_ARCH_3] = "ARCH_3",
 };
 
 #define KPF_NNAMES (sizeof(kpf_names) / sizeof(kpf_names[0]))

@@ -33,6 +33,20 @@
 #define KPF_ZERO_PAGE		24
 #define KPF_IDLE		25
 #define KPF_PGTABLE		26
+/* Kernel-hacking bits (include/linux/kernel-page-flags.h): "subject to
+ * change", but the kernel reports them, so name them. On an anonymous page
+ * bit 34 is PG_anon_exclusive (it aliases PG_mappedtodisk). */
+#define KPF_RESERVED		32
+#define KPF_MLOCKED		33
+#define KPF_MAPPEDTODISK	34
+#define KPF_PRIVATE		35
+#define KPF_PRIVATE_2		36
+#define KPF_OWNER_PRIVATE	37
+#define KPF_ARCH		38
+#define KPF_UNCACHED		39
+#define KPF_SOFTDIRTY		40
+#define KPF_ARCH_2		41
+#define KPF_ARCH_3		42
 
 struct kpage {
 	int flags_fd;		/* /proc/kpageflags or -1 */
