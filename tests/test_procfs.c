@@ -16,6 +16,8 @@
 
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include "procfs.h"
 
 static int fixfd = -1;
@@ -407,7 +409,6 @@ main(void)
 		cmocka_unit_test(test_procfs_read_stat_live_self),
 		cmocka_unit_test(test_procfs_open_root_rejects_file),
 	};
-	char path[PATH_MAX];
 	const char *fx = getenv("FIXTURES");
 	int r;
 
@@ -416,9 +417,8 @@ main(void)
 		    "check)\n");
 		return 77;
 	}
-	snprintf(path, sizeof(path), "%s/proc", fx);
-	if ((fixfd = procfs_open_root(path)) == -1) {
-		fprintf(stderr, "cannot open fixture tree %s\n", path);
+	if ((fixfd = fixture_open_proc()) == -1) {
+		fprintf(stderr, "cannot set up the fixture tree from %s\n", fx);
 		return 1;
 	}
 	r = cmocka_run_group_tests(tests, NULL, NULL);

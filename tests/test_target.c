@@ -20,6 +20,8 @@
 
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include "target.h"
 
 static int fixfd = -1;
@@ -463,7 +465,6 @@ main(void)
 		cmocka_unit_test(test_target_open_other_user_is_eacces),
 		cmocka_unit_test(test_target_strerror_explains),
 	};
-	char path[PATH_MAX];
 	const char *fx = getenv("FIXTURES");
 	int r;
 
@@ -472,9 +473,8 @@ main(void)
 		    "check)\n");
 		return 77;
 	}
-	snprintf(path, sizeof(path), "%s/proc", fx);
-	if ((fixfd = procfs_open_root(path)) == -1) {
-		fprintf(stderr, "cannot open fixture tree %s\n", path);
+	if ((fixfd = fixture_open_proc()) == -1) {
+		fprintf(stderr, "cannot set up the fixture tree from %s\n", fx);
 		return 1;
 	}
 	r = cmocka_run_group_tests(tests, NULL, NULL);
