@@ -558,6 +558,201 @@ test_pagemap_fixture_count(void **state)
 	close(fd);
 }
 
+/*
+ * Sparse fixture: long zero runs with non-zero entries of every kind
+ * dropped at the places a zero-run skip can get wrong (first and last
+ * entry, both ends of an 8-entry block, a partial last block, pread batch
+ * edges, runs of non-zero entries crossing blocks, a lone entry between
+ * long runs). Expected counts come from the kind table, not from bits.
+ */
+#define SPARSE_N (3 * 65536 + 1237)	/* not a multiple of 8 */
+
+enum sp_kind {
+	SK_ZERO,
+	SK_PRESENT,		/* plain present */
+	SK_PRESENT_ALL,		/* present + soft-dirty, excl, uffd-wp, file */
+	SK_PRESENT_HIDDEN,	/* present, PFN 0 (no CAP_SYS_ADMIN) + excl */
+	SK_SWAP,		/* swapped, type/offset in the low bits */
+	SK_SWAP_FLAGS,		/* swapped + excl + file + uffd-wp */
+	SK_SWAP_ZERO,		/* swapped, type 0 offset 0: only bit 62 */
+	SK_GUARD,		/* guard marker (bit 62 too) */
+	SK_GUARD_UFFD,		/* guard + uffd-wp */
+	SK_JUNK,		/* not present, not swapped: low bits only */
+	SK_NKINDS
+};
+
+static uint64_t
+sparse_pos(size_t k)
+{
+	/* Fixed places first, then a spread, all below SPARSE_N. */
+	static const uint64_t fixed[] = {
+		0, 7, 8, 15, 16, 17, 23, 31, 32, 33, 34, 35, 36, 37, 38, 39,
+		40, 1000, 40007, 65535, 65536, 65537, 131071, 131072,
+		SPARSE_N - 1237, SPARSE_N - 9, SPARSE_N - 8, SPARSE_N - 5,
+		SPARSE_N - 2, SPARSE_N - 1,
+	};
+	const size_t nfixed = sizeof(fixed) / sizeof(fixed[0]);
+
+	if (k < nfixed)
+		return fixed[k];
+	/* Scattered, with gaps of thousands of zero entries. */
+	return 70001 + (uint64_t)(k - nfixed) * 2203;
+}
+#define SPARSE_NPOS (30 + 40)
+
+static enum sp_kind
+sparse_kind_at(uint64_t i)
+{
+	for (size_t k = 0; k < SPARSE_NPOS; k++)
+		if (sparse_pos(k) == i)
+			return (enum sp_kind)(1 + k % (SK_NKINDS - 1));
+	return SK_ZERO;
+}
+
+static uint64_t
+sparse_entry(enum sp_kind kind, uint64_t i)
+{
+	switch (kind) {
+	case SK_PRESENT:
+		return raw_present(4096 + i, 0, 0, 0, 0);
+	case SK_PRESENT_ALL:
+		return raw_present(77 + i, 1, 1, 1, 1);
+	case SK_PRESENT_HIDDEN:
+		return raw_present(0, 0, 1, 0, 0);
+	case SK_SWAP:
+		return raw_swapped((unsigned int)(i % 31) + 1, i + 1);
+	case SK_SWAP_FLAGS:
+		return raw_swapped(3, i) + BIT(56) + BIT(61) + BIT(57);
+	case SK_SWAP_ZERO:
+		return raw_swapped(0, 0);
+	case SK_GUARD:
+		return raw_guard();
+	case SK_GUARD_UFFD:
+		return raw_guard() + BIT(57);
+	case SK_JUNK:
+		return 0x1234 + i;
+	default:
+		return 0;
+	}
+}
+
+/* Expected counts of [from, to) given whether the kernel knows guard. */
+static void
+sparse_expect(const enum sp_kind *kinds, uint64_t from, uint64_t to,
+    bool guard_known, struct pm_counts *c)
+{
+	memset(c, 0, sizeof(*c));
+	for (uint64_t i = from; i < to; i++) {
+		c->pages++;
+		if (i >= SPARSE_N) {
+			c->unreadable++;
+			continue;
+		}
+		switch (kinds[i]) {
+		case SK_PRESENT:
+			c->present++;
+			break;
+		case SK_PRESENT_ALL:
+			c->present++;
+			c->soft_dirty++;
+			c->exclusive++;
+			c->uffd_wp++;
+			c->file_shared++;
+			break;
+		case SK_PRESENT_HIDDEN:
+			c->present++;
+			c->exclusive++;
+			break;
+		case SK_SWAP:
+		case SK_SWAP_ZERO:
+			c->swapped++;
+			break;
+		case SK_SWAP_FLAGS:
+			c->swapped++;
+			c->exclusive++;
+			c->file_shared++;
+			c->uffd_wp++;
+			break;
+		case SK_GUARD:
+		case SK_GUARD_UFFD:
+			/* Before 6.15 bit 58 means nothing: bit 62 = swap. */
+			if (guard_known)
+				c->guard++;
+			else
+				c->swapped++;
+			c->uffd_wp += kinds[i] == SK_GUARD_UFFD;
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+static void
+test_pagemap_fixture_count_sparse_zero_runs(void **state)
+{
+	static const uint64_t ranges[][2] = {
+		{ 0, SPARSE_N }, { 0, SPARSE_N + 100 }, { 1, SPARSE_N - 1 },
+		{ 3, 65541 }, { 9, 15 }, { 16, 40 }, { 33, 34 },
+		{ 65530, 131080 }, { SPARSE_N - 13, SPARSE_N + 5 },
+		{ 41, 999 },
+	};
+	static const char *const releases[] = { "6.18.0", "6.14.0" };
+	enum sp_kind *kinds = calloc(SPARSE_N, sizeof(*kinds));
+	uint64_t *buf = calloc(SPARSE_N, sizeof(*buf));
+	size_t seen[SK_NKINDS] = { 0 };
+	char name[] = "pmsparseXXXXXX";
+	struct pm_reader r;
+	struct pm_counts c, want;
+	uint64_t nonzero = 0;
+	int fd;
+
+	assert_non_null(kinds);
+	assert_non_null(buf);
+	for (uint64_t i = 0; i < SPARSE_N; i++) {
+		kinds[i] = sparse_kind_at(i);
+		buf[i] = sparse_entry(kinds[i], i);
+		seen[kinds[i]]++;
+		nonzero += buf[i] != 0;
+	}
+	/* The fixture is what it claims: every kind, mostly zero. */
+	for (int k = 1; k < SK_NKINDS; k++)
+		assert_true(seen[k] >= 3);
+	assert_int_equal(nonzero, SPARSE_NPOS);
+	assert_int_equal(buf[0] != 0 && buf[SPARSE_N - 1] != 0, 1);
+	fd = mkstemp(name);
+	assert_true(fd >= 0);
+	unlink(name);
+	assert_int_equal(write(fd, buf, SPARSE_N * 8),
+	    (ssize_t)(SPARSE_N * 8));
+
+	for (size_t v = 0; v < sizeof(releases) / sizeof(releases[0]); v++) {
+		for (int force = 1; force >= 0; force--) {
+			pagemap_init_fd(&r, fd, pagesize);
+			caps_for(releases[v], 1, &r.caps);
+			r.force_pread = force;
+			for (size_t i = 0; i < sizeof(ranges) /
+			    sizeof(ranges[0]); i++) {
+				sparse_expect(kinds, ranges[i][0],
+				    ranges[i][1], r.caps.known & PMF_GUARD,
+				    &want);
+				assert_int_equal(pagemap_count(&r,
+				    ranges[i][0] * pagesize,
+				    ranges[i][1] * pagesize, &c), 0);
+				assert_counts_equal(&c, &want);
+			}
+		}
+	}
+	/* Sanity of the expectation itself on the whole file. */
+	sparse_expect(kinds, 0, SPARSE_N, true, &want);
+	assert_true(want.present > 0 && want.swapped > 0 && want.guard > 0 &&
+	    want.exclusive > 0 && want.file_shared > 0 && want.uffd_wp > 0 &&
+	    want.soft_dirty > 0);
+	close(fd);
+	free(buf);
+	free(kinds);
+}
+
 /* ---------------------------------------------------------------- live */
 
 static int rootfd = -1;
@@ -851,6 +1046,50 @@ test_pagemap_live_guard_region(void **state)
 	munmap(p, 8 * pagesize);
 }
 
+/* A mostly empty mapping: the zero-run skip on real pagemap data. */
+static void
+test_pagemap_live_sparse_pread_equals_scan(void **state)
+{
+	/* Pages to touch: ends of 8-entry blocks and of a 64K batch. */
+	static const size_t touch[] = { 0, 7, 8, 9, 4095, 4096, 65535, 65536,
+	    70001 };
+	const size_t n = 70003;	/* pages; not a multiple of 8 */
+	struct pm_reader r;
+	struct pm_counts cs, cp;
+	size_t len = n * pagesize, ntouch = sizeof(touch) / sizeof(touch[0]);
+	char *p;
+
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	assert_true(p != MAP_FAILED);
+	/* THP "always" would fault in 512 pages per touch: keep it exact. */
+	(void)madvise(p, len, MADV_NOHUGEPAGE);
+	for (size_t i = 0; i < ntouch; i++)
+		p[touch[i] * pagesize] = 1;
+	p[(n - 1) * pagesize] = 1;
+	ntouch++;
+	assert_int_equal(pagemap_open(&r, rootfd, getpid()), 0);
+	r.force_pread = true;
+	assert_int_equal(pagemap_count(&r, (uintptr_t)p, (uintptr_t)p + len,
+	    &cp), 0);
+	assert_int_equal(cp.pages, n);
+	assert_int_equal(cp.present, ntouch);
+	assert_int_equal(cp.swapped + cp.guard + cp.unreadable, 0);
+	if (r.caps.known & PMF_EXCLUSIVE)
+		assert_int_equal(cp.exclusive, ntouch);
+	r.force_pread = false;
+	if (!scan_usable(&r, p)) {
+		pagemap_close(&r);
+		munmap(p, len);
+		skip();
+	}
+	assert_int_equal(pagemap_count(&r, (uintptr_t)p, (uintptr_t)p + len,
+	    &cs), 0);
+	assert_true(counts_same(&cs, &cp));
+	pagemap_close(&r);
+	munmap(p, len);
+}
+
 static void
 test_pagemap_live_soft_dirty(void **state)
 {
@@ -905,6 +1144,7 @@ main(void)
 		cmocka_unit_test(test_pagemap_fixture_read_batches_and_end),
 		cmocka_unit_test(test_pagemap_fixture_partial_trailing_entry),
 		cmocka_unit_test(test_pagemap_fixture_count),
+		cmocka_unit_test(test_pagemap_fixture_count_sparse_zero_runs),
 	};
 	const struct CMUnitTest live[] = {
 		cmocka_unit_test(test_pagemap_live_touched_pages_present),
@@ -912,6 +1152,7 @@ main(void)
 		cmocka_unit_test(test_pagemap_live_sparse_64tb_scan_fast),
 		cmocka_unit_test(test_pagemap_live_vsyscall_unreadable),
 		cmocka_unit_test(test_pagemap_live_guard_region),
+		cmocka_unit_test(test_pagemap_live_sparse_pread_equals_scan),
 		cmocka_unit_test(test_pagemap_live_soft_dirty),
 	};
 	long ps = sysconf(_SC_PAGESIZE);

@@ -411,8 +411,40 @@ count_entry(struct pm_counts *c, const struct pm_entry *e)
 }
 
 /*
- * Read and decode every entry of [start, start + npages pages) into c.
- * Sets *eof when pagemap ended early (the rest has no entry).
+ * Count n raw entries. A sparse range is almost all zero entries (no
+ * page, no flag under any layout), and decoding each one made a 1 TB
+ * mapping's count 3x slower than the pread alone: skip zero runs eight
+ * entries at a time with one OR, and decode only the non-zero entries.
+ */
+static void
+count_raw(const uint64_t *buf, size_t n, const struct pm_caps *caps,
+    struct pm_counts *c)
+{
+	size_t i = 0;
+
+	for (;;) {
+		/* Find the next block of 8 holding a non-zero entry. */
+		while (i + 8 <= n && (buf[i] | buf[i + 1] | buf[i + 2] |
+		    buf[i + 3] | buf[i + 4] | buf[i + 5] | buf[i + 6] |
+		    buf[i + 7]) == 0)
+			i += 8;
+		if (i >= n)
+			break;
+		for (size_t end = i + 8 < n ? i + 8 : n; i < end; i++) {
+			struct pm_entry e;
+
+			if (buf[i] == 0)
+				continue;
+			pagemap_decode(buf[i], caps, &e);
+			count_entry(c, &e);
+		}
+	}
+}
+
+/*
+ * Read and count every entry of [start, start + npages pages) into c.
+ * Sets *got_pages to the entries read: fewer when pagemap ended early
+ * (the rest has no entry).
  */
 static int
 count_pread(struct pm_reader *r, uint64_t start, uint64_t npages,
@@ -427,12 +459,7 @@ count_pread(struct pm_reader *r, uint64_t start, uint64_t npages,
 		got = pagemap_read(r, start + (done << r->pageshift), n, buf);
 		if (got == -1)
 			return -1;
-		for (ssize_t i = 0; i < got; i++) {
-			struct pm_entry e;
-
-			pagemap_decode(buf[i], &r->caps, &e);
-			count_entry(c, &e);
-		}
+		count_raw(buf, (size_t)got, &r->caps, c);
 		done += (uint64_t)got;
 		if ((size_t)got < n)
 			break;
