@@ -2,21 +2,18 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "fmt.h"
 #include "kpage.h"
 #include "maps.h"
 #include "pagemap.h"
-#include "procfs.h"
+#include "smaps.h"
 #include "stack.h"
 #include "target.h"
 
@@ -272,196 +269,11 @@ fail:
 
 /* ------------------------------------------------------- --translate */
 
-/* What smaps says about one VMA: page size, huge mappings. */
-struct smaps_info {
-	uint64_t start, end;
-	uint64_t kps;		/* KernelPageSize in bytes, 0 unknown */
-	uint64_t huge_kb;	/* AnonHugePages + *PmdMapped + *_Hugetlb */
-};
-
-struct smaps_list {
-	struct smaps_info *v;
-	size_t n;
-};
-
-/* "Key:   123 kB" -> 123; -1 if the line is not that key. */
-static long long
-smaps_kb(const char *line, size_t len, const char *key)
-{
-	size_t klen = strlen(key);
-	long long v = 0;
-	size_t i;
-
-	if (len <= klen || memcmp(line, key, klen) != 0 || line[klen] != ':')
-		return -1;
-	for (i = klen + 1; i < len && line[i] == ' '; i++)
-		continue;
-	if (i == len || line[i] < '0' || line[i] > '9')
-		return -1;
-	for (; i < len && line[i] >= '0' && line[i] <= '9'; i++) {
-		if (v > (LLONG_MAX - 9) / 10)
-			return -1;
-		v = v * 10 + (line[i] - '0');
-	}
-	return v;
-}
-
-/* Pure parser: smaps text in, per-VMA info out. 0 or -1 (ENOMEM). */
-static int
-smaps_parse(const char *text, size_t len, struct smaps_list *l)
-{
-	static const char *const huge_keys[] = { "AnonHugePages",
-		"ShmemPmdMapped", "FilePmdMapped", "Shared_Hugetlb",
-		"Private_Hugetlb" };
-	struct smaps_info *cur = NULL, *nv;
-	size_t i = 0, cap = 0;
-
-	l->v = NULL;
-	l->n = 0;
-	while (i < len) {
-		const char *line = text + i;
-		size_t eol = i, ll;
-		long long kb;
-		struct vma v;
-
-		while (eol < len && text[eol] != '\n')
-			eol++;
-		ll = eol - i;
-		i = eol + 1;
-		/* VMA headers start with a lowercase hex address. */
-		if (ll > 0 && ((line[0] >= '0' && line[0] <= '9') ||
-		    (line[0] >= 'a' && line[0] <= 'f'))) {
-			cur = NULL;
-			if (maps_parse_line(line, ll, &v) == -1)
-				continue;
-			if (l->n == cap) {
-				size_t ncap = cap ? cap * 2 : 64;
-
-				nv = reallocarray(l->v, ncap, sizeof(*nv));
-				if (nv == NULL) {
-					vma_free(&v);
-					free(l->v);
-					l->v = NULL;
-					l->n = 0;
-					return -1;
-				}
-				l->v = nv;
-				cap = ncap;
-			}
-			cur = &l->v[l->n++];
-			memset(cur, 0, sizeof(*cur));
-			cur->start = v.start;
-			cur->end = v.end;
-			vma_free(&v);
-			continue;
-		}
-		if (cur == NULL)
-			continue;
-		if ((kb = smaps_kb(line, ll, "KernelPageSize")) >= 0) {
-			cur->kps = (uint64_t)kb * 1024;
-			continue;
-		}
-		for (size_t k = 0; k < sizeof(huge_keys) / sizeof(*huge_keys);
-		    k++)
-			if ((kb = smaps_kb(line, ll, huge_keys[k])) > 0)
-				cur->huge_kb += (uint64_t)kb;
-	}
-	return 0;
-}
-
-static const struct smaps_info *
-smaps_find(const struct smaps_list *l, const struct vma *v)
-{
-	for (size_t i = 0; i < l->n; i++)
-		if (l->v[i].start == v->start && l->v[i].end == v->end)
-			return &l->v[i];
-	return NULL;
-}
-
-/* /proc/swaps: the device names, indexed by swap type. */
-struct swap_names {
-	char **name;
-	size_t n;
-};
-
 /*
- * The kernel lists swap areas in swap_info[] order, which is the swap
- * type as long as no area was removed in between; good enough for a name.
+ * Swap types are 5 bits of a pagemap entry, so /proc/swaps can name at most
+ * 32 of them (the kernel's MAX_SWAPFILES is smaller still).
  */
-static void
-swaps_read(int rootfd, struct swap_names *s)
-{
-	char *text, *p, *eol, **nn;
-	size_t len, cap = 0;
-	bool header = true;
-	int fd;
-	FILE *f;
-
-	s->name = NULL;
-	s->n = 0;
-	if ((fd = openat(rootfd, "swaps", O_RDONLY | O_CLOEXEC)) == -1)
-		return;
-	if ((f = fdopen(fd, "r")) == NULL) {
-		close(fd);
-		return;
-	}
-	text = NULL;
-	len = 0;
-	{
-		char chunk[4096];
-		size_t got;
-		FILE *m;
-
-		if ((m = open_memstream(&text, &len)) == NULL) {
-			fclose(f);
-			return;
-		}
-		while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-			fwrite(chunk, 1, got, m);
-		fclose(f);
-		if (fclose(m) != 0) {
-			free(text);
-			return;
-		}
-	}
-	for (p = text; p < text + len; p = eol + 1) {
-		size_t w;
-
-		if ((eol = memchr(p, '\n', (size_t)(text + len - p))) == NULL)
-			eol = text + len;
-		if (header) {	/* "Filename Type Size Used Priority" */
-			header = false;
-			continue;
-		}
-		for (w = 0; p + w < eol && p[w] != ' ' && p[w] != '\t'; w++)
-			continue;
-		if (w == 0)
-			continue;
-		if (s->n == cap) {
-			size_t ncap = cap ? cap * 2 : 4;
-
-			if ((nn = reallocarray(s->name, ncap, sizeof(*nn))) ==
-			    NULL)
-				break;
-			s->name = nn;
-			cap = ncap;
-		}
-		if ((s->name[s->n] = strndup(p, w)) == NULL)
-			break;
-		s->n++;
-	}
-	free(text);
-}
-
-static void
-swaps_free(struct swap_names *s)
-{
-	for (size_t i = 0; i < s->n; i++)
-		free(s->name[i]);
-	free(s->name);
-	s->name = NULL;
-	s->n = 0;
-}
+#define CLI_MAX_SWAPS	32
 
 /* Everything known about one page of the range. */
 struct page_rec {
@@ -471,7 +283,7 @@ struct page_rec {
 	bool have_phys;
 	uint64_t phys;
 	const struct vma *vma;		/* NULL: unmapped */
-	const char *swapdev;		/* NULL: unknown or not swapped */
+	const struct swap_dev *swapdev;	/* NULL: unknown or not swapped */
 	int huge;			/* 1 yes, 0 no, -1 unknown */
 	bool have_kflags;
 	uint64_t kflags;
@@ -555,7 +367,7 @@ json_bool(FILE *f, const char *key, const struct page_rec *p, uint32_t flag)
 static void
 translate_json_one(FILE *f, const struct page_rec *p)
 {
-	char names[512];
+	char names[512], swname[SWAP_NAME_ESC_LEN];
 
 	fprintf(f, "{\"vaddr\":\"0x%" PRIx64 "\",\"raw\":", p->vaddr);
 	if (p->have_entry)
@@ -584,7 +396,8 @@ translate_json_one(FILE *f, const struct page_rec *p)
 		fputs(",\"swap_type\":null,\"swap_offset\":null", f);
 	fputs(",\"swap_device\":", f);
 	if (p->swapdev != NULL)
-		fmt_json_string(f, p->swapdev);
+		fmt_json_string(f, swaps_escape_name(p->swapdev->name, swname,
+		    sizeof(swname)));
 	else
 		fputs("null", f);
 	if (p->vma != NULL) {
@@ -630,6 +443,7 @@ static void
 translate_text_one(FILE *f, const struct page_rec *p)
 {
 	char flags[PMF_COUNT + 1], vis[VIS_LEN(256)], names[512];
+	char swname[SWAP_NAME_ESC_LEN];
 
 	fprintf(f, "0x%016" PRIx64 " ", p->vaddr);
 	if (!p->have_entry) {
@@ -649,8 +463,9 @@ translate_text_one(FILE *f, const struct page_rec *p)
 			fprintf(f, " swap type %u offset 0x%" PRIx64,
 			    p->e.swap_type, p->e.swap_offset);
 			if (p->swapdev != NULL)
-				fprintf(f, " on %s", fmt_vis(p->swapdev, vis,
-				    sizeof(vis)));
+				fprintf(f, " on %s", fmt_vis(swaps_escape_name(
+				    p->swapdev->name, swname, sizeof(swname)),
+				    vis, sizeof(vis)));
 		} else
 			fputs(" not present", f);
 	}
@@ -674,10 +489,10 @@ translate_text_one(FILE *f, const struct page_rec *p)
 
 /* Huge page? From kpageflags, else smaps: 1 yes, 0 no, -1 unknown. */
 static int
-page_huge(const struct page_rec *p, const struct smaps_info *si,
+page_huge(const struct page_rec *p, const struct smaps_vma *si,
     size_t pagesize)
 {
-	if (si != NULL && si->kps > pagesize)
+	if (si != NULL && smaps_is_hugetlb(si, pagesize))
 		return 1;	/* hugetlb VMA */
 	if (p->vma == NULL)
 		return 0;
@@ -686,7 +501,7 @@ page_huge(const struct page_rec *p, const struct smaps_info *si,
 		    != 0;
 	if (!p->have_entry || !(p->e.flags & PMF_PRESENT))
 		return 0;
-	if (si != NULL && si->huge_kb == 0)
+	if (si != NULL && smaps_thp_bytes(si) == 0)
 		return 0;	/* nothing in this VMA is mapped huge */
 	return -1;
 }
@@ -694,8 +509,9 @@ page_huge(const struct page_rec *p, const struct smaps_info *si,
 int
 cli_translate(const struct cli_opts *o, const char *spec, const char *range)
 {
-	struct smaps_list sm = { NULL, 0 };
-	struct swap_names sw = { NULL, 0 };
+	struct smaps_list sm = { NULL, 0, 0 };
+	struct swap_dev sw[CLI_MAX_SWAPS];
+	size_t nsw = 0;
 	struct page_rec *recs = NULL;
 	uint64_t start, end, first, last, npages, i, *raw = NULL;
 	struct outbuf out = { NULL, NULL, 0 };
@@ -704,8 +520,6 @@ cli_translate(const struct cli_opts *o, const char *spec, const char *range)
 	struct kpage kp = { -1, -1, 0, 0 };
 	struct target t;
 	size_t ps;
-	char *text;
-	size_t len;
 	int ret;
 
 	/* A malformed or reversed range is a usage error: check it first. */
@@ -774,16 +588,17 @@ cli_translate(const struct cli_opts *o, const char *spec, const char *range)
 	kpage_open(&kp, o->rootfd);
 	if (kp.flags_fd < 0)
 		kwhy_all = kpage_why(kp.flags_errno);
-	swaps_read(o->rootfd, &sw);
-	if (procfs_read_file(o->rootfd, t.pid, "smaps", &text, &len) == 0) {
-		if (smaps_parse(text, len, &sm) == -1)
-			sm.n = 0;
-		free(text);
-	}
+	/*
+	 * Both best effort: without them a page just goes without its swap
+	 * device's name or the smaps hint. A malformed /proc/swaps still
+	 * names the devices listed before the bad line.
+	 */
+	(void)swaps_read(o->rootfd, sw, CLI_MAX_SWAPS, &nsw);
+	(void)smaps_read(o->rootfd, t.pid, &sm);
 	for (i = 0; i < npages; i++) {
 		struct page_rec *p = &recs[i];
-		const struct smaps_info *si = p->vma != NULL ?
-		    smaps_find(&sm, p->vma) : NULL;
+		const struct smaps_vma *si = p->vma != NULL ?
+		    smaps_find(&sm, p->vma->start, p->vma->end) : NULL;
 
 		if (!p->have_entry) {
 			p->kwhy = "no pagemap entry";
@@ -793,8 +608,8 @@ cli_translate(const struct cli_opts *o, const char *spec, const char *range)
 		p->have_phys = pagemap_phys(&p->e, p->vaddr, ps, &p->phys);
 		if ((p->e.flags & PMF_PRESENT) && !p->e.pfn_valid)
 			hidden = true;
-		if (p->e.swap_valid && p->e.swap_type < sw.n)
-			p->swapdev = sw.name[p->e.swap_type];
+		if (p->e.swap_valid && p->e.swap_type < nsw)
+			p->swapdev = &sw[p->e.swap_type];
 		if (!(p->e.flags & PMF_PRESENT))
 			p->kwhy = "page not present";
 		else if (kwhy_all != NULL)
@@ -836,8 +651,7 @@ out:
 	if (out.f != NULL)
 		out_drop(&out);
 	kpage_close(&kp);
-	swaps_free(&sw);
-	free(sm.v);
+	smaps_free(&sm);
 	free(recs);
 	free(raw);
 	target_close(&t);

@@ -396,6 +396,43 @@ test_swaps_parse(void **state)
 	}
 }
 
+/* Escaping gives back the kernel's spelling, whole escapes or none. */
+static void
+test_swaps_escape_name(void **state)
+{
+	struct swap_dev d[4];
+	char buf[SWAP_NAME_ESC_LEN];
+	const char *tok;
+	size_t n;
+
+	(void)state;
+	/* Round trip: the second device's token exactly as in the text. */
+	assert_int_equal(swaps_parse(swaps_text, strlen(swaps_text), d, 4,
+	    &n), 0);
+	assert_int_equal(n, 2);
+	tok = strstr(swaps_text, "/var/swap");
+	assert_non_null(tok);
+	assert_string_equal(swaps_escape_name(d[1].name, buf, sizeof(buf)),
+	    "/var/swap\\040file");
+	assert_memory_equal(buf, tok, strlen(buf));
+	assert_true(tok[strlen(buf)] == ' ');
+	assert_string_equal(swaps_escape_name(d[0].name, buf, sizeof(buf)),
+	    "/dev/sda2");
+	/* The four bytes seq_file_path escapes; others (ESC) stay raw. */
+	assert_string_equal(swaps_escape_name("a b\tc\nd\\e\033", buf,
+	    sizeof(buf)), "a\\040b\\011c\\012d\\134e\033");
+	/* Too small: stop before an escape rather than cut it. */
+	assert_string_equal(swaps_escape_name("ab cd", buf, 6), "ab");
+	assert_string_equal(swaps_escape_name("ab cd", buf, 7), "ab\\040");
+	assert_string_equal(swaps_escape_name("ab cd", buf, 8), "ab\\040c");
+	assert_string_equal(swaps_escape_name("ab", buf, 1), "");
+	/* Worst case: a full name of escaped bytes fits. */
+	memset(d[0].name, ' ', sizeof(d[0].name) - 1);
+	d[0].name[sizeof(d[0].name) - 1] = '\0';
+	assert_int_equal(strlen(swaps_escape_name(d[0].name, buf,
+	    sizeof(buf))), 4 * (sizeof(d[0].name) - 1));
+}
+
 static void
 test_swaps_read_live(void **state)
 {
@@ -418,6 +455,7 @@ main(void)
 		cmocka_unit_test(test_smaps_parse_malformed),
 		cmocka_unit_test(test_smaps_reader_chunks_and_long_line),
 		cmocka_unit_test(test_swaps_parse),
+		cmocka_unit_test(test_swaps_escape_name),
 		cmocka_unit_test(test_swaps_read_live),
 		cmocka_unit_test(test_smaps_live_thp),
 	};

@@ -603,3 +603,28 @@ swaps_read(int rootfd, struct swap_dev *out, size_t max, size_t *n)
 	buf[len] = '\0';
 	return swaps_parse(buf, len, out, max, n);
 }
+
+/* seq_file_path's escaping: exact for any name the kernel printed. */
+char *
+swaps_escape_name(const char *name, char *buf, size_t len)
+{
+	size_t o = 0;
+
+	if (len == 0)
+		return buf;
+	for (const unsigned char *s = (const unsigned char *)name; *s != '\0';
+	    s++) {
+		if (strchr(" \t\n\\", *s) != NULL) {
+			if (o + 4 >= len)
+				break;
+			snprintf(buf + o, 5, "\\%03o", *s);
+			o += 4;
+		} else {
+			if (o + 1 >= len)
+				break;
+			buf[o++] = (char)*s;
+		}
+	}
+	buf[o] = '\0';
+	return buf;
+}

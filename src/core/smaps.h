@@ -123,4 +123,14 @@ int swaps_parse(const char *text, size_t len, struct swap_dev *out,
 /* Read <root>/swaps. 0 or -1 with errno. */
 int swaps_read(int rootfd, struct swap_dev *out, size_t max, size_t *n);
 
+/* Room for any swap_dev name escaped by swaps_escape_name. */
+#define SWAP_NAME_ESC_LEN	(4 * sizeof(((struct swap_dev *)0)->name))
+/*
+ * A name as /proc/swaps spells it: " \t\n\\" as \ooo again, the inverse of
+ * what swaps_parse decodes (the --translate JSON contract keeps the
+ * kernel's spelling). Truncated at a whole character to fit len; buf is
+ * always terminated (len > 0). Returns buf.
+ */
+char *swaps_escape_name(const char *name, char *buf, size_t len);
+
 #endif
