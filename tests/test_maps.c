@@ -14,6 +14,8 @@
 
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include "maps.h"
 #include "procfs.h"
 
@@ -628,7 +630,6 @@ main(void)
 		    test_maps_read_live_self_contains_stack_and_code),
 		cmocka_unit_test(test_maps_kind_names),
 	};
-	char path[PATH_MAX];
 	const char *fx = getenv("FIXTURES");
 	int r;
 
@@ -637,9 +638,8 @@ main(void)
 		    "check)\n");
 		return 77;
 	}
-	snprintf(path, sizeof(path), "%s/proc", fx);
-	if ((fixfd = procfs_open_root(path)) == -1) {
-		fprintf(stderr, "cannot open fixture tree %s\n", path);
+	if ((fixfd = fixture_open_proc()) == -1) {
+		fprintf(stderr, "cannot set up the fixture tree from %s\n", fx);
 		return 1;
 	}
 	r = cmocka_run_group_tests(tests, NULL, NULL);
