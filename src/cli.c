@@ -233,12 +233,7 @@ cli_maps(const struct cli_opts *o, const char *spec)
 			maps_json_one(out.f, v, &c);
 		} else
 			maps_text_one(out.f, v, &c, t.pm.pagesize);
-		tot.pages += c.pages;
-		tot.present += c.present;
-		tot.swapped += c.swapped;
-		tot.file_shared += c.file_shared;
-		tot.exclusive += c.exclusive;
-		tot.soft_dirty += c.soft_dirty;
+		pagemap_counts_add(&tot, &c);
 	}
 	if (!target_alive(&t)) {
 		cli_err("%d: process exited while being read", (int)t.pid);

@@ -319,6 +319,27 @@ test_pagemap_decode_hidden_pfn(void **state)
 }
 
 static void
+test_pagemap_counts_add_every_field(void **state)
+{
+	/* Distinct powers of ten per field, so a missed or swapped field shows. */
+	struct pm_counts a = { 1, 10, 100, 1000, 10000, 100000, 1000000,
+	    10000000, 100000000 };
+	struct pm_counts b = { 2, 20, 200, 2000, 20000, 200000, 2000000,
+	    20000000, 200000000 };
+
+	pagemap_counts_add(&a, &b);
+	assert_int_equal(a.pages, 3);
+	assert_int_equal(a.present, 30);
+	assert_int_equal(a.swapped, 300);
+	assert_int_equal(a.file_shared, 3000);
+	assert_int_equal(a.exclusive, 30000);
+	assert_int_equal(a.soft_dirty, 300000);
+	assert_int_equal(a.uffd_wp, 3000000);
+	assert_int_equal(a.guard, 30000000);
+	assert_int_equal(a.unreadable, 300000000);
+}
+
+static void
 test_pagemap_phys_includes_offset(void **state)
 {
 	struct pm_caps caps;
@@ -1140,6 +1161,7 @@ main(void)
 		cmocka_unit_test(test_pagemap_decode_old_layout_page_shift),
 		cmocka_unit_test(test_pagemap_decode_hidden_pfn),
 		cmocka_unit_test(test_pagemap_phys_includes_offset),
+		cmocka_unit_test(test_pagemap_counts_add_every_field),
 		cmocka_unit_test(test_pagemap_flag_names),
 		cmocka_unit_test(test_pagemap_fixture_read_batches_and_end),
 		cmocka_unit_test(test_pagemap_fixture_partial_trailing_entry),

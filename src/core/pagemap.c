@@ -543,6 +543,20 @@ count_scan(struct pm_reader *r, uint64_t sidx, uint64_t eidx,
 	return 0;
 }
 
+void
+pagemap_counts_add(struct pm_counts *a, const struct pm_counts *b)
+{
+	a->pages += b->pages;
+	a->present += b->present;
+	a->swapped += b->swapped;
+	a->file_shared += b->file_shared;
+	a->exclusive += b->exclusive;
+	a->soft_dirty += b->soft_dirty;
+	a->uffd_wp += b->uffd_wp;
+	a->guard += b->guard;
+	a->unreadable += b->unreadable;
+}
+
 int
 pagemap_count(struct pm_reader *r, uint64_t start, uint64_t end,
     struct pm_counts *c)

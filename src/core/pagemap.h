@@ -127,6 +127,9 @@ ssize_t pagemap_read(struct pm_reader *r, uint64_t vaddr, size_t n,
 int pagemap_count(struct pm_reader *r, uint64_t start, uint64_t end,
     struct pm_counts *c);
 
+/* Add every field of b to a (totals over several ranges). */
+void pagemap_counts_add(struct pm_counts *a, const struct pm_counts *b);
+
 /* One contiguous run of pages sharing the same PAGEMAP_SCAN categories. */
 struct pm_region {
 	uint64_t start, end;

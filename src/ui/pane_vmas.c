@@ -457,9 +457,7 @@ draw_header(struct ui *ui)
 		else if (vs->counts[i].state < 0)
 			failed++;
 		else {
-			tot.present += vs->counts[i].c.present;
-			tot.swapped += vs->counts[i].c.swapped;
-			tot.exclusive += vs->counts[i].c.exclusive;
+			pagemap_counts_add(&tot, &vs->counts[i].c);
 		}
 	}
 	fmt_vis(vs->st_ok ? vs->st.name : ui->t.comm, name, sizeof(name));

@@ -251,20 +251,6 @@ ui_count_init(struct ui_count *uc, uint64_t start, uint64_t end)
 	uc->end = end;
 }
 
-static void
-count_add(struct pm_counts *a, const struct pm_counts *b)
-{
-	a->pages += b->pages;
-	a->present += b->present;
-	a->swapped += b->swapped;
-	a->file_shared += b->file_shared;
-	a->exclusive += b->exclusive;
-	a->soft_dirty += b->soft_dirty;
-	a->uffd_wp += b->uffd_wp;
-	a->guard += b->guard;
-	a->unreadable += b->unreadable;
-}
-
 int
 ui_count_step(struct pm_reader *r, struct ui_count *uc, uint64_t deadline)
 {
@@ -301,7 +287,7 @@ ui_count_step(struct pm_reader *r, struct ui_count *uc, uint64_t deadline)
 			uc->err = errno;
 			break;
 		}
-		count_add(&uc->c, &c);
+		pagemap_counts_add(&uc->c, &c);
 		uc->next = stop;
 		if (uc->next >= uc->end)
 			uc->state = 1;
