@@ -101,19 +101,13 @@ out_flush(struct outbuf *o)
 	return 0;
 }
 
-/*
- * Resolve spec and open the target with its pagemap. Prints the error;
- * returns 0, or the exit status.
- */
-static int
-open_target(const struct cli_opts *o, const char *spec, struct target *t,
-    bool need_pagemap)
+int
+cli_resolve(int rootfd, const char *spec, pid_t *pid)
 {
 	char vis[VIS_LEN(64)];
 	char *cands = NULL;
-	pid_t pid;
 
-	if (target_resolve(o->rootfd, spec, &pid, &cands) == -1) {
+	if (target_resolve(rootfd, spec, pid, &cands) == -1) {
 		int err = errno;
 
 		fmt_vis(spec, vis, sizeof(vis));
@@ -128,6 +122,21 @@ open_target(const struct cli_opts *o, const char *spec, struct target *t,
 		free(cands);
 		return 1;
 	}
+	return 0;
+}
+
+/*
+ * Resolve spec and open the target with its pagemap. Prints the error;
+ * returns 0, or the exit status.
+ */
+static int
+open_target(const struct cli_opts *o, const char *spec, struct target *t,
+    bool need_pagemap)
+{
+	pid_t pid;
+
+	if (cli_resolve(o->rootfd, spec, &pid) != 0)
+		return 1;
 	if (target_open(t, o->rootfd, pid) == -1) {
 		cli_err("%d: %s", (int)pid, target_strerror(errno));
 		return 1;

@@ -3,12 +3,19 @@
 #define VMPEEK_CLI_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 struct cli_opts {
 	int rootfd;		/* the /proc tree */
 	bool json;
 	bool no_scan;		/* force the pread path (no PAGEMAP_SCAN) */
 };
+
+/*
+ * Resolve a PID spec (number, self, name); on failure print one line (or
+ * the list of candidates) on stderr and return 1, else 0.
+ */
+int cli_resolve(int rootfd, const char *spec, pid_t *pid);
 
 /* Each returns the process exit status: 0 ok, 1 runtime error, 2 usage. */
 int cli_maps(const struct cli_opts *o, const char *spec);

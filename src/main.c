@@ -84,26 +84,10 @@ static int
 run_ui(int rootfd, const char *spec, bool no_scan)
 {
 	struct ui_opts uo;
-	char vis[4 * 64 + 1], *cands = NULL;
 	pid_t pid = 0;
 
-	if (spec != NULL &&
-	    target_resolve(rootfd, spec, &pid, &cands) == -1) {
-		int err = errno;
-
-		fmt_vis(spec, vis, sizeof(vis));
-		if (err == EEXIST && cands != NULL) {
-			fprintf(stderr, "vmpeek: %s: %s; candidates:\n", vis,
-			    target_strerror(err));
-			fputs(cands, stderr);
-		} else if (err == ESRCH || err == ENOENT || err == EINVAL)
-			fprintf(stderr, "vmpeek: %s: no such process\n", vis);
-		else
-			fprintf(stderr, "vmpeek: %s: %s\n", vis,
-			    target_strerror(err));
-		free(cands);
+	if (spec != NULL && cli_resolve(rootfd, spec, &pid) != 0)
 		return 1;
-	}
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fputs("vmpeek: the interactive explorer needs a terminal; "
 		    "use --maps, --translate or --stack in scripts\n", stderr);
