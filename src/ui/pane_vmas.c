@@ -343,6 +343,23 @@ path_text(const struct ui *ui, size_t i, char *buf, size_t len)
 		strlcpy(buf, "(anonymous)", len);
 }
 
+/*
+ * A path too long for its column keeps its end, where the file name is:
+ * "...x86_64-linux-gnu/libc.so.6", not "/usr/lib/x86_64-linux-gnu/li".
+ * The text is already escaped (ASCII), so bytes are columns.
+ */
+static void
+keep_tail(char *cell, int width)
+{
+	size_t len = strlen(cell);
+
+	if (width < 8 || len <= (size_t)width)
+		return;
+	memmove(cell + 3, cell + len - (size_t)(width - 3), (size_t)width - 3);
+	memcpy(cell, "...", 3);
+	cell[width] = '\0';
+}
+
 /* "2M", "1G", "64K": a page size in few columns. */
 static void
 page_size_text(uint64_t b, char *buf, size_t len)
@@ -763,6 +780,7 @@ draw(struct ui *ui)
 				break;
 			case COL_PATH:
 				path_text(ui, i, cell, sizeof(cell));
+				keep_tail(cell, w[c]);
 				if (v->path[0] == '\0' && !sel)
 					a |= A_DIM;
 				break;
