@@ -1,4 +1,4 @@
-/* test_proclist: fixture and live /proc, sort, find, filter, speed. */
+/* test_proclist: fixture and live /proc, access check, sort, find, filter, speed. */
 #include "config.h"
 
 #include <errno.h>
@@ -34,6 +34,28 @@
 #endif
 
 static int fixfd = -1;
+static void write_file(const char *path, const char *text);
+static char fixpath[PATH_MAX];
+static long pagesize;
+
+/* Owner of <fixture>/<pid>: proclist's uid, looked up independently. */
+static uid_t
+fixture_owner(pid_t pid)
+{
+	char path[PATH_MAX + 16];
+	struct stat sb;
+
+	snprintf(path, sizeof(path), "%s/%d", fixpath, (int)pid);
+	assert_int_equal(stat(path, &sb), 0);
+	return sb.st_uid;
+}
+
+/* kB of n pages, the way the fixture's stat rss reads on this machine. */
+static uint64_t
+pages_kb(uint64_t n)
+{
+	return n * (uint64_t)pagesize / 1024;
+}
 
 static const struct proc_info *
 get(const struct proc_list *l, pid_t pid)
@@ -60,16 +82,19 @@ expected_user(uid_t uid, char *buf, size_t len)
 static void
 test_proclist_read_fixture_pids(void **state)
 {
-	static const pid_t want[] = { 1, 2, 100, 200, 201, 300 };
+	static const pid_t want[] = { 1, 2, 100, 200, 201, 300, 400, 600 };
 	struct proc_list l;
 	size_t i;
 
 	assert_int_equal(proclist_read(fixfd, &l, 0), 0);
-	/* 400 (no status: exited mid-read), self, sys, meminfo: skipped. */
+	/*
+	 * 500 (no stat: exited mid-read), self, sys, meminfo: skipped. 400
+	 * has a stat but no status: listed, status is not read.
+	 */
 	assert_int_equal(l.n, sizeof(want) / sizeof(want[0]));
 	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++)
 		assert_true(proclist_find(&l, want[i]) >= 0);
-	assert_int_equal(proclist_find(&l, 400), -1);
+	assert_int_equal(proclist_find(&l, 500), -1);
 	proclist_free(&l);
 	assert_null(l.p);
 	assert_int_equal(l.n, 0);
@@ -85,26 +110,38 @@ test_proclist_read_fixture_fields(void **state)
 	assert_int_equal(proclist_read(fixfd, &l, 0), 0);
 	p = get(&l, 1);
 	assert_string_equal(p->comm, "systemd");
-	assert_int_equal(p->uid, 0);
-	expected_user(0, user, sizeof(user));
+	/* uid: the directory's owner, not status's Uid line */
+	assert_int_equal(p->uid, fixture_owner(1));
+	expected_user(fixture_owner(1), user, sizeof(user));
 	assert_string_equal(p->user, user);
-	assert_true(p->rss_kb == 12000);
-	assert_true(p->vsz_kb == 167936);
+	/* stat field 24 is in pages, field 23 in bytes */
+	assert_true(p->rss_kb == pages_kb(3000));
+	assert_true(p->vsz_kb == 171966464 / 1024);
 	assert_true(p->starttime == 5);
+	assert_int_equal(p->state, 'S');
 	assert_int_equal(p->kernel_thread, 0);
+	assert_int_equal(p->zombie, 0);
+	/* the access check is left to proclist_check_access */
+	assert_int_equal(p->access_checked, 0);
 	assert_int_equal(p->err, 0);
 	assert_true(p->nvmas == 0);	/* not counted */
 
 	p = get(&l, 100);
 	assert_string_equal(p->comm, "a) b (\nc)");
-	assert_int_equal(p->uid, 54321);
-	expected_user(54321, user, sizeof(user));
-	assert_string_equal(p->user, user);
-	assert_true(p->rss_kb == 5000);
+	assert_int_equal(p->uid, fixture_owner(100));
+	assert_true(p->rss_kb == pages_kb(1250));
+	assert_true(p->vsz_kb == 3133440 / 1024);
 	assert_true(p->starttime == 263605);
+	assert_int_equal(p->state, 'R');
 
 	p = get(&l, 300);
 	assert_string_equal(p->comm, "long-process-na");
+
+	/* no status at all: everything from stat */
+	p = get(&l, 400);
+	assert_string_equal(p->comm, "vanishing");
+	assert_true(p->rss_kb == pages_kb(25));
+	assert_true(p->starttime == 8000);
 	proclist_free(&l);
 }
 
@@ -118,10 +155,60 @@ test_proclist_kernel_thread_flagged(void **state)
 	p = get(&l, 2);
 	assert_string_equal(p->comm, "kthreadd");
 	assert_int_equal(p->kernel_thread, 1);
+	assert_int_equal(p->zombie, 0);
 	assert_true(p->rss_kb == 0);
 	assert_true(p->nvmas == 0);
 	assert_int_equal(get(&l, 1)->kernel_thread, 0);
 	assert_int_equal(get(&l, 200)->kernel_thread, 0);
+	/* vsize 0 alone is not a kernel thread: the zombie has it too */
+	p = get(&l, 600);
+	assert_string_equal(p->comm, "defunct-child");
+	assert_int_equal(p->kernel_thread, 0);
+	assert_int_equal(p->zombie, 1);
+	assert_int_equal(p->state, 'Z');
+	assert_true(p->vsz_kb == 0);
+	proclist_free(&l);
+}
+
+static void
+test_proclist_check_access_fixture(void **state)
+{
+	struct proc_info q;
+	struct proc_list l;
+
+	assert_int_equal(proclist_read(fixfd, &l, 0), 0);
+	/* maps opens: readable */
+	assert_int_equal(proclist_check_access(fixfd, &l.p[proclist_find(&l,
+	    1)]), 0);
+	assert_int_equal(get(&l, 1)->access_checked, 1);
+	assert_int_equal(get(&l, 1)->err, 0);
+	/* 400 has no maps: it is going away */
+	q = *get(&l, 400);
+	assert_int_equal(proclist_check_access(fixfd, &q), -1);
+	assert_int_equal(errno, ESRCH);
+	assert_int_equal(q.err, ESRCH);
+	/* kernel thread and zombie: nothing to read, nothing refused */
+	q = *get(&l, 2);
+	assert_int_equal(proclist_check_access(fixfd, &q), 0);
+	assert_int_equal(q.err, 0);
+	assert_int_equal(q.access_checked, 1);
+	q = *get(&l, 600);
+	assert_int_equal(proclist_check_access(fixfd, &q), 0);
+	assert_int_equal(q.err, 0);
+	/* the pid now names another process: starttime differs */
+	q = *get(&l, 100);
+	q.starttime++;
+	assert_int_equal(proclist_check_access(fixfd, &q), -1);
+	assert_int_equal(errno, ESRCH);
+	assert_int_equal(q.err, ESRCH);
+	/* a directory without stat (500), and no directory at all */
+	q = *get(&l, 1);
+	q.pid = 500;
+	assert_int_equal(proclist_check_access(fixfd, &q), -1);
+	assert_int_equal(q.err, ESRCH);
+	q.pid = 999;
+	assert_int_equal(proclist_check_access(fixfd, &q), -1);
+	assert_int_equal(errno, ESRCH);
 	proclist_free(&l);
 }
 
@@ -135,20 +222,22 @@ test_proclist_count_vmas_counts_maps_lines(void **state)
 	assert_true(get(&l, 100)->nvmas == 5);
 	assert_true(get(&l, 200)->nvmas == 1);
 	assert_int_equal(get(&l, 1)->err, 0);
+	assert_int_equal(get(&l, 1)->access_checked, 1);
 	proclist_free(&l);
 }
 
 static void
 test_proclist_sort_orders(void **state)
 {
-	static const pid_t by_rss[] = { 1, 100, 201, 200, 300, 2 };
-	static const pid_t by_pid[] = { 1, 2, 100, 200, 201, 300 };
-	static const pid_t by_name[] = { 100, 200, 201, 2, 300, 1 };
+	/* rss pages 3000, 1250, 804, 800, 25, 25, 0, 0; ties by pid */
+	static const pid_t by_rss[] = { 1, 100, 201, 200, 300, 400, 2, 600 };
+	static const pid_t by_pid[] = { 1, 2, 100, 200, 201, 300, 400, 600 };
+	static const pid_t by_name[] = { 100, 200, 201, 600, 2, 300, 1, 400 };
 	struct proc_list l;
 	size_t i;
 
 	assert_int_equal(proclist_read(fixfd, &l, 0), 0);
-	assert_int_equal(l.n, 6);
+	assert_int_equal(l.n, 8);
 	proclist_sort(&l, PROCLIST_SORT_RSS);
 	for (i = 0; i < l.n; i++)
 		assert_int_equal(l.p[i].pid, by_rss[i]);
@@ -184,10 +273,8 @@ test_proclist_match_filter(void **state)
 	/* comm with odd bytes */
 	assert_true(proclist_match(get(&l, 100), "B ("));
 	/* user name */
-	expected_user(0, user, sizeof(user));
+	expected_user(fixture_owner(1), user, sizeof(user));
 	assert_true(proclist_match(get(&l, 1), user));
-	expected_user(54321, user, sizeof(user));
-	assert_true(proclist_match(get(&l, 100), user));
 	assert_false(proclist_match(get(&l, 100), "zzzz"));
 	proclist_free(&l);
 }
@@ -205,11 +292,12 @@ test_proclist_read_live_includes_self(void **state)
 	assert_int_equal(proclist_read(rootfd, &l, 1), 0);
 	p = get(&l, getpid());
 	assert_string_equal(p->comm, name);
-	assert_int_equal(p->uid, getuid());
+	assert_int_equal(p->uid, geteuid());
 	assert_true(p->rss_kb > 0);
 	assert_true(p->nvmas > 5);
 	assert_int_equal(p->err, 0);
 	assert_int_equal(p->kernel_thread, 0);
+	assert_int_equal(p->zombie, 0);
 	/* kthreadd is pid 2 when this runs in the root pid namespace. */
 	if (proclist_find(&l, 2) >= 0 &&
 	    strcmp(get(&l, 2)->comm, "kthreadd") == 0)
@@ -218,9 +306,177 @@ test_proclist_read_live_includes_self(void **state)
 	close(rootfd);
 }
 
+/* VmRSS/VmSize of a status text, parsed here with sscanf (independent). */
+static void
+status_vm(pid_t pid, long long *rss, long long *size)
+{
+	char path[64], line[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	assert_non_null(f = fopen(path, "r"));
+	*rss = *size = -1;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		sscanf(line, "VmRSS: %lld", rss);
+		sscanf(line, "VmSize: %lld", size);
+	}
+	fclose(f);
+}
+
 /*
- * As an unprivileged user, another user's process must be listed with
- * err = EACCES (dimmed in the picker), not dropped.
+ * rss and vsz from stat (pages, bytes) agree with status's VmRSS and
+ * VmSize (kB) for a child that sits still with 64 MiB touched. vsize is
+ * exact; stat's rss reads the kernel's per-CPU-batched counters (status
+ * sums them exactly on recent kernels), so it may be off by a batch per
+ * CPU per counter: under 3 * nCPU * max(32, 2 * nCPU) pages. A unit slip
+ * would be off by 4x or more.
+ */
+static void
+test_proclist_live_sizes_match_status(void **state)
+{
+	const size_t big = 64 << 20;
+	const struct proc_info *p;
+	struct proc_list l;
+	long long rss, size, slack, ncpu;
+	int rootfd, go[2], ready[2], status;
+	pid_t child;
+	char c = 0, *m;
+
+	assert_int_equal(pipe(go), 0);
+	assert_int_equal(pipe(ready), 0);
+	child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		close(go[1]);
+		if ((m = malloc(big)) == NULL)
+			_exit(1);
+		/* volatile: the compiler may not drop the stores */
+		for (size_t i = 0; i < big; i += (size_t)pagesize)
+			((volatile char *)m)[i] = 1;
+		(void)write(ready[1], &c, 1);
+		(void)read(go[0], &c, 1);	/* until the parent is done */
+		_exit(0);
+	}
+	close(go[0]);
+	close(ready[1]);
+	assert_int_equal(read(ready[0], &c, 1), 1);
+	assert_true((rootfd = procfs_open_root("/proc")) >= 0);
+	assert_int_equal(proclist_read(rootfd, &l, 0), 0);
+	status_vm(child, &rss, &size);
+	p = get(&l, child);
+	ncpu = sysconf(_SC_NPROCESSORS_CONF);
+	/* three counters (file, anon, shmem), each batched per CPU */
+	slack = 3 * ncpu * (2 * ncpu > 32 ? 2 * ncpu : 32) * pagesize / 1024;
+	fprintf(stderr, "child %d: stat rss %llu kB vsz %llu kB; status "
+	    "VmRSS %lld VmSize %lld (rss slack %lld kB)\n", (int)child,
+	    (unsigned long long)p->rss_kb, (unsigned long long)p->vsz_kb, rss,
+	    size, slack);
+	assert_true(rss >= (long long)(big >> 10) && size > 0);
+	assert_true((long long)p->rss_kb <= rss + slack &&
+	    (long long)p->rss_kb >= rss - slack);
+	assert_true(p->vsz_kb == (uint64_t)size);
+	assert_int_equal(p->access_checked, 0);
+	assert_int_equal(proclist_check_access(rootfd, &l.p[proclist_find(&l,
+	    child)]), 0);
+	assert_int_equal(p->err, 0);
+	proclist_free(&l);
+	close(go[1]);
+	close(ready[0]);
+	assert_int_equal(waitpid(child, &status, 0), child);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	close(rootfd);
+}
+
+/*
+ * An unreaped child is a zombie, not a kernel thread; once reaped, the
+ * access check of its old entry says it is gone.
+ */
+static void
+test_proclist_live_zombie_then_gone(void **state)
+{
+	struct proc_info q;
+	struct proc_list l;
+	char path[64], buf[512], *rp;
+	int rootfd, status, i, fd;
+	ssize_t n;
+	pid_t child;
+
+	child = fork();
+	assert_true(child >= 0);
+	if (child == 0)
+		_exit(0);
+	/* it becomes Z by itself; wait for that without reaping */
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)child);
+	for (i = 0; i < 500; i++) {
+		assert_true((fd = open(path, O_RDONLY)) >= 0);
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		assert_true(n > 0);
+		buf[n] = '\0';
+		if ((rp = strrchr(buf, ')')) != NULL && rp[1] == ' ' &&
+		    rp[2] == 'Z')
+			break;
+		usleep(10000);
+	}
+	assert_true(i < 500);
+	assert_true((rootfd = procfs_open_root("/proc")) >= 0);
+	assert_int_equal(proclist_read(rootfd, &l, 0), 0);
+	q = *get(&l, child);
+	assert_int_equal(q.zombie, 1);
+	assert_int_equal(q.state, 'Z');
+	assert_int_equal(q.kernel_thread, 0);
+	proclist_free(&l);
+	assert_int_equal(waitpid(child, &status, 0), child);
+	q.zombie = 0;	/* as if it had been listed alive */
+	assert_int_equal(proclist_check_access(rootfd, &q), -1);
+	assert_int_equal(errno, ESRCH);
+	assert_int_equal(q.err, ESRCH);
+	close(rootfd);
+}
+
+/*
+ * A uid without a passwd entry shows as the number. Needs a directory
+ * owned by that uid: chown, so root only.
+ */
+static void
+test_proclist_unknown_uid_shows_number(void **state)
+{
+	char tmpl[] = "/tmp/test_proclist.XXXXXX", path[PATH_MAX], want[16];
+	struct proc_list l;
+	uid_t uid;
+	int rootfd;
+
+	if (geteuid() != 0) {
+		fprintf(stderr, "SKIP unknown uid: chown needs root\n");
+		skip();
+	}
+	for (uid = 54321; getpwuid(uid) != NULL; uid++)
+		continue;
+	assert_non_null(mkdtemp(tmpl));
+	snprintf(path, sizeof(path), "%s/77", tmpl);
+	assert_int_equal(mkdir(path, 0755), 0);
+	assert_int_equal(chown(path, uid, 0), 0);
+	snprintf(path, sizeof(path), "%s/77/stat", tmpl);
+	write_file(path, "77 (x) S 1 1 1 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 "
+	    "0 9 4096 1 0\n");
+	assert_true((rootfd = procfs_open_root(tmpl)) >= 0);
+	assert_int_equal(proclist_read(rootfd, &l, 0), 0);
+	assert_int_equal(l.n, 1);
+	assert_int_equal(l.p[0].uid, uid);
+	snprintf(want, sizeof(want), "%u", (unsigned)uid);
+	assert_string_equal(l.p[0].user, want);
+	assert_true(proclist_match(&l.p[0], want));
+	proclist_free(&l);
+	close(rootfd);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/77", tmpl);
+	rmdir(path);
+	rmdir(tmpl);
+}
+
+/*
+ * As an unprivileged user, another user's process must be listed, and
+ * its access check gives err = EACCES (dimmed in the picker).
  */
 static void
 test_proclist_other_users_process_has_eacces(void **state)
@@ -241,6 +497,8 @@ test_proclist_other_users_process_has_eacces(void **state)
 			close(rootfd);
 			skip();
 		}
+		assert_int_equal(l.p[i].err, 0);	/* not checked yet */
+		assert_int_equal(proclist_check_access(rootfd, &l.p[i]), 0);
 		assert_int_equal(l.p[i].err, EACCES);
 		proclist_free(&l);
 		close(rootfd);
@@ -262,9 +520,14 @@ test_proclist_other_users_process_has_eacces(void **state)
 		me = proclist_find(&l, getpid());
 		if (i < 0 || me < 0)
 			_exit(12);
-		if (l.p[i].err != EACCES)
+		/* listed, unchecked; then the check refuses it */
+		if (l.p[i].access_checked || l.p[i].err != 0)
+			_exit(17);
+		if (proclist_check_access(rootfd, &l.p[i]) != 0 ||
+		    l.p[i].err != EACCES || !l.p[i].access_checked)
 			_exit(13);
-		if (l.p[me].err != 0)
+		if (proclist_check_access(rootfd, &l.p[me]) != 0 ||
+		    l.p[me].err != 0)
 			_exit(14);
 		/* count_vmas path reports the same. */
 		proclist_free(&l);
@@ -312,7 +575,7 @@ static void
 test_proclist_reads_5000_processes_fast(void **state)
 {
 	char tmpl[] = "/tmp/test_proclist.XXXXXX", path[PATH_MAX];
-	char stat[512], status[512];
+	char stat[512];
 	struct proc_list l;
 	double t0, best = 1e9, limit;
 	int rootfd, pid, k;
@@ -321,17 +584,12 @@ test_proclist_reads_5000_processes_fast(void **state)
 	for (pid = 1000; pid < 6000; pid++) {
 		snprintf(path, sizeof(path), "%s/%d", tmpl, pid);
 		assert_int_equal(mkdir(path, 0755), 0);
-		snprintf(stat, sizeof(stat), "%d (proc%d) S 1 1 1 0 -1 0 0 0 "
-		    "0 0 0 0 0 0 20 0 1 0 %d 4096000 100 0\n", pid, pid, pid);
-		snprintf(status, sizeof(status), "Name:\tproc%d\nUid:\t%d\t0"
-		    "\t0\t0\nVmSize:\t 4000 kB\nVmRSS:\t %d kB\nThreads:\t1\n",
-		    pid, pid % 7, pid);
+		/* rss (field 24) = pid pages; only stat is needed */
+		snprintf(stat, sizeof(stat), "%d (proc%d) S 1 1 1 0 -1 4194560 "
+		    "0 0 0 0 0 0 0 0 20 0 1 0 %d 4096000 %d 0\n", pid, pid, pid,
+		    pid);
 		snprintf(path, sizeof(path), "%s/%d/stat", tmpl, pid);
 		write_file(path, stat);
-		snprintf(path, sizeof(path), "%s/%d/status", tmpl, pid);
-		write_file(path, status);
-		snprintf(path, sizeof(path), "%s/%d/maps", tmpl, pid);
-		write_file(path, "1000-2000 r--p 00000000 00:00 0 \n");
 	}
 	rootfd = procfs_open_root(tmpl);
 	assert_true(rootfd >= 0);
@@ -341,7 +599,8 @@ test_proclist_reads_5000_processes_fast(void **state)
 		if (now() - t0 < best)
 			best = now() - t0;
 		assert_int_equal(l.n, 5000);
-		assert_true(l.p[proclist_find(&l, 4321)].rss_kb == 4321);
+		assert_true(l.p[proclist_find(&l, 4321)].rss_kb ==
+		    pages_kb(4321));
 		proclist_free(&l);
 	}
 #ifdef UNDER_ASAN
@@ -354,13 +613,8 @@ test_proclist_reads_5000_processes_fast(void **state)
 	assert_true(best < limit);
 	close(rootfd);
 	for (pid = 1000; pid < 6000; pid++) {
-		static const char *files[] = { "stat", "status", "maps" };
-
-		for (k = 0; k < 3; k++) {
-			snprintf(path, sizeof(path), "%s/%d/%s", tmpl, pid,
-			    files[k]);
-			unlink(path);
-		}
+		snprintf(path, sizeof(path), "%s/%d/stat", tmpl, pid);
+		unlink(path);
 		snprintf(path, sizeof(path), "%s/%d", tmpl, pid);
 		rmdir(path);
 	}
@@ -374,10 +628,14 @@ main(void)
 		cmocka_unit_test(test_proclist_read_fixture_pids),
 		cmocka_unit_test(test_proclist_read_fixture_fields),
 		cmocka_unit_test(test_proclist_kernel_thread_flagged),
+		cmocka_unit_test(test_proclist_check_access_fixture),
 		cmocka_unit_test(test_proclist_count_vmas_counts_maps_lines),
 		cmocka_unit_test(test_proclist_sort_orders),
 		cmocka_unit_test(test_proclist_match_filter),
 		cmocka_unit_test(test_proclist_read_live_includes_self),
+		cmocka_unit_test(test_proclist_live_sizes_match_status),
+		cmocka_unit_test(test_proclist_live_zombie_then_gone),
+		cmocka_unit_test(test_proclist_unknown_uid_shows_number),
 		cmocka_unit_test(test_proclist_other_users_process_has_eacces),
 		cmocka_unit_test(test_proclist_reads_5000_processes_fast),
 	};
@@ -390,7 +648,9 @@ main(void)
 		    "check)\n");
 		return 77;
 	}
-	snprintf(path, sizeof(path), "%s/proc", fx);
+	snprintf(fixpath, sizeof(fixpath), "%s/proc", fx);
+	snprintf(path, sizeof(path), "%s", fixpath);
+	pagesize = sysconf(_SC_PAGESIZE);
 	if ((fixfd = procfs_open_root(path)) == -1) {
 		fprintf(stderr, "cannot open fixture tree %s\n", path);
 		return 1;

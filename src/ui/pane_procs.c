@@ -114,12 +114,13 @@ static void
 format_row(const struct proc_info *p, char *buf, size_t len)
 {
 	char rss[16], vsz[16], name[160];
+	bool none = p->kernel_thread || p->zombie;	/* no address space */
 
 	fmt_size(p->rss_kb * 1024, rss, sizeof(rss));
 	fmt_size(p->vsz_kb * 1024, vsz, sizeof(vsz));
 	fmt_vis(p->comm, name, sizeof(name));
 	snprintf(buf, len, "%7d %-10.10s %7s %7s %s", (int)p->pid, p->user,
-	    p->kernel_thread ? "-" : rss, p->kernel_thread ? "-" : vsz, name);
+	    none ? "-" : rss, none ? "-" : vsz, name);
 }
 
 static void
@@ -153,9 +154,16 @@ draw(struct ui *ui)
 		if (!pane_row_at(&ps->v, y, &i) || (p = row_proc(ui, i)) ==
 		    NULL)
 			break;
+		/*
+		 * The permission probe opens a /proc file: done here, for
+		 * the rows on screen only, once per load (a load starts
+		 * from unchecked rows, so a refresh re-checks what shows).
+		 */
+		if (!p->access_checked)
+			(void)proclist_check_access(ui->rootfd, p);
 		sel = i == ps->v.sel;
-		a = p->err || p->kernel_thread ? ui_attr(ui, UC_DIM) :
-		    A_NORMAL;
+		a = p->err || p->kernel_thread || p->zombie ?
+		    ui_attr(ui, UC_DIM) : A_NORMAL;
 		if (sel)
 			a |= A_REVERSE;
 		fmt_vis(p->user, user, sizeof(user));
@@ -172,6 +180,12 @@ draw(struct ui *ui)
 		if (p->kernel_thread)
 			ui_put(l->list_y + y, x, l->list_w - x, a,
 			    "  (kernel thread)");
+		else if (p->zombie)
+			ui_put(l->list_y + y, x, l->list_w - x, a,
+			    "  (zombie)");
+		else if (p->err == ESRCH)
+			ui_put(l->list_y + y, x, l->list_w - x, a |
+			    (sel ? 0 : ui_attr(ui, UC_DIM)), "  (exited)");
 		else if (p->err)
 			ui_put(l->list_y + y, x, l->list_w - x, a |
 			    (sel ? 0 : ui_attr(ui, UC_DIM)),
@@ -195,6 +209,11 @@ open_selected(struct ui *ui)
 	if (p->kernel_thread) {
 		ui_msg(ui, true, "%d is a kernel thread: it has no user "
 		    "address space", (int)p->pid);
+		return;
+	}
+	if (p->zombie) {
+		ui_msg(ui, true, "%d is a zombie: it has exited and has no "
+		    "address space left", (int)p->pid);
 		return;
 	}
 	ui->procs.sel_pid = p->pid;
