@@ -8,6 +8,7 @@
 
 #include "fmt.h"
 #include "panes.h"
+#include "procfs.h"
 
 static const char *const sort_names[] = {
 	[PROCLIST_SORT_RSS] = "RSS",
@@ -41,6 +42,7 @@ refilter(struct ui *ui)
 {
 	struct procs_state *ps = &ui->procs;
 	char text[256];
+	pid_t want, fpid;
 	size_t *n;
 
 	if ((n = reallocarray(ps->idx, ps->list.n ? ps->list.n : 1,
@@ -58,8 +60,13 @@ refilter(struct ui *ui)
 			ps->idx[ps->nidx++] = i;
 	}
 	pane_set_rows(&ps->v, ps->nidx);
+	/* A filter that is exactly a PID selects that process, wherever the
+	 * sort put the others that merely contain the digits. */
+	want = ps->sel_pid;
+	if (ps->filter[0] != '\0' && procfs_parse_pid(ps->filter, &fpid) == 0)
+		want = fpid;
 	for (size_t i = 0; i < ps->nidx; i++) {
-		if (ps->list.p[ps->idx[i]].pid == ps->sel_pid) {
+		if (ps->list.p[ps->idx[i]].pid == want) {
 			pane_select(&ps->v, i);
 			break;
 		}
