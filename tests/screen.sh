@@ -269,9 +269,44 @@ wait_for "^ *$(bare "$t") .* present " || bad "goto from page pane failed"
 keys :
 typ 0x10
 keys Enter
-wait_for "address 0x10 not mapped" 3 &&
+wait_for "address 0x10 is in no VMA: below the first" 3 &&
     ok "goto: mapped address opens its page; unmapped says so" ||
-    bad "goto 0x10 did not say 'not mapped'"
+    bad "goto 0x10 did not say it is in no VMA"
+# bad input says what is wrong with it, not just "no"
+keys :
+typ 0x
+keys Enter
+wait_for "no hex digits after 0x" 3 && ok "goto '0x' says digits are missing" ||
+    bad "goto '0x': no helpful message"
+keys :
+typ 10000000000000000
+keys Enter
+wait_for "10000000000000000 is past 2\^64" 3 &&
+    ok "goto 2^64 says it is past 2^64" || bad "goto 2^64: no 'past 2^64'"
+keys :
+typ "j<nk"
+keys Enter
+wait_for "not a hex address: j<nk \(e.g." 3 &&
+    ok "goto junk says it is not a hex address, with an example" ||
+    bad "goto junk: no 'not a hex address'"
+keys :
+typ "  $(bare "$t")  "
+keys Enter
+wait_gone "not a hex address" 3 && wait_for "^ *$(bare "$t") .* present " 1 &&
+    ok "goto ignores blanks around a pasted address" ||
+    bad "goto with blanks around the address failed"
+
+# n goes round the end of the page pane and says so (it used to stop
+# at the last match with "not found")
+keys G
+keys /
+typ present
+keys Enter
+sleep 0.2
+keys n
+wait_for "search wrapped to the top" 3 && wait_for " row 1/" 1 &&
+    ok "page pane: n wraps from the last match to the first, says so" ||
+    bad "page pane: n did not wrap to the top"
 
 # help, generated from the key table
 keys '?'
@@ -287,8 +322,12 @@ wait_gone "vmpeek help" 3 || bad "Esc did not close help"
 
 # ------------------------------------------------------------ resize
 tm resize-window -x 40 -y 10
-if wait_for "^7f[0-9a-f]+ " 3 && ! grep -q "too small" "$T/screen"; then
+if wait_for "^[0-9a-f]{12,16} " 3 && ! grep -q "too small" "$T/screen"; then
 	ok "40x10 still shows page rows"
+	# the PFN is what the pane is for: it outlives STATE when narrow
+	grep -Eq "^ADDRESS +PFN " "$T/screen" &&
+	    ok "40x10 page pane keeps the PFN column" ||
+	    bad "40x10 page pane dropped the PFN column"
 else
 	bad "40x10 layout broken"
 fi
@@ -302,6 +341,26 @@ wait_for "P present +S swapped" 3 && wait_for "> pages" 1 &&
 # ------------------------------------------------------------ back out
 keys Escape
 wait_for "> VMAs" 3 || bad "Esc from pages did not return to VMAs"
+# at 80x24 the legend keeps the key to the residency bar
+tm resize-window -x 80 -y 24
+wait_for "legend: .*bar: # res" 3 && ok "80x24: legend explains the bar" ||
+    bad "80x24: the bar's key is cut off the legend"
+tm resize-window -x 120 -y 40
+wait_for "bar: # resident" 3 || bad "120x40: full legend not back"
+# the [stack] view (the README's capture): last rows are [stack] then
+# [vsyscall] where the kernel has one
+keys G
+wait_for "^[0-9a-f]+-[0-9a-f]+ .* \[stack\] *$" 3
+if tail -n 6 "$T/screen" | grep -q "\[vsyscall\]"; then keys k; fi
+keys Enter
+if wait_for " \[stack\] .*pages +row" 3 && wait_for "<-SP" 1; then
+	ok "[stack] opens in the stack view with the SP row"
+	save stack
+else
+	bad "[stack] view did not open with an SP row"
+fi
+keys Escape
+wait_for "> VMAs" 3 || bad "Esc from the stack view did not return to VMAs"
 keys q
 wait_for "vmpeek > processes" 3 && ok "Esc/q back out to the picker" ||
     bad "q from VMAs did not return to the picker"
@@ -464,7 +523,7 @@ else
 	keys G
 	wait_for " \[stack\]$" 3
 	gl=$(grep -n "guard gap .* below \[stack\]" "$T/screen" | head -1)
-	sl=$(grep -nE " \[stack\] *$" "$T/screen" | head -1)
+	sl=$(grep -nE " \[stack\] *$" "$T/screen" | grep -v "guard gap" | head -1)
 	gs=$(printf '%s' "$gl" | sed -E 's/^[0-9]+:([0-9a-f]+)-([0-9a-f]+) .*/\1/')
 	ge=$(printf '%s' "$gl" | sed -E 's/^[0-9]+:([0-9a-f]+)-([0-9a-f]+) .*/\2/')
 	ss=$(printf '%s' "$sl" | sed -E 's/^[0-9]+:([0-9a-f]+)-.*/\1/')
@@ -500,6 +559,65 @@ else
 	wait_for "^exit=0" 5 || bad "Q did not quit with status 0"
 	kill "$HPID4" 2>/dev/null
 	HPID4=
+fi
+
+# ------------------------------------------------------------ non-root
+# As nobody: the own process's PFNs read "hidden" with the reason on the
+# status line; root's process is explained in place, not a blank pane.
+NOBODY="setpriv --reuid=65534 --regid=65534 --clear-groups"
+if [ "$(id -u)" != 0 ] || ! $NOBODY true 2>/dev/null; then
+	note_skip "non-root panes" "needs root and setpriv to run as nobody"
+else
+	D=$(mktemp -d "${TMPDIR:-/tmp}/vmpeek-nobody.XXXXXX")
+	chmod 755 "$D"
+	cp "$VMPEEK" "$VMHELPER" "$D/"
+	chmod 755 "$D/vmpeek" "$D/vmhelper"
+	$NOBODY "$D/vmhelper" >"$T/hn.out" 2>&1 &
+	HPID3=$!
+	_i=0
+	until grep -qx ready "$T/hn.out" 2>/dev/null || [ "$_i" -ge 200 ]; do
+		_i=$((_i + 1))
+		sleep 0.05
+	done
+	t=$(field "$T/hn.out" touched 2)
+	NPID=$(field "$T/hn.out" pid 2)
+	tm kill-server >/dev/null 2>&1
+	sleep 0.2
+	tm new-session -d -x 120 -y 40 \
+	    "sh -c '$NOBODY $D/vmpeek \"\$0\"; echo exit=\$?; sleep 30' $NPID"
+	if wait_for "> $NPID vmhelper > VMAs" 5; then
+		keys :
+		typ "$t"
+		keys Enter
+		if wait_for "^ *$(bare "$t") +hidden +hidden P " 3 &&
+		    wait_for "PFN hidden: the kernel shows frame numbers only to CAP_SYS_ADMIN" 1; then
+			ok "nobody: own process's PFNs read hidden, the status line says why"
+		else
+			bad "nobody: PFN not shown as hidden with a reason"
+		fi
+		keys q q
+		wait_for "vmpeek > processes" 3 || bad "nobody: q q did not reach the picker"
+		keys /
+		typ "$HPID"
+		keys Enter
+		if wait_for "Cannot inspect process $HPID" 3 &&
+		    wait_for "permission denied" 1; then
+			ok "nobody: root's process explains the permission problem in place"
+		else
+			bad "nobody: opening root's process is not explained"
+		fi
+		keys Escape
+		wait_for "vmpeek > processes" 3 &&
+		    wait_for "^ *$HPID root .*not readable: permission denied" 1 &&
+		    ok "nobody: picker marks root's process as not readable" ||
+		    bad "nobody: root's process not marked in the picker"
+		keys Q
+	else
+		bad "nobody: vmpeek did not open its own helper"
+	fi
+	kill "$HPID3" 2>/dev/null
+	HPID3=
+	rm -rf "$D"
 fi
 
 echo "$CHECKS checks, $FAILS failed"

@@ -36,7 +36,8 @@
 enum {
 	COL_ADDR, COL_PFN, COL_PHYS, COL_FLAGS, COL_STATE, COL_MARKS, NCOLS
 };
-static const int col_prio[NCOLS] = { 0, 2, 3, 0, 1, 4 };
+/* Narrow screens keep the PFN (the point of the pane) over STATE. */
+static const int col_prio[NCOLS] = { 0, 1, 3, 0, 2, 4 };
 
 /* Each decoded flag, the pagemap bit it comes from, and its colour. */
 static const struct {
@@ -990,7 +991,9 @@ draw(struct ui *ui)
 	for (int c = 0; c < NCOLS; c++) {
 		if (!shown[c])
 			continue;
-		snprintf(cell, sizeof(cell), "%-*s", w[c], hdr[c]);
+		/* PFN and PHYS are right-aligned numbers: so are their names. */
+		snprintf(cell, sizeof(cell), c == COL_PFN || c == COL_PHYS ?
+		    "%*s" : "%-*s", w[c], hdr[c]);
 		x = ui_put(l->colhdr_y, x, w[c], ui_attr(ui, UC_COLHDR),
 		    cell) + 1;
 	}
@@ -1367,21 +1370,17 @@ search(struct ui *ui, const char *q, int dir, bool from_sel)
 	}
 	if (n == 0)
 		return false;
+	/* Wraps round the end like the other panes (n said "not found"). */
 	for (uint64_t k = 0; k < n && k < SEARCH_MAX; k++) {
-		if (k > 0 || !from_sel) {
-			if (dir > 0 && i + 1 >= n)
-				break;
-			if (dir < 0 && i == 0)
-				break;
-			i = dir > 0 ? i + 1 : i - 1;
-		}
+		if (k > 0 || !from_sel)
+			i = dir > 0 ? (i + 1) % n : (i + n - 1) % n;
 		if (row_text(ui, i, buf, sizeof(buf)) &&
 		    pane_text_match(buf, q)) {
 			pane_select_center(&ps->v, i);
 			return true;
 		}
 	}
-	if (i > 0 && i + 1 < n) {
+	if (n > SEARCH_MAX) {
 		pane_select_center(&ps->v, i);
 		ui_msg(ui, true, "not found in %u pages; n continues from "
 		    "here", SEARCH_MAX);

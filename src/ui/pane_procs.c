@@ -68,9 +68,15 @@ refilter(struct ui *ui)
 	for (size_t i = 0; i < ps->nidx; i++) {
 		if (ps->list.p[ps->idx[i]].pid == want) {
 			pane_select(&ps->v, i);
-			break;
+			return;
 		}
 	}
+	/*
+	 * The selected process is gone (it exited, or the filter dropped
+	 * it): keep the position but show rows around it, not a view
+	 * left scrolled from an older, shorter list.
+	 */
+	pane_select_center(&ps->v, ps->v.sel);
 }
 
 void
@@ -118,7 +124,7 @@ view(struct ui *ui)
 }
 
 static void
-format_row(const struct proc_info *p, char *buf, size_t len)
+format_row(const struct proc_info *p, bool narrow, char *buf, size_t len)
 {
 	char rss[16], vsz[16], name[160];
 	bool none = p->kernel_thread || p->zombie;	/* no address space */
@@ -126,8 +132,13 @@ format_row(const struct proc_info *p, char *buf, size_t len)
 	fmt_size(p->rss_kb * 1024, rss, sizeof(rss));
 	fmt_size(p->vsz_kb * 1024, vsz, sizeof(vsz));
 	fmt_vis(p->comm, name, sizeof(name));
-	snprintf(buf, len, "%7d %-10.10s %7s %7s %s", (int)p->pid, p->user,
-	    none ? "-" : rss, none ? "-" : vsz, name);
+	/* Narrow: drop VSZ, so the command name is not cut to a stub. */
+	if (narrow)
+		snprintf(buf, len, "%7d %-8.8s %7s %s", (int)p->pid, p->user,
+		    none ? "-" : rss, name);
+	else
+		snprintf(buf, len, "%7d %-10.10s %7s %7s %s", (int)p->pid,
+		    p->user, none ? "-" : rss, none ? "-" : vsz, name);
 }
 
 static void
@@ -148,7 +159,8 @@ draw(struct ui *ui)
 		ui_put(l->header_y, 1, l->cols - 1, ui_attr(ui, UC_ERR),
 		    strerror(ps->err));
 	ui_blank(l->colhdr_y, 0, l->cols, ui_attr(ui, UC_COLHDR));
-	ui_put(l->colhdr_y, 0, l->cols, ui_attr(ui, UC_COLHDR),
+	ui_put(l->colhdr_y, 0, l->cols, ui_attr(ui, UC_COLHDR), l->list_w < 60 ?
+	    "    PID USER         RSS COMMAND" :
 	    "    PID USER           RSS     VSZ COMMAND");
 
 	for (int y = 0; y < l->list_h; y++) {
@@ -179,7 +191,7 @@ draw(struct ui *ui)
 			struct proc_info q = *p;
 
 			strlcpy(q.user, user, sizeof(q.user));
-			format_row(&q, buf, sizeof(buf));
+			format_row(&q, l->list_w < 60, buf, sizeof(buf));
 		}
 		if (sel)
 			ui_blank(l->list_y + y, 0, l->list_w, a);
@@ -283,7 +295,7 @@ row_text(struct ui *ui, uint64_t idx, char *buf, size_t len)
 
 	if (p == NULL)
 		return false;
-	format_row(p, buf, len);
+	format_row(p, false, buf, len);	/* search sees every column */
 	return true;
 }
 

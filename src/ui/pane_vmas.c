@@ -548,8 +548,11 @@ draw_legend(struct ui *ui)
 	for (size_t i = 0; i < sizeof(leg) / sizeof(leg[0]); i++)
 		x = ui_put(l->legend_y, x, l->cols - x, ui_attr(ui, leg[i].c),
 		    leg[i].s) + 1;
+	/* The bar key matters more than the units: keep it at 80 columns. */
 	ui_put(l->legend_y, x + 1, l->cols - x - 1, A_DIM,
-	    "| RES SWAP EXCL in pages; bar: # resident S swapped G guard");
+	    l->cols - x - 1 >= 60 ?
+	    "| RES SWAP EXCL in pages; bar: # resident S swapped G guard" :
+	    "| bar: # res S swap G guard");
 }
 
 /* Second detail line: what smaps says about the VMA. */
@@ -606,11 +609,15 @@ draw_detail(struct ui *ui)
 		if (si < 0)
 			return;
 		fmt_size(ui->vmas.gap, sz, sizeof(sz));
-		snprintf(buf, sizeof(buf), "stack guard gap: the kernel keeps "
-		    "%s below [stack] free of mappings so a runaway stack "
-		    "faults instead of running into them (stack_guard_gap)",
+		/* Two lines: one line of 80 columns cut the reason off. */
+		snprintf(buf, sizeof(buf), "stack guard gap %s "
+		    "(stack_guard_gap): the kernel keeps it free of mappings",
 		    sz);
 		ui_put(l->detail_y, 1, l->cols - 1, ui_attr(ui, UC_INFO), buf);
+		if (l->detail_h >= 2)
+			ui_put(l->detail_y + 1, 1, l->cols - 1, A_DIM,
+			    "so a stack growing too far faults instead of "
+			    "running into another mapping");
 		return;
 	}
 	v = &ui->t.maps.v[i];
@@ -666,8 +673,11 @@ draw_gap_row(struct ui *ui, int y, const int *w, const bool *shown, bool sel)
 			fmt_size(ui->vmas.gap, sz, sizeof(sz));
 			fmt_size(hole, hs, sizeof(hs));
 			snprintf(cell, sizeof(cell), "guard gap %s below [stack]"
-			    "%s; hole %s", sz, hole < ui->vmas.gap ?
-			    " VIOLATED" : "", hs);
+			    "%s", sz, hole < ui->vmas.gap ? " VIOLATED" : "");
+			/* The hole only when it fits: a cut "; ho" says nothing. */
+			if ((int)(strlen(cell) + strlen(hs)) + 7 <= w[c])
+				snprintf(cell + strlen(cell),
+				    sizeof(cell) - strlen(cell), "; hole %s", hs);
 		}
 		if (c == COL_RANGE && (int)strlen(cell) > w[c]) {
 			x = ui_put(l->list_y + y, x, l->list_w - x, a, cell) +
@@ -983,6 +993,9 @@ search(struct ui *ui, const char *q, int dir, bool from_sel)
 static const char *
 hint(struct ui *ui)
 {
+	/* On the error pane only going back does anything. */
+	if (!ui->have_t)
+		return "Esc back  ? help  Q quit";
 	return "Enter pages  / search  : go to address  r refresh  "
 	    "Esc back  ? help";
 }

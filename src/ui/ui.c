@@ -368,8 +368,29 @@ ui_goto_addr(struct ui *ui, uint64_t addr)
 	}
 	i = maps_find(&ui->t.maps, addr);
 	if (i < 0) {
-		ui_msg(ui, true, "address 0x%llx not mapped",
-		    (unsigned long long)addr);
+		const struct vma_list *m = &ui->t.maps;
+		size_t j = 0;
+
+		/* Say where it falls: a student learns more from the hole. */
+		while (j < m->n && m->v[j].start <= addr)
+			j++;
+		if (m->n == 0)
+			ui_msg(ui, true, "address 0x%llx not mapped (no VMAs)",
+			    (unsigned long long)addr);
+		else if (j == 0)
+			ui_msg(ui, true, "address 0x%llx is in no VMA: below "
+			    "the first one (%llx)", (unsigned long long)addr,
+			    (unsigned long long)m->v[0].start);
+		else if (j == m->n)
+			ui_msg(ui, true, "address 0x%llx is in no VMA: past "
+			    "the last (ends %llx)",
+			    (unsigned long long)addr,
+			    (unsigned long long)m->v[j - 1].end);
+		else
+			ui_msg(ui, true, "address 0x%llx is in no VMA: in the "
+			    "hole %llx-%llx", (unsigned long long)addr,
+			    (unsigned long long)m->v[j - 1].end,
+			    (unsigned long long)m->v[j].start);
 		return -1;
 	}
 	pane_select(&ui->vmas.v, vmas_row_of(ui, (size_t)i));
@@ -714,6 +735,7 @@ static void
 do_search(struct ui *ui, int dir, bool from_sel)
 {
 	const struct pane_ops *ops = level_ops[ui->level];
+	uint64_t was = ops->view(ui)->sel, now;
 	bool found;
 
 	if (ui->search[0] == '\0') {
@@ -722,6 +744,15 @@ do_search(struct ui *ui, int dir, bool from_sel)
 	}
 	found = ops->search ? ops->search(ui, ui->search, dir, from_sel) :
 	    generic_search(ui, ui->search, dir, from_sel);
+	/* Say when n went round the end, as less and vi do. */
+	now = ops->view(ui)->sel;
+	if (found && ui->status[0] == '\0') {
+		if (!from_sel && now == was)
+			ui_msg(ui, false, "the only match");
+		else if (dir > 0 ? now < was : now > was)
+			ui_msg(ui, false, "search wrapped to the %s",
+			    dir > 0 ? "top" : "bottom");
+	}
 	if (!found && ui->status[0] == '\0') {
 		char q[160];
 
@@ -773,6 +804,30 @@ prompt_changed(struct ui *ui)
 	}
 }
 
+/* Why a ":" answer is not an address, in words that help retyping. */
+static void
+goto_bad(struct ui *ui, const char *a)
+{
+	const char *p = a;
+	char q[160];
+	size_t nd = 0;
+
+	fmt_vis(a, q, sizeof(q));
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+		p += 2;
+	if (*p == '\0') {
+		ui_msg(ui, true, "no hex digits after 0x");
+		return;
+	}
+	while (p[nd] != '\0' && strchr("0123456789abcdefABCDEF", p[nd]))
+		nd++;
+	if (p[nd] == '\0')
+		ui_msg(ui, true, "%s is past 2^64: at most 16 hex digits", q);
+	else
+		ui_msg(ui, true, "not a hex address: %s (e.g. 7ffd1000 or "
+		    "0x7ffd1000)", q);
+}
+
 static void
 prompt_key(struct ui *ui, int ch)
 {
@@ -794,12 +849,19 @@ prompt_key(struct ui *ui, int ch)
 		ui->prompt = 0;
 		if (kind == ':') {
 			uint64_t addr;
+			char *a = ui->pbuf;
+			size_t n;
 
-			if (fmt_parse_addr(ui->pbuf, &addr) == -1) {
-				char q[160];
-
-				fmt_vis(ui->pbuf, q, sizeof(q));
-				ui_msg(ui, true, "not a hex address: %s", q);
+			/* Pasted addresses often carry blanks around them. */
+			while (*a == ' ')
+				a++;
+			n = strlen(a);
+			while (n > 0 && a[n - 1] == ' ')
+				a[--n] = '\0';
+			if (*a == '\0')
+				return;		/* empty: nothing asked */
+			if (fmt_parse_addr(a, &addr) == -1) {
+				goto_bad(ui, a);
 				return;
 			}
 			ui_goto_addr(ui, addr);
