@@ -718,9 +718,10 @@ draw_header(struct ui *ui)
 	if (ps->si.tid != 0 && ps->is_stack && path[0] == '\0')
 		snprintf(path, sizeof(path), "[stack:%d]", (int)ps->si.tid);
 	snprintf(buf, sizeof(buf), "%0*" PRIx64 "-%0*" PRIx64 " %s %s  %s, "
-	    "%" PRIu64 " pages   row %" PRIu64 "/%" PRIu64, aw, ps->cur.start,
+	    "%" PRIu64 " page%s   row %" PRIu64 "/%" PRIu64, aw, ps->cur.start,
 	    aw, ps->cur.end, ps->cur.perms, path[0] ? path : "(anonymous)",
-	    sz, ps->w.npages, ps->v.sel + 1, ps->v.nrows);
+	    sz, ps->w.npages, ps->w.npages == 1 ? "" : "s", ps->v.sel + 1,
+	    ps->v.nrows);
 	if (ps->ncoll > 0) {
 		size_t n = strlen(buf);
 

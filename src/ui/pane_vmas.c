@@ -502,9 +502,9 @@ draw_header(struct ui *ui)
 	}
 	fmt_size(tot.present * ui->t.pm.pagesize, a, sizeof(a));
 	fmt_size(tot.swapped * ui->t.pm.pagesize, b, sizeof(b));
-	snprintf(buf, sizeof(buf), "resident %" PRIu64 " pages (%s)  "
+	snprintf(buf, sizeof(buf), "resident %" PRIu64 " page%s (%s)  "
 	    "swapped %" PRIu64 " (%s)  exclusive %" PRIu64 "%s", tot.present,
-	    a, tot.swapped, b, tot.exclusive,
+	    tot.present == 1 ? "" : "s", a, tot.swapped, b, tot.exclusive,
 	    pending ? "   counting" : failed ? "   (some VMAs unreadable)" :
 	    "");
 	if (pending) {
@@ -625,10 +625,10 @@ draw_detail(struct ui *ui)
 	path_text(ui, i, path, sizeof(path));
 	fmt_size(v->end - v->start, sz, sizeof(sz));
 	if (uc != NULL && uc->state == 1)
-		snprintf(buf, sizeof(buf), "%s %s, %" PRIu64 " pages: "
+		snprintf(buf, sizeof(buf), "%s %s, %" PRIu64 " page%s: "
 		    "file/shared %" PRIu64 " soft-dirty %" PRIu64 " guard %"
 		    PRIu64 "%s  %s", maps_kind_name(v->kind), sz, uc->c.pages,
-		    uc->c.file_shared, uc->c.soft_dirty, uc->c.guard,
+		    uc->c.pages == 1 ? "" : "s", uc->c.file_shared, uc->c.soft_dirty, uc->c.guard,
 		    uc->c.unreadable ? " (no pagemap entries)" : "", path);
 	else
 		snprintf(buf, sizeof(buf), "%s %s  %s",
