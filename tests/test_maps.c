@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "fixture.h"
+#include "mutate.h"
 
 #include "maps.h"
 #include "procfs.h"
@@ -604,41 +605,19 @@ test_maps_parse_line_survives_mutations(void **state)
 		"7ffd00000000-7ffd00021000 rw-p 00000000 00:00 0 ",
 		"7f0000000000-7f0000001000 rw-s 00000000 00:01 42 /memfd:x (deleted)",
 	};
-	static const char junk[] = "-: \\0123456789abcdefx\n\033()[]rwxps";
 	char buf[256];
 	unsigned int seed = 12345;
 
 	for (int iter = 0; iter < 200000; iter++) {
 		const char *src = seeds[iter % 5];
-		size_t len = strlen(src), n;
+		size_t n = strlen(src);
 		struct vma v;
-		int muts;
+		char *line;
 
-		memcpy(buf, src, len);
-		muts = 1 + (int)(rand_r(&seed) % 4);
-		for (int m = 0; m < muts; m++) {
-			size_t at = (size_t)rand_r(&seed) % len;
-
-			switch (rand_r(&seed) % 3) {
-			case 0:	/* any byte */
-				buf[at] = (char)(rand_r(&seed) & 0xff);
-				break;
-			case 1:	/* a byte that means something here */
-				buf[at] = junk[(size_t)rand_r(&seed) %
-				    (sizeof(junk) - 1)];
-				break;
-			default: /* cut short */
-				len = at;
-				break;
-			}
-			if (len == 0)
-				break;
-		}
-		/* exact-size heap copy: ASan catches any read past len */
-		n = len;
-		char *line = malloc(n ? n : 1);
+		memcpy(buf, src, n);
+		n = mutate(buf, n, &seed);
+		line = mutate_copy(buf, n);
 		assert_non_null(line);
-		memcpy(line, buf, n);
 		errno = 0;
 		if (maps_parse_line(line, n, &v) == 0) {
 			assert_true(v.start < v.end);

@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "mutate.h"
 #include "fixture.h"
 
 #include "procfs.h"
@@ -372,6 +373,50 @@ test_procfs_read_stat_live_self(void **state)
 	close(rootfd);
 }
 
+/*
+ * Mutations of this process's real stat and status: every parse returns
+ * 0 or -1/EINVAL without reading past len (exact-size copies; ASan).
+ */
+static void
+test_procfs_parsers_survive_mutations(void **state)
+{
+	static const char *const files[] = { "stat", "status" };
+	unsigned int seed = 777;
+	int rootfd = procfs_open_root("/proc");
+
+	assert_true(rootfd >= 0);
+	for (int f = 0; f < 2; f++) {
+		char *orig, *buf, *text;
+		size_t olen, n;
+
+		assert_int_equal(procfs_read_file(rootfd, PROCFS_SELF, files[f],
+		    &orig, &olen), 0);
+		buf = malloc(olen);
+		assert_non_null(buf);
+		for (int iter = 0; iter < 20000; iter++) {
+			struct proc_stat st;
+			struct proc_status ss;
+			int r;
+
+			memcpy(buf, orig, olen);
+			n = mutate(buf, olen, &seed);
+			text = mutate_copy(buf, n);
+			assert_non_null(text);
+			errno = 0;
+			r = f == 0 ? procfs_parse_stat(text, n, &st) :
+			    procfs_parse_status(text, n, &ss);
+			if (r == -1)
+				assert_int_equal(errno, EINVAL);
+			else
+				assert_int_equal(r, 0);
+			free(text);
+		}
+		free(buf);
+		free(orig);
+	}
+	close(rootfd);
+}
+
 static void
 test_procfs_open_root_rejects_file(void **state)
 {
@@ -408,6 +453,7 @@ main(void)
 		cmocka_unit_test(test_procfs_read_status_fixture),
 		cmocka_unit_test(test_procfs_read_stat_live_self),
 		cmocka_unit_test(test_procfs_open_root_rejects_file),
+		cmocka_unit_test(test_procfs_parsers_survive_mutations),
 	};
 	const char *fx = getenv("FIXTURES");
 	int r;

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "mutate.h"
 #include "maps.h"
 #include "pagemap.h"
 #include "procfs.h"
@@ -447,6 +448,39 @@ test_swaps_read_live(void **state)
 	close(rootfd);
 }
 
+/* Mutations of this process's real smaps: parse or fail cleanly. */
+static void
+test_smaps_parse_survives_mutations(void **state)
+{
+	unsigned int seed = 4242;
+	int rootfd = procfs_open_root("/proc");
+	char *orig, *buf, *text;
+	size_t olen, n;
+
+	assert_true(rootfd >= 0);
+	assert_int_equal(procfs_read_file(rootfd, PROCFS_SELF, "smaps", &orig,
+	    &olen), 0);
+	buf = malloc(olen);
+	assert_non_null(buf);
+	for (int iter = 0; iter < 3000; iter++) {
+		struct smaps_list l;
+
+		memset(&l, 0, sizeof(l));
+		memcpy(buf, orig, olen);
+		n = mutate(buf, olen, &seed);
+		text = mutate_copy(buf, n);
+		assert_non_null(text);
+		if (smaps_parse(text, n, &l) == 0)
+			for (size_t i = 0; i < l.n; i++)
+				assert_true(l.v[i].start < l.v[i].end);
+		smaps_free(&l);	/* a failed parse keeps what it had */
+		free(text);
+	}
+	free(buf);
+	free(orig);
+	close(rootfd);
+}
+
 int
 main(void)
 {
@@ -458,6 +492,7 @@ main(void)
 		cmocka_unit_test(test_swaps_escape_name),
 		cmocka_unit_test(test_swaps_read_live),
 		cmocka_unit_test(test_smaps_live_thp),
+		cmocka_unit_test(test_smaps_parse_survives_mutations),
 	};
 
 	pagesize = (size_t)sysconf(_SC_PAGESIZE);

@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "mutate.h"
 #include "pagemap.h"
 #include "procfs.h"
 #include "stack.h"
@@ -510,6 +511,36 @@ test_stack_inspect_live_child(void **state)
 }
 
 /* Our own threads: one, us, with an SP inside our [stack]. */
+/* Mutated syscall/limits texts: parse or fail, never read past len. */
+static void
+test_stack_parsers_survive_mutations(void **state)
+{
+	static const char sys[] = "0 0x3 0x7ffd5e0c8a10 0x400 0x0 0x0 0x0 "
+	    "0x7ffd5e0c89e8 0x7f0c1a2b3c4d\n";
+	static const char lim[] = "Limit                     Soft Limit           "
+	    "Hard Limit           Units     \nMax stack size            8388608"
+	    "              unlimited            bytes     \n";
+	char buf[sizeof(lim)];
+	unsigned int seed = 99;
+
+	for (int iter = 0; iter < 100000; iter++) {
+		const char *src = iter % 2 ? sys : lim;
+		size_t n = strlen(src);
+		uint64_t v;
+		char *text;
+		int r;
+
+		memcpy(buf, src, n);
+		n = mutate(buf, n, &seed);
+		text = mutate_copy(buf, n);
+		assert_non_null(text);
+		r = iter % 2 ? stack_parse_syscall(text, n, &v) :
+		    stack_parse_limits(text, n, &v);
+		assert_true(r == -1 || r == 0 || (iter % 2 && r == 1));
+		free(text);
+	}
+}
+
 static void
 test_stack_threads_self(void **state)
 {
@@ -556,6 +587,7 @@ main(void)
 	const struct CMUnitTest live[] = {
 		cmocka_unit_test(test_stack_inspect_live_child),
 		cmocka_unit_test(test_stack_threads_self),
+		cmocka_unit_test(test_stack_parsers_survive_mutations),
 	};
 	int fails;
 
