@@ -10,7 +10,7 @@ ROOT=0
 
 H=$TMPD/helper
 mkdir "$TMPD/files"
-start_helper "$H" "$VMHELPER" -n 16 -d "$TMPD/files" -H -S 1024 -T -k 40
+start_helper "$H" "$VMHELPER" -n 16 -d "$TMPD/files" -H -S 1024 -T -U -k 40
 PID=$(hfield "$H" pid 2)
 N=16
 
@@ -254,6 +254,31 @@ if TWHY=$(hsupported "$H" thp); then
 	fi
 else
 	note_skip "THP" "$TWHY"
+fi
+
+# hugetlb: one default-size huge page; every base entry of it is present,
+# its PFNs run consecutively, and phys keeps the in-page offset.
+if UWHY=$(hsupported "$H" hugetlb); then
+	US=$(hfield "$H" hugetlb 2)
+	UN=$(hfield "$H" hugetlb 4)
+	[ "$(vmaget hugetlb pages)" = "$UN" ] &&
+		[ "$(vmaget hugetlb present)" = "$UN" ] ||
+		fail "hugetlb --maps: pages $(vmaget hugetlb pages) present $(vmaget hugetlb present), want $UN"
+	ok "hugetlb: --maps counts all $UN base pages of the huge page present"
+	tr_json t_huge "$(hex $((US + 0x123)))-$(hex $((US + 3 * PS)))"
+	jq -e 'length == 3 and all(.[]; .present == true and .huge == true)' \
+		"$TMPD/t_huge.out" >/dev/null || fail "hugetlb pages not present+huge"
+	ok "hugetlb: pages present and shown huge"
+	if jq -e '.[0].pfn != null' "$TMPD/t_huge.out" >/dev/null; then
+		jq -e '.[1].pfn == .[0].pfn + 1 and .[2].pfn == .[0].pfn + 2' \
+			"$TMPD/t_huge.out" >/dev/null || fail "hugetlb PFNs not consecutive"
+		P0=$(jq -r '.[0].pfn' "$TMPD/t_huge.out")
+		[ "$(jq -r '.[0].phys' "$TMPD/t_huge.out")" = "$(hex $((P0 * PS + 0x123)))" ] ||
+			fail "hugetlb phys lacks the in-page offset"
+		ok "hugetlb: PFNs consecutive, phys = pfn * pagesize + offset"
+	fi
+else
+	note_skip "hugetlb" "$UWHY"
 fi
 
 # partially mapped range: records for all pages, unmapped ones vma null

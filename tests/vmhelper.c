@@ -31,6 +31,7 @@
  *   hostile START END NPAGES          same, file name holds ESC and '\n'
  *   sparse START END NPAGES TOUCHED   NORESERVE; first, middle, last written
  *   thp START END NPAGES              2 MiB aligned, MADV_HUGEPAGE, written
+ *   hugetlb START END NPAGES          one MAP_HUGETLB default-size page, written
  *   stack DEPTH FRAME ADDR            blocked DEPTH frames deep, each with
  *                                     FRAME bytes of locals; ADDR is a local
  *                                     of the deepest frame
@@ -258,8 +259,25 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: vmhelper [-n PAGES] [-d DIR [-H]] [-S GIB] "
-	    "[-T] [-k DEPTH]\n       vmhelper -C PID\n");
+	    "[-T] [-U] [-k DEPTH]\n       vmhelper -C PID\n");
 	exit(2);
+}
+
+/* The default huge page size from /proc/meminfo, in bytes; 0 if none. */
+static size_t
+hugetlb_size(void)
+{
+	char line[128];
+	size_t kb = 0;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (f == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "Hugepagesize: %zu kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb * 1024;
 }
 
 int
@@ -267,7 +285,7 @@ main(int argc, char *argv[])
 {
 	const char *dir = NULL;
 	size_t n = 16, gib = 0;
-	int hostile = 0, thp = 0, depth = -1;
+	int hostile = 0, thp = 0, hugetlb = 0, depth = -1;
 	char *p, *path, why[256];
 	pid_t child, parent;
 
@@ -283,6 +301,10 @@ main(int argc, char *argv[])
 		}
 		if (strcmp(o, "-T") == 0) {
 			thp = 1;
+			continue;
+		}
+		if (strcmp(o, "-U") == 0) {
+			hugetlb = 1;
 			continue;
 		}
 		if (arg == NULL || o[0] != '-' || o[1] == '\0' || o[2] != '\0')
@@ -421,6 +443,27 @@ main(int argc, char *argv[])
 				show("thp", a, huge / ps);
 				putchar('\n');
 			}
+		}
+	}
+
+	if (hugetlb) {
+		/* Needs a free page in the default hugetlb pool (nr_hugepages):
+		 * the test says why when there is none; it never sets the pool. */
+		size_t huge = hugetlb_size();
+
+		if (huge == 0)
+			printf("hugetlb unsupported no Hugepagesize in "
+			    "/proc/meminfo\n");
+		else if ((p = mmap(NULL, huge, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB, -1, 0)) ==
+		    MAP_FAILED)
+			printf("hugetlb unsupported mmap(MAP_HUGETLB): %s (no "
+			    "free huge page: /proc/sys/vm/nr_hugepages)\n",
+			    strerror(errno));
+		else {
+			memset(p, 'u', huge);
+			show("hugetlb", p, huge / ps);
+			putchar('\n');
 		}
 	}
 
