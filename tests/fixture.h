@@ -79,4 +79,26 @@ fixture_open_proc(void)
 	return fd;
 }
 
+/*
+ * For a test's main(): set *fd to the fixture root. Returns 0, or the exit
+ * status to return at once (77 = skip when not run by make check; 1 on
+ * failure), with the reason printed.
+ */
+static int
+fixture_start(int *fd)
+{
+	const char *fx = getenv("FIXTURES");
+
+	if (fx == NULL) {
+		fprintf(stderr, "SKIP: FIXTURES not set (run through make "
+		    "check)\n");
+		return 77;
+	}
+	if ((*fd = fixture_open_proc()) == -1) {
+		fprintf(stderr, "cannot set up the fixture tree from %s\n", fx);
+		return 1;
+	}
+	return 0;
+}
+
 #endif

@@ -455,18 +455,10 @@ main(void)
 		cmocka_unit_test(test_procfs_open_root_rejects_file),
 		cmocka_unit_test(test_procfs_parsers_survive_mutations),
 	};
-	const char *fx = getenv("FIXTURES");
 	int r;
 
-	if (fx == NULL) {
-		fprintf(stderr, "SKIP: FIXTURES not set (run through make "
-		    "check)\n");
-		return 77;
-	}
-	if ((fixfd = fixture_open_proc()) == -1) {
-		fprintf(stderr, "cannot set up the fixture tree from %s\n", fx);
-		return 1;
-	}
+	if ((r = fixture_start(&fixfd)) != 0)
+		return r;
 	r = cmocka_run_group_tests(tests, NULL, NULL);
 	close(fixfd);
 	return r;
