@@ -1,9 +1,10 @@
-/* mutate: a tiny deterministic mutator for parser robustness tests. */
+/* mutate: exact-size copies and a tiny deterministic mutator for parser tests. */
 #ifndef VMPEEK_TEST_MUTATE_H
 #define VMPEEK_TEST_MUTATE_H
 
 #include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 
 /*
  * Apply 1-4 random edits to buf[0..len): set a byte to anything, set it to
@@ -34,16 +35,19 @@ mutate(char *buf, size_t len, unsigned int *seed)
 	return len;
 }
 
-/* An exact-size heap copy, so ASan catches any read past len. */
+/*
+ * A copy of s in a heap buffer of exactly n bytes (no NUL), so ASan flags
+ * any read past the end. Needs cmocka.h included first.
+ */
 static char *
-mutate_copy(const char *buf, size_t len)
+exact(const char *s, size_t n)
 {
-	char *p = malloc(len ? len : 1);
+	char *b = malloc(n ? n : 1);
 
-	if (p != NULL && len > 0)
-		for (size_t i = 0; i < len; i++)
-			p[i] = buf[i];
-	return p;
+	assert_non_null(b);
+	if (n > 0)
+		memcpy(b, s, n);
+	return b;
 }
 
 #endif

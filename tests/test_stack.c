@@ -532,8 +532,7 @@ test_stack_parsers_survive_mutations(void **state)
 
 		memcpy(buf, src, n);
 		n = mutate(buf, n, &seed);
-		text = mutate_copy(buf, n);
-		assert_non_null(text);
+		text = exact(buf, n);
 		r = iter % 2 ? stack_parse_syscall(text, n, &v) :
 		    stack_parse_limits(text, n, &v);
 		assert_true(r == -1 || r == 0 || (iter % 2 && r == 1));
