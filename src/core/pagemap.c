@@ -272,6 +272,12 @@ log2_size(size_t v)
 	return s;
 }
 
+static int
+scan_ioctl_sys(int fd, void *arg)
+{
+	return ioctl(fd, PAGEMAP_SCAN, arg);
+}
+
 void
 pagemap_init_fd(struct pm_reader *r, int fd, size_t pagesize)
 {
@@ -281,6 +287,7 @@ pagemap_init_fd(struct pm_reader *r, int fd, size_t pagesize)
 	r->pageshift = log2_size(pagesize);
 	pagemap_caps_running(&r->caps);
 	r->scan = -1;
+	r->scan_ioctl = scan_ioctl_sys;
 }
 
 int
@@ -370,7 +377,9 @@ pagemap_scan(struct pm_reader *r, uint64_t start, uint64_t end,
 		arg.category_anyof_mask = want_any;
 		arg.return_mask = want_any;
 		do {
-			ret = ioctl(r->fd, PAGEMAP_SCAN, &arg);
+			ret = r->scan_ioctl != NULL ?
+			    r->scan_ioctl(r->fd, &arg) :
+			    scan_ioctl_sys(r->fd, &arg);
 		} while (ret == -1 && errno == EINTR);
 		r->ioctls++;
 		if (ret == -1) {

@@ -103,6 +103,11 @@ struct pm_reader {
 	uint64_t bytes_read;	/* bytes of pagemap read so far (stats) */
 	uint64_t preads;	/* pread calls so far (stats) */
 	uint64_t ioctls;	/* PAGEMAP_SCAN calls so far (stats) */
+	/*
+	 * Every PAGEMAP_SCAN call goes through this: ioctl(2) by default
+	 * (pagemap_init_fd); unit tests put a fake here to inject faults.
+	 */
+	int (*scan_ioctl)(int fd, void *arg);
 };
 
 /* Open <root>/<pid>/pagemap. -1 with errno (EACCES: ptrace denied). */
