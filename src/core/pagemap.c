@@ -410,6 +410,36 @@ scan_probe(struct pm_reader *r, uint64_t bit)
 	return -1;
 }
 
+/*
+ * Keep the n regions one call stored at out[stored] only below the
+ * walk_end it reported, joining one that continues the region before.
+ * 6.18 returns regions past walk_end (a 4096-region vector over a 64 TiB
+ * VMA with 5000 pages touched: 393 of 905 regions wholly past it) and the
+ * next call, which starts at walk_end, reports them again. Returns the new
+ * number of regions stored.
+ */
+static size_t
+scan_trim(struct pm_region *out, size_t stored, size_t n, uint64_t walk_end)
+{
+	size_t k = stored;
+
+	for (size_t i = stored; i < stored + n; i++) {
+		struct pm_region g = out[i];
+
+		if (g.start >= walk_end || g.end <= g.start)
+			continue;
+		if (g.end > walk_end)
+			g.end = walk_end;
+		if (k > 0 && out[k - 1].end == g.start &&
+		    out[k - 1].categories == g.categories) {
+			out[k - 1].end = g.end;
+			continue;
+		}
+		out[k++] = g;
+	}
+	return k;
+}
+
 ssize_t
 pagemap_scan(struct pm_reader *r, uint64_t start, uint64_t end,
     uint64_t want_any, struct pm_region *out, size_t max, uint64_t *walk_end)
@@ -485,7 +515,7 @@ pagemap_scan(struct pm_reader *r, uint64_t start, uint64_t end,
 			return -1;
 		}
 		r->scan = 1;
-		stored += (size_t)ret;
+		stored = scan_trim(out, stored, (size_t)ret, arg.walk_end);
 		if (arg.walk_end <= cur)
 			break;	/* no progress: don't spin */
 		cur = arg.walk_end;
@@ -637,11 +667,10 @@ pagemap_count_scans(struct pm_reader *r)
 
 /*
  * Scan path: pread only the regions PAGEMAP_SCAN says hold something.
- * A region may reach past the walk_end its call reports (6.18, seen with
- * a 4096-region vector over a 64 TiB VMA) and come again from the next
- * call: each page is counted once, below `done` never again, and past
- * walk_end only when the next call reports it. -1 with errno; EINVAL when
- * the kernel refused a category the count needs (then pread instead).
+ * pagemap_scan() already leaves out what a call reports past its walk_end;
+ * still, each page is counted once: never below `done` again, never past
+ * walk_end before the next call reports it. -1 with errno; EINVAL when the
+ * kernel refused a category the count needs (then pread instead).
  */
 static int
 count_scan(struct pm_reader *r, uint64_t sidx, uint64_t eidx,

@@ -154,8 +154,10 @@ struct pm_region {
 /*
  * Regions of [start, end) with any of want_any categories (PAGE_IS_*),
  * via PAGEMAP_SCAN. Returns the number of regions stored (at most max), sets
- * *walk_end to where the kernel stopped (a region may reach past it, and
- * the next call from there may report those pages again); -1 with errno
+ * *walk_end to where the kernel stopped; no region reaches past it (the
+ * kernel can return some that do: they are left to the next call from
+ * walk_end, which reports them again), and adjacent regions with the same
+ * categories are joined across the kernel's calls; -1 with errno
  * ENOTTY/EINVAL when the kernel lacks the ioctl or refuses it at any call
  * (r->scan becomes 0). Optional categories (PAGE_IS_SOFT_DIRTY, 6.8;
  * PAGE_IS_GUARD, 6.16) are probed once each and dropped from want_any when
