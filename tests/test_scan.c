@@ -36,8 +36,8 @@
  */
 #define BIT(n) ((uint64_t)1 << (n))
 
-#define FIX_N 50021		/* pages; not a multiple of anything useful */
-#define GAP_LO 20000		/* [GAP_LO, GAP_HI) empty but for GAP_LONE */
+#define FIX_N 50021		/* pages; no round number */
+#define GAP_LO 20000		/* [GAP_LO, GAP_HI) empty but GAP_LONE */
 #define GAP_HI 31000
 #define GAP_LONE 25007
 
@@ -193,7 +193,7 @@ static struct fake {
 	uint64_t cats;		/* category bits it takes */
 	/* injected faults */
 	int err;		/* errno of injected failures (0: none) */
-	unsigned int err_from;	/* calls from this one (1-based) fail... */
+	unsigned int err_from;	/* calls from this (1-based) fail... */
 	unsigned int err_count;	/* ...this many of them (0: all) */
 	size_t cap;		/* regions per call at most (0: vec_len) */
 	enum overlap overlap;	/* regions past walk_end when stopping */
@@ -656,7 +656,7 @@ test_scan_optional_bits_dropped(void **state)
 /* ---------------------------------------------------------------- live */
 
 #define LIVE_LEN	(1ULL << 30)
-#define LIVE_TOUCH	5000	/* > 512 regions: the kernel's bounce buffer */
+#define LIVE_TOUCH	5000	/* > 512 regions (the kernel's buffer) */
 #define LIVE_VEC	4096
 
 /*

@@ -35,8 +35,8 @@ _Static_assert(offsetof(struct pm_region, categories) ==
  */
 #define PM_SCAN_OPTIONAL	((uint64_t)PAGE_IS_SOFT_DIRTY | PAGE_IS_GUARD)
 /* What a count scans for: every kind of page pread would count. */
-#define PM_SCAN_COUNT_WANT	((uint64_t)PAGE_IS_PRESENT | PAGE_IS_SWAPPED | \
-    PAGE_IS_FILE | PAGE_IS_SOFT_DIRTY | PAGE_IS_GUARD)
+#define PM_SCAN_COUNT_WANT	((uint64_t)PAGE_IS_PRESENT | \
+    PAGE_IS_SWAPPED | PAGE_IS_FILE | PAGE_IS_SOFT_DIRTY | PAGE_IS_GUARD)
 
 #define CAP_SYS_ADMIN_BIT 21
 

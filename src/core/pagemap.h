@@ -100,7 +100,7 @@ struct pm_reader {
 	struct pm_caps caps;
 	int scan;		/* PAGEMAP_SCAN: 1 works, 0 not, -1 untried */
 	uint64_t scan_ok;	/* optional PAGE_IS_* bits the kernel took */
-	uint64_t scan_bad;	/* optional PAGE_IS_* bits it refused (EINVAL) */
+	uint64_t scan_bad;	/* optional PAGE_IS_* bits it refused */
 	bool force_pread;	/* never try PAGEMAP_SCAN (tests, benchmarks) */
 	uint64_t bytes_read;	/* bytes of pagemap read so far (stats) */
 	uint64_t preads;	/* pread calls so far (stats) */
