@@ -109,6 +109,41 @@ run_vmpeek mapst2 --maps "$PID" --no-scan
 [ "$(mask_text "$TMPD/mapst.out")" = "$(mask_text "$TMPD/mapst2.out")" ] ||
 	fail "--maps text: --no-scan output differs from the default"
 ok "--maps text: --no-scan and default outputs are identical"
+# The two runs above compare two paths only if the default one scanned.
+# Whether this kernel has PAGEMAP_SCAN is asked of the kernel itself (perl's
+# ioctl on its own pagemap: _IOWR('f', 16, 96-byte pm_scan_arg), no vmpeek
+# code); strace then shows the ioctl in the default run and not with
+# --no-scan.
+scan_probe() {
+	perl -e 'open(my $f, "<", "/proc/self/pagemap") or die "$!\n";
+		my $a = pack("Q12", 96, 0, 0, 4096, (0) x 8);
+		ioctl($f, 0xc0606610, $a) or die "$!\n";' 2>&1
+}
+if ! command -v perl >/dev/null 2>&1; then
+	note_skip "scan path used" "needs perl for an independent PAGEMAP_SCAN probe"
+elif ! SCAN_WHY=$(scan_probe); then
+	note_skip "scan path used" "no PAGEMAP_SCAN on this kernel ($SCAN_WHY)"
+elif ! command -v strace >/dev/null 2>&1; then
+	note_skip "scan path used" "needs strace"
+elif ! strace -qq -o /dev/null true 2>"$TMPD/strace.err"; then
+	note_skip "scan path used" "strace cannot trace here: $(head -n 1 "$TMPD/strace.err")"
+else
+	for m in default no-scan; do
+		set -- --maps "$PID" --json
+		[ $m = default ] || set -- "$@" --no-scan
+		strace -f -qq -e trace=ioctl -e raw=ioctl \
+			-o "$TMPD/scan.$m.strace" "$VMPEEK" "$@" >"$TMPD/scan.$m.out" ||
+			fail "vmpeek $* under strace failed"
+		[ "$(mask_json "$TMPD/scan.$m.out")" = "$(mask_json "$TMPD/maps.out")" ] ||
+			fail "--maps --json $m under strace differs from the first run"
+	done
+	NSCAN=$(grep -c 'ioctl([^,]*, 0xc0606610' "$TMPD/scan.default.strace")
+	[ "$NSCAN" -gt 0 ] ||
+		fail "PAGEMAP_SCAN works here but the default --maps run made no PAGEMAP_SCAN ioctl"
+	ok "the default --maps run used PAGEMAP_SCAN ($NSCAN ioctls)"
+	expect_eq "PAGEMAP_SCAN ioctls with --no-scan" \
+		"$(grep -c 'ioctl([^,]*, 0xc0606610' "$TMPD/scan.no-scan.strace")" 0
+fi
 if tr -d '\n' <"$TMPD/mapst.out" | grep -q "$(printf '\033')"; then
 	fail "--maps text output holds a raw ESC byte"
 fi

@@ -28,6 +28,15 @@ _Static_assert(offsetof(struct pm_region, categories) ==
 #define PM_BATCH	65536
 /* Regions per PAGEMAP_SCAN call. */
 #define PM_SCAN_VEC	256
+/*
+ * Categories newer than the ioctl (6.7): PAGE_IS_SOFT_DIRTY is taken from
+ * 6.8, PAGE_IS_GUARD from 6.16. A kernel without one fails every call
+ * that names it with EINVAL.
+ */
+#define PM_SCAN_OPTIONAL	((uint64_t)PAGE_IS_SOFT_DIRTY | PAGE_IS_GUARD)
+/* What a count scans for: every kind of page pread would count. */
+#define PM_SCAN_COUNT_WANT	((uint64_t)PAGE_IS_PRESENT | \
+    PAGE_IS_SWAPPED | PAGE_IS_FILE | PAGE_IS_SOFT_DIRTY | PAGE_IS_GUARD)
 
 #define CAP_SYS_ADMIN_BIT 21
 
@@ -272,6 +281,12 @@ log2_size(size_t v)
 	return s;
 }
 
+static int
+scan_ioctl_sys(int fd, void *arg)
+{
+	return ioctl(fd, PAGEMAP_SCAN, arg);
+}
+
 void
 pagemap_init_fd(struct pm_reader *r, int fd, size_t pagesize)
 {
@@ -281,6 +296,7 @@ pagemap_init_fd(struct pm_reader *r, int fd, size_t pagesize)
 	r->pageshift = log2_size(pagesize);
 	pagemap_caps_running(&r->caps);
 	r->scan = -1;
+	r->scan_ioctl = scan_ioctl_sys;
 }
 
 int
@@ -342,6 +358,88 @@ pagemap_read(struct pm_reader *r, uint64_t vaddr, size_t n, uint64_t *out)
 	return (ssize_t)(done / 8);
 }
 
+/* One PAGEMAP_SCAN call through the reader's seam; EINTR retried. */
+static int
+scan_call(struct pm_reader *r, struct pm_scan_arg *arg)
+{
+	int ret;
+
+	do {
+		ret = r->scan_ioctl != NULL ? r->scan_ioctl(r->fd, arg) :
+		    scan_ioctl_sys(r->fd, arg);
+	} while (ret == -1 && errno == EINTR);
+	r->ioctls++;
+	return ret;
+}
+
+/*
+ * Does the kernel take the optional category bit? A scan of one page
+ * naming only that bit: the masks are checked before anything is walked,
+ * so any aligned address does (0). Sets the bit in scan_ok or scan_bad;
+ * -1 with errno when the ioctl itself is missing (r->scan becomes 0) or
+ * fails for another reason (the bit stays untried).
+ */
+static int
+scan_probe(struct pm_reader *r, uint64_t bit)
+{
+	struct pm_scan_arg arg;
+	struct page_region reg;
+	int ret;
+
+	memset(&arg, 0, sizeof(arg));
+	arg.size = sizeof(arg);
+	arg.start = 0;
+	arg.end = r->pagesize;
+	arg.vec = (uint64_t)(uintptr_t)&reg;
+	arg.vec_len = 1;
+	arg.category_anyof_mask = bit;
+	arg.return_mask = bit;
+	if ((ret = scan_call(r, &arg)) >= 0) {
+		r->scan_ok |= bit;
+		r->scan = 1;
+		return 0;
+	}
+	if (errno == EINVAL) {
+		r->scan_bad |= bit;
+		return 0;
+	}
+	if (errno == ENOTTY || errno == EOPNOTSUPP) {
+		r->scan = 0;
+		errno = ENOTTY;
+	}
+	return -1;
+}
+
+/*
+ * Keep the n regions one call stored at out[stored] only below the
+ * walk_end it reported, joining one that continues the region before.
+ * 6.18 returns regions past walk_end (a 4096-region vector over a 64 TiB
+ * VMA with 5000 pages touched: 393 of 905 regions wholly past it) and the
+ * next call, which starts at walk_end, reports them again. Returns the new
+ * number of regions stored.
+ */
+static size_t
+scan_trim(struct pm_region *out, size_t stored, size_t n, uint64_t walk_end)
+{
+	size_t k = stored;
+
+	for (size_t i = stored; i < stored + n; i++) {
+		struct pm_region g = out[i];
+
+		if (g.start >= walk_end || g.end <= g.start)
+			continue;
+		if (g.end > walk_end)
+			g.end = walk_end;
+		if (k > 0 && out[k - 1].end == g.start &&
+		    out[k - 1].categories == g.categories) {
+			out[k - 1].end = g.end;
+			continue;
+		}
+		out[k++] = g;
+	}
+	return k;
+}
+
 ssize_t
 pagemap_scan(struct pm_reader *r, uint64_t start, uint64_t end,
     uint64_t want_any, struct pm_region *out, size_t max, uint64_t *walk_end)
@@ -349,17 +447,34 @@ pagemap_scan(struct pm_reader *r, uint64_t start, uint64_t end,
 	struct pm_scan_arg arg;
 	/* An unaligned start is EINVAL, which would read as "no ioctl". */
 	uint64_t cur = start & ~((uint64_t)r->pagesize - 1);
+	uint64_t untried = want_any & PM_SCAN_OPTIONAL &
+	    ~(r->scan_ok | r->scan_bad);
 	size_t stored = 0;
-	long ret;
+	int ret;
 
 	*walk_end = start;
 	if (r->force_pread || r->scan == 0) {
 		errno = ENOTTY;
 		return -1;
 	}
-	/* Before 6.15 an unknown category bit is EINVAL, not "no match". */
-	if (!(r->caps.known & PMF_GUARD))
-		want_any &= ~(uint64_t)PAGE_IS_GUARD;
+	/*
+	 * Name an optional category only once the kernel took it alone:
+	 * its version says too little (backports; SOFT_DIRTY came in 6.8,
+	 * GUARD in 6.16, while pagemap's own guard bit is 6.15).
+	 */
+	for (uint64_t bit = 1; untried != 0; bit <<= 1) {
+		if (!(untried & bit))
+			continue;
+		untried &= ~bit;
+		if (scan_probe(r, bit) == -1)
+			return -1;
+	}
+	want_any &= ~r->scan_bad;
+	if (want_any == 0) {
+		/* Only refused categories: an empty anyof mask matches all. */
+		errno = EINVAL;
+		return -1;
+	}
 	while (cur < end && stored < max) {
 		memset(&arg, 0, sizeof(arg));
 		arg.size = sizeof(arg);
@@ -369,20 +484,38 @@ pagemap_scan(struct pm_reader *r, uint64_t start, uint64_t end,
 		arg.vec_len = max - stored;
 		arg.category_anyof_mask = want_any;
 		arg.return_mask = want_any;
-		do {
-			ret = ioctl(r->fd, PAGEMAP_SCAN, &arg);
-		} while (ret == -1 && errno == EINTR);
-		r->ioctls++;
+		ret = scan_call(r, &arg);
+		if (ret == -1 && errno == EINVAL &&
+		    (want_any & PM_SCAN_OPTIONAL) != 0) {
+			/*
+			 * EINVAL at any call, not only the first: drop the
+			 * optional categories for good and ask again.
+			 */
+			r->scan_bad |= want_any & PM_SCAN_OPTIONAL;
+			r->scan_ok &= ~r->scan_bad;
+			want_any &= ~(uint64_t)PM_SCAN_OPTIONAL;
+			if (want_any == 0) {
+				errno = EINVAL;
+				return -1;
+			}
+			continue;
+		}
 		if (ret == -1) {
-			if (r->scan == -1 && (errno == ENOTTY ||
-			    errno == EINVAL || errno == EOPNOTSUPP)) {
+			/* No ioctl, or one that refuses even the base set. */
+			if (errno == ENOTTY || errno == EINVAL ||
+			    errno == EOPNOTSUPP) {
 				r->scan = 0;
 				errno = errno == EOPNOTSUPP ? ENOTTY : errno;
 			}
 			return -1;
 		}
+		if ((uint64_t)ret > arg.vec_len) {
+			/* More than we gave room for: trust none of it. */
+			errno = EIO;
+			return -1;
+		}
 		r->scan = 1;
-		stored += (size_t)ret;
+		stored = scan_trim(out, stored, (size_t)ret, arg.walk_end);
 		if (arg.walk_end <= cur)
 			break;	/* no progress: don't spin */
 		cur = arg.walk_end;
@@ -506,38 +639,80 @@ readable_limit(struct pm_reader *r, uint64_t lo, uint64_t hi, uint64_t *lim)
 	return 0;
 }
 
-/* Scan path: pread only the regions PAGEMAP_SCAN says hold something. */
+/*
+ * Optional categories a count cannot do without: a page pread counts
+ * must be in some region. A VM_SOFTDIRTY VMA's holes read as soft-dirty
+ * and are neither present nor swapped, so where soft-dirty is counted the
+ * scan must ask for it (6.8+). Guard markers are also PAGE_IS_SWAPPED.
+ */
+static uint64_t
+count_scan_needs(const struct pm_reader *r)
+{
+	return (r->caps.known & PMF_SOFT_DIRTY) ? PAGE_IS_SOFT_DIRTY : 0;
+}
+
+int
+pagemap_count_scans(struct pm_reader *r)
+{
+	struct pm_region reg;
+	uint64_t we, need = count_scan_needs(r);
+
+	if (r->force_pread || r->scan == 0)
+		return 0;
+	if (r->scan == -1 || (need & ~(r->scan_ok | r->scan_bad)) != 0)
+		(void)pagemap_scan(r, 0, r->pagesize, PM_SCAN_COUNT_WANT,
+		    &reg, 1, &we);
+	return r->scan == 1 && (r->scan_bad & need) == 0;
+}
+
+/*
+ * Scan path: pread only the regions PAGEMAP_SCAN says hold something.
+ * pagemap_scan() already leaves out what a call reports past its walk_end;
+ * still, each page is counted once: never below `done` again, never past
+ * walk_end before the next call reports it. -1 with errno; EINVAL when the
+ * kernel refused a category the count needs (then pread instead).
+ */
 static int
 count_scan(struct pm_reader *r, uint64_t sidx, uint64_t eidx,
     uint64_t *buf, size_t bufn, struct pm_counts *c)
 {
 	struct pm_region reg[PM_SCAN_VEC];
-	uint64_t want = PAGE_IS_PRESENT | PAGE_IS_SWAPPED | PAGE_IS_FILE |
-	    PAGE_IS_SOFT_DIRTY | PAGE_IS_GUARD;
+	uint64_t need = count_scan_needs(r);
 	uint64_t cur = sidx << r->pageshift, end = eidx << r->pageshift;
+	uint64_t done = cur, got;
 
 	while (cur < end) {
 		uint64_t walk_end;
-		ssize_t n = pagemap_scan(r, cur, end, want, reg, PM_SCAN_VEC,
-		    &walk_end);
+		ssize_t n = pagemap_scan(r, cur, end, PM_SCAN_COUNT_WANT, reg,
+		    PM_SCAN_VEC, &walk_end);
 
 		if (n == -1)
 			return -1;
+		if (r->scan_bad & need) {
+			errno = EINVAL;
+			return -1;
+		}
 		for (ssize_t i = 0; i < n; i++) {
-			uint64_t rs = reg[i].start, re = reg[i].end, got;
+			uint64_t rs = reg[i].start, re = reg[i].end;
 
-			if (rs < cur)
-				rs = cur;
-			if (re > end)
-				re = end;
+			if (rs < done)
+				rs = done;
+			if (re > walk_end)
+				re = walk_end;
 			if (rs >= re)
 				continue;
 			if (count_pread(r, rs, (re - rs) >> r->pageshift, buf,
 			    bufn, c, &got) == -1)
 				return -1;
+			done = re;
 		}
-		if (walk_end <= cur)
+		if (walk_end <= cur) {
+			/* No progress (never seen): pread what is left. */
+			if (done < end && count_pread(r, done, (end - done) >>
+			    r->pageshift, buf, bufn, c, &got) == -1)
+				return -1;
 			break;
+		}
 		cur = walk_end;
 	}
 	return 0;
@@ -578,7 +753,7 @@ pagemap_count(struct pm_reader *r, uint64_t start, uint64_t end,
 	if ((buf = malloc(bufn * sizeof(*buf))) == NULL)
 		return -1;
 
-	if (!r->force_pread && r->scan != 0) {
+	if (pagemap_count_scans(r)) {
 		uint64_t pages = c->pages;
 
 		/* Scan cannot see where pagemap ends: find that first. */
@@ -595,10 +770,12 @@ pagemap_count(struct pm_reader *r, uint64_t start, uint64_t end,
 			goto out;
 		}
 		/*
-		 * No ioctl after all (r->scan now 0), or the range is beyond
-		 * what the ioctl accepts (EFAULT): pread the readable part.
+		 * No ioctl after all, EINVAL at a later call (a category
+		 * refused, or the ioctl refused outright), or the range is
+		 * beyond what the ioctl accepts (EFAULT): pread the readable
+		 * part. pread errors are not retried.
 		 */
-		if (r->scan != 0 && errno != EFAULT)
+		if (errno != ENOTTY && errno != EINVAL && errno != EFAULT)
 			goto out;
 		memset(c, 0, sizeof(*c));
 		c->pages = pages;

@@ -99,10 +99,17 @@ struct pm_reader {
 	unsigned int pageshift;
 	struct pm_caps caps;
 	int scan;		/* PAGEMAP_SCAN: 1 works, 0 not, -1 untried */
+	uint64_t scan_ok;	/* optional PAGE_IS_* bits the kernel took */
+	uint64_t scan_bad;	/* optional PAGE_IS_* bits it refused */
 	bool force_pread;	/* never try PAGEMAP_SCAN (tests, benchmarks) */
 	uint64_t bytes_read;	/* bytes of pagemap read so far (stats) */
 	uint64_t preads;	/* pread calls so far (stats) */
 	uint64_t ioctls;	/* PAGEMAP_SCAN calls so far (stats) */
+	/*
+	 * Every PAGEMAP_SCAN call goes through this: ioctl(2) by default
+	 * (pagemap_init_fd); unit tests put a fake here to inject faults.
+	 */
+	int (*scan_ioctl)(int fd, void *arg);
 };
 
 /* Open <root>/<pid>/pagemap. -1 with errno (EACCES: ptrace denied). */
@@ -122,10 +129,18 @@ ssize_t pagemap_read(struct pm_reader *r, uint64_t vaddr, size_t n,
 /*
  * Count pages in [start, end) by category. Uses PAGEMAP_SCAN when the
  * kernel has it (exclusive/uffd-wp then read by pread over present ranges
- * only), else a linear batched pread. 0 or -1 with errno.
+ * only), else a linear batched pread; the counts are the same either way.
+ * 0 or -1 with errno.
  */
 int pagemap_count(struct pm_reader *r, uint64_t start, uint64_t end,
     struct pm_counts *c);
+
+/*
+ * Will pagemap_count use PAGEMAP_SCAN on this reader? Probes the ioctl and
+ * the categories a count needs the first time (a few one-page calls).
+ * 1 yes, 0 no (no ioctl, force_pread, or a needed category refused).
+ */
+int pagemap_count_scans(struct pm_reader *r);
 
 /* Add every field of b to a (totals over several ranges). */
 void pagemap_counts_add(struct pm_counts *a, const struct pm_counts *b);
@@ -139,8 +154,14 @@ struct pm_region {
 /*
  * Regions of [start, end) with any of want_any categories (PAGE_IS_*),
  * via PAGEMAP_SCAN. Returns the number of regions stored (at most max), sets
- * *walk_end to where the kernel stopped; -1 with errno ENOTTY/EINVAL when
- * the kernel lacks the ioctl (r->scan becomes 0).
+ * *walk_end to where the kernel stopped; no region reaches past it (the
+ * kernel can return some that do: they are left to the next call from
+ * walk_end, which reports them again), and adjacent regions with the same
+ * categories are joined across the kernel's calls; -1 with errno
+ * ENOTTY/EINVAL when the kernel lacks the ioctl or refuses it at any call
+ * (r->scan becomes 0). Optional categories (PAGE_IS_SOFT_DIRTY, 6.8;
+ * PAGE_IS_GUARD, 6.16) are probed once each and dropped from want_any when
+ * the kernel refuses them, now or at a later call (r->scan_bad says which).
  */
 ssize_t pagemap_scan(struct pm_reader *r, uint64_t start, uint64_t end,
     uint64_t want_any, struct pm_region *out, size_t max, uint64_t *walk_end);

@@ -15,7 +15,6 @@
 
 #include "fmt.h"
 #include "maps.h"
-#include "pagemap_scan.h"
 #include "panes.h"
 #include "ui.h"
 
@@ -264,22 +263,12 @@ ui_count_step(struct pm_reader *r, struct ui_count *uc, uint64_t deadline)
 			break;
 		}
 		/*
-		 * Learn whether PAGEMAP_SCAN works on a tiny range first: the
-		 * fallback on a huge range would be one long blocking read.
+		 * Learn whether the count will scan (the ioctl and every
+		 * category it needs) on a tiny range first: the fallback on a
+		 * huge range would be one long blocking read.
+		 * pread: 256 Ki pages is 2 MiB of pagemap, about a ms.
 		 */
-		if (r->scan == -1 && !r->force_pread) {
-			struct pm_region reg;
-			uint64_t we, pe = uc->next + r->pagesize;
-
-			if (pe > uc->end || pe < uc->next)
-				pe = uc->end;
-			if (pagemap_scan(r, uc->next, pe, PAGE_IS_PRESENT, &reg,
-			    1, &we) == -1 && r->scan == -1)
-				r->scan = 0;
-		}
-		/* pread: 256 Ki pages is 2 MiB of pagemap, about a ms. */
-		chunk = (r->scan == 1 && !r->force_pread) ? (1ULL << 30) :
-		    (1ULL << 18);
+		chunk = pagemap_count_scans(r) ? (1ULL << 30) : (1ULL << 18);
 		chunk <<= r->pageshift;
 		stop = uc->end - uc->next > chunk ? uc->next + chunk : uc->end;
 		if (pagemap_count(r, uc->next, stop, &c) == -1) {
