@@ -698,13 +698,23 @@ stack_json(FILE *f, pid_t pid, const struct stack_info *si)
 	else
 		fmt_json_string(f, si->sp_why != NULL ? si->sp_why :
 		    "unknown");
+	fprintf(f, ",\"sp_in_vma\":%s", stack_sp_inside(si) ? "true" :
+	    "false");
 	fprintf(f, ",\"pages\":%" PRIu64 ",\"present\":%" PRIu64
-	    ",\"swapped\":%" PRIu64 ",\"below_sp_pages\":%" PRIu64
-	    ",\"below_sp_unfaulted\":%" PRIu64, si->pages, si->present,
-	    si->swapped, si->below_sp_pages, si->below_sp_unfaulted);
+	    ",\"swapped\":%" PRIu64 ",\"guard_pages\":%" PRIu64, si->pages,
+	    si->present, si->swapped, si->guard_pages);
+	/* An SP outside the VMA (a signal stack) has nothing below it here. */
+	if (stack_sp_inside(si))
+		fprintf(f, ",\"below_sp_pages\":%" PRIu64
+		    ",\"below_sp_unfaulted\":%" PRIu64, si->below_sp_pages,
+		    si->below_sp_unfaulted);
+	else
+		fputs(",\"below_sp_pages\":null,\"below_sp_unfaulted\":null",
+		    f);
 	json_addr_or_null(f, "lowest_present", si->lowest_present != 0,
 	    si->lowest_present);
-	fprintf(f, ",\"guard_gap\":%" PRIu64, si->guard_gap);
+	fprintf(f, ",\"guard_gap\":%" PRIu64 ",\"gap_violated\":%s",
+	    si->guard_gap, si->gap_violated ? "true" : "false");
 	json_addr_or_null(f, "prev_end", si->prev_end != 0, si->prev_end);
 	json_limit(f, "rlimit", si->rlimit != 0, si->rlimit);
 	json_limit(f, "growth_room", si->rlimit != 0, si->growth_room);
@@ -720,17 +730,23 @@ stack_text(FILE *f, pid_t pid, const struct stack_info *si, size_t ps)
 	fprintf(f, "[stack] of %d: 0x%016" PRIx64 "-0x%016" PRIx64
 	    " (%s, %" PRIu64 " pages)\n", (int)pid, si->vma_start, si->vma_end,
 	    fmt_size(size, a, sizeof(a)), si->pages);
-	if (si->sp_known)
+	if (stack_sp_inside(si))
 		fprintf(f, "stack pointer:    0x%016" PRIx64 " (%s below the "
-		    "top)\n", si->sp, si->sp <= si->vma_end ?
-		    fmt_size(si->vma_end - si->sp, a, sizeof(a)) : "?");
+		    "top)\n", si->sp, fmt_size(si->vma_end - si->sp, a,
+		    sizeof(a)));
+	else if (si->sp_known)
+		fprintf(f, "stack pointer:    0x%016" PRIx64 " (outside the "
+		    "VMA: on a signal stack?)\n", si->sp);
 	else
 		fprintf(f, "stack pointer:    unknown: %s\n",
 		    si->sp_why != NULL ? si->sp_why : "?");
 	fprintf(f, "faulted in:       %" PRIu64 " present, %" PRIu64
 	    " swapped of %" PRIu64 " pages\n", si->present, si->swapped,
 	    si->pages);
-	if (si->sp_known)
+	if (si->guard_pages > 0)
+		fprintf(f, "guard pages:      %" PRIu64 " (MADV_GUARD_INSTALL)"
+		    "\n", si->guard_pages);
+	if (stack_sp_inside(si))
 		fprintf(f, "below SP:         %" PRIu64 " pages, %" PRIu64
 		    " never faulted in (%s)\n", si->below_sp_pages,
 		    si->below_sp_unfaulted,
@@ -744,6 +760,8 @@ stack_text(FILE *f, pid_t pid, const struct stack_info *si, size_t ps)
 		fprintf(f, " (next mapping below ends at 0x%016" PRIx64
 		    ", %s free)", si->prev_end, si->vma_start >= si->prev_end ?
 		    fmt_size(si->vma_start - si->prev_end, b, sizeof(b)) : "?");
+	if (si->gap_violated)
+		fputs(" - VIOLATED: the stack cannot grow", f);
 	fputc('\n', f);
 	if (si->rlimit == 0)
 		fprintf(f, "RLIMIT_STACK:     unknown\n");

@@ -155,6 +155,74 @@ test_maps_parse_special_names_kinds(void **state)
 	}
 }
 
+/* Only [stack:TID] names a thread; [stack] and anything malformed: 0. */
+static void
+test_maps_stack_tid_only_from_thread_labels(void **state)
+{
+	static const struct {
+		const char *path;
+		int tid;
+	} cases[] = {
+		{ "[stack:1234]", 1234 }, { "[stack:1]", 1 },
+		{ "[stack:2147483647]", 2147483647 }, { "[stack]", 0 },
+		{ "[stack:]", 0 }, { "[stack:0]", 0 }, { "[stack:012]", 0 },
+		{ "[stack:12", 0 }, { "[stack:12]x", 0 }, { "[stack:-5]", 0 },
+		{ "[stack:2147483648]", 0 }, { "[stack:99999999999999999999]", 0 },
+		{ "[stack:1 ]", 0 }, { "[heap]", 0 }, { "", 0 },
+	};
+	char line[200];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct vma v;
+
+		snprintf(line, sizeof(line), "7f0000001000-7f0000021000 rw-p "
+		    "00000000 00:00 0          %s", cases[i].path);
+		assert_int_equal(maps_parse_line(line, strlen(line), &v), 0);
+		if (maps_stack_tid(&v) != cases[i].tid)
+			fail_msg("\"%s\": tid %d, want %d", cases[i].path,
+			    maps_stack_tid(&v), cases[i].tid);
+		vma_free(&v);
+	}
+}
+
+/* tests/fixtures/proc44: two [stack:TID] lines before the real [stack]. */
+static void
+test_maps_read_fixture_old_thread_stacks(void **state)
+{
+	static const struct {
+		uint64_t start;
+		enum vma_kind kind;
+		int tid;
+	} want[] = {
+		{ 0x400000, VMA_FILE, 0 },
+		{ 0x7f0000000000, VMA_ANON, 0 },
+		{ 0x7f0000001000, VMA_STACK, 4401 },
+		{ 0x7f0000100000, VMA_STACK, 4400 },
+		{ 0x7ffcfff00000, VMA_ANON, 0 },
+		{ 0x7ffd00000000, VMA_STACK, 0 },
+	};
+	struct vma_list l = { 0 };
+	char dir[4096];
+	const char *fx = getenv("FIXTURES");
+	int root;
+
+	(void)state;
+	assert_non_null(fx);
+	snprintf(dir, sizeof(dir), "%s/proc44", fx);
+	root = procfs_open_root(dir);
+	assert_true(root >= 0);
+	assert_int_equal(maps_read(root, 4400, &l), 0);
+	assert_int_equal(l.n, sizeof(want) / sizeof(want[0]));
+	for (size_t i = 0; i < l.n; i++) {
+		assert_int_equal(l.v[i].start, want[i].start);
+		assert_int_equal(l.v[i].kind, want[i].kind);
+		assert_int_equal(maps_stack_tid(&l.v[i]), want[i].tid);
+	}
+	maps_free(&l);
+	close(root);
+}
+
 static void
 test_maps_parse_path_with_spaces(void **state)
 {
@@ -638,6 +706,8 @@ main(void)
 		cmocka_unit_test(test_maps_parse_full_64bit_addresses),
 		cmocka_unit_test(test_maps_parse_anon_without_path),
 		cmocka_unit_test(test_maps_parse_special_names_kinds),
+		cmocka_unit_test(test_maps_stack_tid_only_from_thread_labels),
+		cmocka_unit_test(test_maps_read_fixture_old_thread_stacks),
 		cmocka_unit_test(test_maps_parse_path_with_spaces),
 		cmocka_unit_test(
 		    test_maps_parse_path_leading_spaces_after_padding),

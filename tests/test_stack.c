@@ -6,6 +6,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -13,6 +14,7 @@
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <signal.h>
@@ -162,6 +164,10 @@ setup_fixture(void **state)
 	snprintf(sp, sizeof(sp), "-1 %#llx 0x401000\n",
 	    (unsigned long long)(SP_PAGE * pagesize + 0x10));
 	put("4242/syscall", sp);
+	if (mkdirat(fixroot, "4242/task", 0755) == -1 ||
+	    mkdirat(fixroot, "4242/task/4242", 0755) == -1)
+		return -1;
+	put("4242/task/4242/syscall", sp);
 	put("4242/limits", limits_text);
 	/* The value after "--" goes to init: the kernel never sees it. */
 	put("cmdline", "quiet stack_guard_gap=64 ro -- stack_guard_gap=5\n");
@@ -181,11 +187,13 @@ static int
 teardown_fixture(void **state)
 {
 	static const char *files[] = { "4242/syscall", "4242/limits",
-	    "cmdline", "pagemap.bin" };
+	    "cmdline", "pagemap.bin", "4242/task/4242/syscall" };
 
 	close(fixpm);
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
 		unlinkat(fixroot, files[i], 0);
+	unlinkat(fixroot, "4242/task/4242", AT_REMOVEDIR);
+	unlinkat(fixroot, "4242/task", AT_REMOVEDIR);
 	unlinkat(fixroot, "4242", AT_REMOVEDIR);
 	close(fixroot);
 	rmdir(fixdir);
@@ -193,6 +201,7 @@ teardown_fixture(void **state)
 }
 
 static char empty[] = "";
+static char stackname[] = "[stack]";
 
 static void
 fixture_maps(struct vma *v, struct vma_list *l)
@@ -204,7 +213,7 @@ fixture_maps(struct vma *v, struct vma_list *l)
 	v[0].kind = VMA_ANON;
 	v[1].start = VMA_LO * pagesize;
 	v[1].end = VMA_HI * pagesize;
-	v[1].path = empty;
+	v[1].path = stackname;
 	v[1].kind = VMA_STACK;
 	l->v = v;
 	l->n = 2;
@@ -301,6 +310,274 @@ test_stack_inspect_fixture_running_and_unlimited(void **state)
 	put("cmdline", "quiet stack_guard_gap=64 ro -- stack_guard_gap=5\n");
 }
 
+
+/* SP back where the fixture description puts it (others move it). */
+static void
+put_sp(void)
+{
+	char text[64];
+
+	snprintf(text, sizeof(text), "-1 %#llx 0x401000\n",
+	    (unsigned long long)(SP_PAGE * pagesize + 0x10));
+	put("4242/syscall", text);
+}
+
+static void
+put_entry(uint64_t page, uint64_t raw)
+{
+	assert_int_equal(pwrite(fixpm, &raw, 8, (off_t)(page * 8)), 8);
+}
+
+/*
+ * Guard markers (MADV_GUARD_INSTALL; bits 58 and 62 on 6.15+) at the low
+ * end of the VMA and one more higher up: guard, never "never faulted";
+ * for a thread stack they are its guard (glibc 2.42+ on 6.13+).
+ */
+static void
+test_stack_guard_markers_not_never_faulted(void **state)
+{
+	struct vma v[2];
+	struct vma_list l;
+	struct pm_reader r;
+	struct stack_info si;
+	uint64_t unfaulted = 0;
+
+	(void)state;
+	put_sp();
+	for (uint64_t p = VMA_LO; p < VMA_LO + 4; p++)
+		put_entry(p, BIT(62) | BIT(58));
+	put_entry(1010, BIT(62) | BIT(58));
+	for (uint64_t p = VMA_LO; p < SP_PAGE; p++)
+		if (p >= VMA_LO + 4 && p != 1010 && p < 1020 && p != 1018)
+			unfaulted++;
+	fixture_maps(v, &l);
+	fixture_reader(&r);
+
+	assert_int_equal(stack_inspect(fixroot, FPID, &l, &r, &si), 0);
+	assert_int_equal(si.guard_pages, 5);
+	assert_int_equal(si.guard_low, 4 * pagesize);
+	assert_int_equal(si.below_sp_unfaulted, unfaulted);
+	assert_int_equal(si.swapped, 1);
+	/* The main stack's guard is the kernel's gap, not the markers. */
+	assert_int_equal(si.guard_gap, 64 * pagesize);
+
+	/* As a thread's stack: the markers are its guard; nothing below. */
+	assert_int_equal(stack_inspect_vma(fixroot, FPID, FPID, &l, 1, &r,
+	    &si), 0);
+	assert_int_equal(si.tid, FPID);
+	assert_int_equal(si.guard_gap, 4 * pagesize);
+	assert_int_equal(si.guard_low, 4 * pagesize);
+	assert_int_equal(si.below_sp_unfaulted, unfaulted);
+	assert_int_equal(si.below_sp_pages, SP_PAGE - VMA_LO);
+
+	for (uint64_t p = VMA_LO; p < VMA_LO + 4; p++)
+		put_entry(p, fix_entry(p));
+	put_entry(1010, fix_entry(1010));
+}
+
+/* An SP outside the VMA, even one byte past its end: nothing below it. */
+static void
+test_stack_sp_outside_vma_counts_nothing(void **state)
+{
+	const uint64_t sps[] = { VMA_HI * pagesize, (VMA_HI + 3) * pagesize +
+	    8, VMA_LO * pagesize - 8, 150 * pagesize };
+	struct vma v[2];
+	struct vma_list l;
+	struct pm_reader r;
+	struct stack_info si;
+	char text[64];
+
+	(void)state;
+	fixture_maps(v, &l);
+	fixture_reader(&r);
+	for (size_t i = 0; i < sizeof(sps) / sizeof(sps[0]); i++) {
+		snprintf(text, sizeof(text), "-1 %#llx 0x401000\n",
+		    (unsigned long long)sps[i]);
+		put("4242/syscall", text);
+		assert_int_equal(stack_inspect(fixroot, FPID, &l, &r, &si), 0);
+		assert_true(si.sp_known);
+		assert_int_equal(si.sp, sps[i]);
+		assert_false(stack_sp_inside(&si));
+		assert_int_equal(si.below_sp_pages, 0);
+		assert_int_equal(si.below_sp_unfaulted, 0);
+		assert_int_equal(si.present, 12);
+	}
+	put_sp();
+}
+
+/* ---------------------------------------------------------------- rules */
+
+/* Never faulted: [vma_start, SP's page), SP inside, no entry at all. */
+static void
+test_stack_never_faulted_rule(void **state)
+{
+	struct stack_info si;
+	struct pm_entry none, present, swapfmt, guard;
+	const size_t ps = 4096;
+
+	(void)state;
+	memset(&si, 0, sizeof(si));
+	si.vma_start = 0x10000;
+	si.vma_end = 0x20000;
+	si.sp_known = true;
+	si.sp = 0x18010;
+	pagemap_decode(0, NULL, &none);
+	pagemap_decode(BIT(63) | 77, NULL, &present);
+	/* swap-format entry: a swapped page, migration, 6.13's guard */
+	pagemap_decode(BIT(62) | (5 << 5) | 1, NULL, &swapfmt);
+	pagemap_decode(BIT(62) | BIT(58), NULL, &guard);
+
+	assert_true(stack_never_faulted(&si, 0x10000, ps, &none));
+	assert_true(stack_never_faulted(&si, 0x17000, ps, &none));
+	assert_false(stack_never_faulted(&si, 0x18000, ps, &none));
+	assert_false(stack_never_faulted(&si, 0x1f000, ps, &none));
+	assert_false(stack_never_faulted(&si, 0xf000, ps, &none));
+	assert_false(stack_never_faulted(&si, 0x11000, ps, &present));
+	assert_false(stack_never_faulted(&si, 0x11000, ps, &swapfmt));
+	assert_false(stack_never_faulted(&si, 0x11000, ps, &guard));
+	guard.flags = 0;	/* a kernel without bit 58: still an entry */
+	assert_false(stack_never_faulted(&si, 0x11000, ps, &guard));
+	assert_true(stack_sp_inside(&si));
+
+	/* SP at the end, above, below the VMA, or unknown: no marks. */
+	const uint64_t out[] = { 0x20000, 0x20008, 0x7fff0000, 0xfff8, 0 };
+	for (size_t i = 0; i < sizeof(out) / sizeof(out[0]); i++) {
+		si.sp = out[i];
+		assert_false(stack_sp_inside(&si));
+		for (uint64_t va = 0x10000; va < 0x20000; va += ps)
+			assert_false(stack_never_faulted(&si, va, ps, &none));
+	}
+	si.sp = 0x18010;
+	si.sp_known = false;
+	assert_false(stack_sp_inside(&si));
+	assert_false(stack_never_faulted(&si, 0x10000, ps, &none));
+}
+
+/* mm/mmap.c expand_downwards: only an accessible neighbour eats the gap. */
+static void
+test_stack_gap_violated_rule(void **state)
+{
+	static const struct {
+		const char *perms;
+		uint64_t hole;
+		bool violated;
+	} cases[] = {
+		{ "rw-p", 0x1000, true }, { "r--p", 0xff000, true },
+		{ "--xp", 0x1000, true }, { "-w-p", 0x1000, true },
+		{ "rw-p", 0x100000, false }, { "rw-p", 0x200000, false },
+		{ "---p", 0x1000, false }, { "---p", 0, false },
+		{ "---s", 0x1000, false },
+	};
+	const uint64_t gap = 0x100000, st = 0x7ffd00000000ULL;
+	struct vma v[2];
+	struct vma_list l = { v, 2, 2 };
+
+	(void)state;
+	memset(v, 0, sizeof(v));
+	v[1].start = st;
+	v[1].end = st + 0x21000;
+	strlcpy(v[1].perms, "rw-p", sizeof(v[1].perms));
+	v[1].path = empty;
+	v[1].kind = VMA_STACK;
+	v[0].path = empty;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		v[0].end = st - cases[i].hole;
+		v[0].start = v[0].end - 0x1000;
+		strlcpy(v[0].perms, cases[i].perms, sizeof(v[0].perms));
+		if (stack_gap_violated(&l, 1, gap) != cases[i].violated)
+			fail_msg("%s with a hole of %#llx: want %s",
+			    cases[i].perms, (unsigned long long)cases[i].hole,
+			    cases[i].violated ? "violated" : "allowed");
+	}
+	/* Nothing below: nothing to violate it. */
+	assert_false(stack_gap_violated(&l, 0, gap));
+	l.n = 1;
+	assert_false(stack_gap_violated(&l, 1, gap));
+}
+
+/* ------------------------------------------------------------ proc44 */
+
+/*
+ * tests/fixtures/proc44 (a 4.4 kernel's /proc, see gen-proc44.sh): the
+ * main stack is [stack], not the [stack:TID] lines before it; each VMA
+ * is inspected as what it is. Pagemap is /dev/zero: nothing faulted.
+ */
+static void
+test_stack_proc44_old_thread_labels(void **state)
+{
+	const uint64_t t1 = 0x7f0000001000ULL, t1sp = 0x7f0000010010ULL;
+	const uint64_t t0 = 0x7f0000100000ULL, t0sp = 0x7f0000108010ULL;
+	const uint64_t main_lo = 0x7ffd00000000ULL;
+	const char *fx = getenv("FIXTURES");
+	struct vma_list l = { 0 };
+	struct pm_reader r;
+	struct stack_info si;
+	char dir[4096];
+	int root, zfd;
+
+	(void)state;
+	if (pagesize != 4096) {
+		fprintf(stderr, "SKIP: proc44 is laid out in 4 KiB pages; "
+		    "this machine's are %zu\n", pagesize);
+		skip();
+	}
+	assert_non_null(fx);
+	snprintf(dir, sizeof(dir), "%s/proc44", fx);
+	assert_true((root = procfs_open_root(dir)) >= 0);
+	assert_int_equal(maps_read(root, 4400, &l), 0);
+	assert_true((zfd = open("/dev/zero", O_RDONLY)) >= 0);
+	pagemap_init_fd(&r, zfd, pagesize);
+	pagemap_caps_from_release("4.4.0", &r.caps);
+
+	assert_int_equal(stack_main_index(&l), 5);
+	assert_int_equal(stack_inspect(root, 4400, &l, &r, &si), 0);
+	assert_int_equal(si.vma_start, main_lo);
+	assert_int_equal(si.tid, 0);
+	assert_true(si.sp_known);
+	assert_int_equal(si.sp, t0sp);
+	assert_false(stack_sp_inside(&si));
+	assert_int_equal(si.below_sp_pages, 0);
+	assert_int_equal(si.below_sp_unfaulted, 0);
+	assert_int_equal(si.rlimit, 8388608);
+	assert_int_equal(si.guard_gap, 256 * pagesize);
+	/* the ---p page 1020 KiB below is inside the gap, and allowed */
+	assert_int_equal(si.prev_end, 0x7ffcfff01000ULL);
+	assert_false(si.gap_violated);
+
+	/* [stack:4401]: thread 4401's SP, no rlimit, the ---p page below */
+	assert_int_equal(stack_inspect_at(root, 4400, 0, &l, 2, &r, &si), 0);
+	assert_int_equal(si.tid, 4401);
+	assert_int_equal(si.vma_start, t1);
+	assert_int_equal(si.sp, t1sp);
+	assert_true(stack_sp_inside(&si));
+	assert_int_equal(si.below_sp_pages, (t1sp - t1) / pagesize);
+	assert_int_equal(si.below_sp_unfaulted, (t1sp - t1) / pagesize);
+	assert_int_equal(si.rlimit, 0);
+	assert_int_equal(si.growth_room, 0);
+	assert_int_equal(si.guard_gap, pagesize);
+
+	/* [stack:4400]: the main thread's sigaltstack, holding its SP */
+	assert_int_equal(stack_inspect_at(root, 4400, 0, &l, 3, &r, &si), 0);
+	assert_int_equal(si.tid, 4400);
+	assert_int_equal(si.vma_start, t0);
+	assert_int_equal(si.sp, t0sp);
+	assert_int_equal(si.below_sp_pages, (t0sp - t0) / pagesize);
+	assert_int_equal(si.guard_gap, 0);
+
+	/* [stack] by index is the main stack again */
+	assert_int_equal(stack_inspect_at(root, 4400, 0, &l, 5, &r, &si), 0);
+	assert_int_equal(si.vma_start, main_lo);
+	assert_int_equal(si.tid, 0);
+	assert_int_equal(si.rlimit, 8388608);
+
+	errno = 0;
+	assert_int_equal(stack_inspect_at(root, 4400, 0, &l, 6, &r, &si), -1);
+	assert_int_equal(errno, EINVAL);
+	close(zfd);
+	maps_free(&l);
+	close(root);
+}
+
 /* ---------------------------------------------------------------- live */
 
 /* Touch some stack below us so the child has a deeper stack than main's. */
@@ -344,7 +621,7 @@ child_maps(pid_t pid, struct vma *v, struct vma_list *l)
 			v[0].kind = VMA_ANON;
 			v[1].start = s;
 			v[1].end = e;
-			v[1].path = empty;
+			v[1].path = stackname;
 			v[1].kind = VMA_STACK;
 			found = 0;
 			break;
@@ -510,6 +787,141 @@ test_stack_inspect_live_child(void **state)
 	close(rootfd);
 }
 
+#ifndef MADV_GUARD_INSTALL
+#define MADV_GUARD_INSTALL 102
+#endif
+#define GT_PAGES 64
+#define GT_GUARD 4
+
+static int gt_pipe[2];
+static volatile pid_t gt_tid;
+
+static void *
+gt_run(void *arg)
+{
+	char c;
+
+	(void)arg;
+	gt_tid = gettid();
+	/* Blocks in read(2): task/TID/syscall then shows its SP. */
+	if (read(gt_pipe[0], &c, 1) < 0)
+		return arg;
+	return NULL;
+}
+
+/*
+ * glibc 2.42+ on 6.13+: a thread stack with guard pages installed by
+ * MADV_GUARD_INSTALL at its low end, inside the stack VMA. Made here by
+ * hand (pthread_attr_setstack on our own mapping); counted against a raw
+ * pread of pagemap: guard pages are the guard, never "never faulted".
+ */
+static void
+test_stack_live_guard_installed_thread_stack(void **state)
+{
+	size_t ps = pagesize, n = GT_PAGES;
+	struct vma_list ml = { 0 };
+	struct pm_reader r;
+	struct stack_info si;
+	pthread_attr_t attr;
+	pthread_t th;
+	uint64_t raw[GT_PAGES], sp_page, unf = 0, g58 = 0;
+	char *probe, *st;
+	int rootfd;
+	long idx;
+
+	(void)state;
+	/* Independent probe: does this kernel take MADV_GUARD_INSTALL? */
+	probe = mmap(NULL, 2 * ps, PROT_READ | PROT_WRITE, MAP_PRIVATE |
+	    MAP_ANONYMOUS, -1, 0);
+	assert_true(probe != MAP_FAILED);
+	if (madvise(probe, ps, MADV_GUARD_INSTALL) != 0) {
+		fprintf(stderr, "SKIP: MADV_GUARD_INSTALL refused (%s): "
+		    "needs Linux 6.13+\n", strerror(errno));
+		munmap(probe, 2 * ps);
+		skip();
+	}
+	munmap(probe, 2 * ps);
+
+	st = mmap(NULL, n * ps, PROT_READ | PROT_WRITE, MAP_PRIVATE |
+	    MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	assert_true(st != MAP_FAILED);
+	assert_int_equal(madvise(st, GT_GUARD * ps, MADV_GUARD_INSTALL), 0);
+	assert_int_equal(pipe(gt_pipe), 0);
+	assert_int_equal(pthread_attr_init(&attr), 0);
+	assert_int_equal(pthread_attr_setstack(&attr, st, n * ps), 0);
+	gt_tid = 0;
+	assert_int_equal(pthread_create(&th, &attr, gt_run, NULL), 0);
+	rootfd = procfs_open_root("/proc");
+	assert_true(rootfd >= 0);
+	for (int i = 0; i < 5000; i++) {
+		char name[64], *text;
+		size_t len;
+		long nr = -1;
+
+		if (gt_tid != 0) {
+			snprintf(name, sizeof(name), "task/%d/syscall",
+			    (int)gt_tid);
+			if (procfs_read_file(rootfd, getpid(), name, &text,
+			    &len) == 0) {
+				if (strncmp(text, "running", 7) != 0)
+					nr = strtol(text, NULL, 10);
+				free(text);
+			}
+		}
+		if (nr == SYS_read)
+			break;
+		usleep(1000);
+	}
+
+	assert_int_equal(maps_read(rootfd, getpid(), &ml), 0);
+	idx = maps_find(&ml, (uintptr_t)st);
+	assert_true(idx >= 0);
+	/* markers don't split the VMA: one mapping from st up */
+	assert_int_equal(ml.v[idx].start, (uintptr_t)st);
+	assert_true(ml.v[idx].end >= (uintptr_t)st + n * ps);
+	assert_int_equal(pagemap_open(&r, rootfd, getpid()), 0);
+	assert_int_equal(stack_inspect_vma(rootfd, getpid(), gt_tid, &ml,
+	    (size_t)idx, &r, &si), 0);
+	assert_true(si.sp_known);
+	assert_true(si.sp >= (uintptr_t)st + GT_GUARD * ps &&
+	    si.sp < (uintptr_t)st + n * ps);
+
+	/* Independent: raw entries of our mapping, bits by number. */
+	assert_int_equal(pread(r.fd, raw, n * 8, (off_t)((uintptr_t)st / ps *
+	    8)), (ssize_t)(n * 8));
+	sp_page = si.sp / ps * ps;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t va = (uintptr_t)st + i * ps;
+
+		g58 += raw[i] >> 58 & 1;
+		if (va < sp_page && !(raw[i] >> 63) && !(raw[i] >> 62 & 1))
+			unf++;
+	}
+	/* 6.15+ name them (bit 58); 6.13/6.14 show swap-format markers. */
+	if (g58 != 0)
+		assert_int_equal(g58, GT_GUARD);
+	assert_int_equal(si.guard_pages, GT_GUARD);
+	assert_int_equal(si.guard_low, GT_GUARD * ps);
+	assert_int_equal(si.guard_gap, GT_GUARD * ps);
+	assert_int_equal(si.below_sp_unfaulted, unf);
+	assert_int_equal(si.below_sp_pages, (sp_page - (uintptr_t)st) / ps);
+	fprintf(stderr, "guarded thread stack %p: %llu guard pages, %llu of "
+	    "%llu below SP never faulted\n", (void *)st,
+	    (unsigned long long)si.guard_pages,
+	    (unsigned long long)si.below_sp_unfaulted,
+	    (unsigned long long)si.below_sp_pages);
+
+	assert_int_equal(write(gt_pipe[1], "x", 1), 1);
+	pthread_join(th, NULL);
+	pthread_attr_destroy(&attr);
+	pagemap_close(&r);
+	maps_free(&ml);
+	close(gt_pipe[0]);
+	close(gt_pipe[1]);
+	close(rootfd);
+	munmap(st, n * ps);
+}
+
 /* Our own threads: one, us, with an SP inside our [stack]. */
 /* Mutated syscall/limits texts: parse or fail, never read past len. */
 static void
@@ -582,10 +994,18 @@ main(void)
 	const struct CMUnitTest fixture[] = {
 		cmocka_unit_test(test_stack_inspect_fixture),
 		cmocka_unit_test(test_stack_inspect_fixture_running_and_unlimited),
+		cmocka_unit_test(test_stack_guard_markers_not_never_faulted),
+		cmocka_unit_test(test_stack_sp_outside_vma_counts_nothing),
+	};
+	const struct CMUnitTest rules[] = {
+		cmocka_unit_test(test_stack_never_faulted_rule),
+		cmocka_unit_test(test_stack_gap_violated_rule),
+		cmocka_unit_test(test_stack_proc44_old_thread_labels),
 	};
 	const struct CMUnitTest live[] = {
 		cmocka_unit_test(test_stack_inspect_live_child),
 		cmocka_unit_test(test_stack_threads_self),
+		cmocka_unit_test(test_stack_live_guard_installed_thread_stack),
 		cmocka_unit_test(test_stack_parsers_survive_mutations),
 	};
 	int fails;
@@ -595,6 +1015,7 @@ main(void)
 	    NULL);
 	fails += cmocka_run_group_tests_name("stack_fixture", fixture,
 	    setup_fixture, teardown_fixture);
+	fails += cmocka_run_group_tests_name("stack_rules", rules, NULL, NULL);
 	fails += cmocka_run_group_tests_name("stack_live", live, NULL, NULL);
 	return fails;
 }

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -279,6 +280,25 @@ maps_free(struct vma_list *list)
 	free(list->v);
 	list->v = NULL;
 	list->n = list->cap = 0;
+}
+
+int
+maps_stack_tid(const struct vma *v)
+{
+	const char *p = v->path;
+	long tid = 0;
+
+	if (v->kind != VMA_STACK || strncmp(p, "[stack:", 7) != 0)
+		return 0;
+	p += 7;
+	if (*p < '1' || *p > '9')
+		return 0;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		tid = tid * 10 + (*p - '0');
+		if (tid > INT_MAX)
+			return 0;
+	}
+	return p[0] == ']' && p[1] == '\0' ? (int)tid : 0;
 }
 
 long

@@ -10,7 +10,7 @@ enum vma_kind {
 	VMA_ANON,	/* no path */
 	VMA_FILE,	/* a path starting with '/' */
 	VMA_HEAP,	/* [heap] */
-	VMA_STACK,	/* [stack] */
+	VMA_STACK,	/* [stack], or [stack:TID] (a thread's, before 4.5) */
 	VMA_VDSO,	/* [vdso], [vvar], [vvar_vclock], [uprobes] */
 	VMA_VSYSCALL,	/* [vsyscall]: pagemap cannot read it */
 	VMA_SPECIAL,	/* any other [name] or anon_inode:... */
@@ -57,6 +57,12 @@ void vma_free(struct vma *v);
 
 /* Index of the VMA containing addr, or -1 (binary search; list is sorted). */
 long maps_find(const struct vma_list *list, uint64_t addr);
+
+/*
+ * The TID of a thread stack labelled "[stack:TID]" (kernels 3.4 to 4.4),
+ * else 0 — also for the main "[stack]".
+ */
+int maps_stack_tid(const struct vma *v);
 
 /* Short name of a kind: "anon", "file", "heap", "stack", ... */
 const char *maps_kind_name(enum vma_kind kind);

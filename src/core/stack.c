@@ -280,11 +280,73 @@ read_sp(int rootfd, pid_t pid, pid_t tid, struct stack_info *si)
 		si->sp_known = true;
 }
 
-/* Walk the VMA's entries: present/swapped totals, below-SP, lowest page. */
+bool
+stack_sp_inside(const struct stack_info *si)
+{
+	return si->sp_known && si->sp >= si->vma_start && si->sp < si->vma_end;
+}
+
+bool
+stack_never_faulted(const struct stack_info *si, uint64_t va,
+    size_t pagesize, const struct pm_entry *e)
+{
+	uint64_t sp_page;
+
+	/* An SP elsewhere (sigaltstack, another thread) says nothing here. */
+	if (!stack_sp_inside(si))
+		return false;
+	sp_page = si->sp & ~((uint64_t)pagesize - 1);
+	if (va < si->vma_start || va >= sp_page)
+		return false;
+	/*
+	 * Raw bits, not decoded flags: any swap-format entry (swap, migration,
+	 * a guard marker without bit 58 on 6.13/6.14) was put there.
+	 */
+	return !(e->raw & (PM_PRESENT | PM_SWAPPED)) &&
+	    !(e->flags & PMF_GUARD);
+}
+
+bool
+stack_gap_violated(const struct vma_list *maps, size_t idx, uint64_t gap)
+{
+	const struct vma *v, *below;
+
+	if (idx == 0 || idx >= maps->n)
+		return false;
+	v = &maps->v[idx];
+	below = &maps->v[idx - 1];
+	/*
+	 * expand_downwards() refuses to grow within stack_guard_gap of the
+	 * VMA below only when vma_is_accessible(prev): VM_READ, VM_WRITE or
+	 * VM_EXEC, the r, w, x of maps (since 4.17 and the stable kernels,
+	 * commit 561b5e0709e4). It also lets a VM_GROWSDOWN neighbour close;
+	 * maps does not show that flag, and only [stack] has it in practice.
+	 */
+	if (below->perms[0] != 'r' && below->perms[1] != 'w' &&
+	    below->perms[2] != 'x')
+		return false;
+	return below->end > v->start || v->start - below->end < gap;
+}
+
+long
+stack_main_index(const struct vma_list *maps)
+{
+	for (size_t i = 0; i < maps->n; i++)
+		if (maps->v[i].kind == VMA_STACK &&
+		    strcmp(maps->v[i].path, "[stack]") == 0)
+			return (long)i;
+	return -1;
+}
+
+/*
+ * Walk the VMA's entries: present/swapped/guard totals, the guard run at
+ * the low end, below-SP never faulted, lowest present page.
+ */
 static int
-count_pages(struct pm_reader *r, struct stack_info *si, uint64_t sp_page)
+count_pages(struct pm_reader *r, struct stack_info *si)
 {
 	uint64_t buf[STACK_BATCH], done = 0;
+	bool low_run = true;
 
 	while (done < si->pages) {
 		size_t n = si->pages - done > STACK_BATCH ? STACK_BATCH :
@@ -306,8 +368,13 @@ count_pages(struct pm_reader *r, struct stack_info *si, uint64_t sp_page)
 			}
 			if (e.flags & PMF_SWAPPED)
 				si->swapped++;
-			if (va < sp_page &&
-			    !(e.flags & (PMF_PRESENT | PMF_SWAPPED)))
+			if (e.flags & PMF_GUARD) {
+				si->guard_pages++;
+				if (low_run)
+					si->guard_low += r->pagesize;
+			} else
+				low_run = false;
+			if (stack_never_faulted(si, va, r->pagesize, &e))
 				si->below_sp_unfaulted++;
 		}
 		done += (uint64_t)got;
@@ -317,32 +384,31 @@ count_pages(struct pm_reader *r, struct stack_info *si, uint64_t sp_page)
 	return 0;
 }
 
-int
-stack_inspect(int rootfd, pid_t pid, const struct vma_list *maps,
+static void
+below_sp(struct stack_info *si, size_t pagesize)
+{
+	if (stack_sp_inside(si))
+		si->below_sp_pages = ((si->sp & ~((uint64_t)pagesize - 1)) -
+		    si->vma_start) / pagesize;
+}
+
+/* The main stack: SP of pid, RLIMIT_STACK, the kernel's guard gap. */
+static int
+inspect_main(int rootfd, pid_t pid, const struct vma_list *maps, size_t i,
     struct pm_reader *r, struct stack_info *si)
 {
-	const struct vma *v = NULL;
-	uint64_t size, sp_page;
-	size_t i;
+	const struct vma *v = &maps->v[i];
+	uint64_t size;
 	char *text;
 	size_t len;
 
 	memset(si, 0, sizeof(*si));
-	for (i = 0; i < maps->n; i++) {
-		if (maps->v[i].kind == VMA_STACK) {
-			v = &maps->v[i];
-			break;
-		}
-	}
-	if (v == NULL) {
-		errno = ENOENT;
-		return -1;
-	}
 	si->vma_start = v->start;
 	si->vma_end = v->end;
 	si->prev_end = i > 0 ? maps->v[i - 1].end : 0;
 	si->pages = (v->end - v->start) / r->pagesize;
 	si->guard_gap = guard_gap(rootfd, r->pagesize);
+	si->gap_violated = stack_gap_violated(maps, i, si->guard_gap);
 
 	read_sp(rootfd, pid, 0, si);
 
@@ -356,14 +422,22 @@ stack_inspect(int rootfd, pid_t pid, const struct vma_list *maps,
 		si->growth_room = UINT64_MAX;
 	else if (si->rlimit > size)
 		si->growth_room = si->rlimit - size;
+	below_sp(si, r->pagesize);
+	return count_pages(r, si);
+}
 
-	/* An SP outside [stack] (sigaltstack, a thread) says nothing here. */
-	sp_page = v->start;
-	if (si->sp_known && si->sp >= v->start && si->sp <= v->end) {
-		sp_page = si->sp & ~((uint64_t)r->pagesize - 1);
-		si->below_sp_pages = (sp_page - v->start) / r->pagesize;
+int
+stack_inspect(int rootfd, pid_t pid, const struct vma_list *maps,
+    struct pm_reader *r, struct stack_info *si)
+{
+	long i = stack_main_index(maps);
+
+	memset(si, 0, sizeof(*si));
+	if (i < 0) {
+		errno = ENOENT;
+		return -1;
 	}
-	return count_pages(r, si, sp_page);
+	return inspect_main(rootfd, pid, maps, (size_t)i, r, si);
 }
 
 uint64_t
@@ -446,7 +520,6 @@ stack_inspect_vma(int rootfd, pid_t pid, pid_t tid,
     struct stack_info *si)
 {
 	const struct vma *v, *below;
-	uint64_t sp_page;
 
 	memset(si, 0, sizeof(*si));
 	if (idx >= maps->n) {
@@ -460,15 +533,36 @@ stack_inspect_vma(int rootfd, pid_t pid, pid_t tid,
 	si->vma_end = v->end;
 	si->prev_end = below ? below->end : 0;
 	si->pages = (v->end - v->start) / r->pagesize;
-	/* glibc puts a PROT_NONE guard right below each thread stack. */
-	if (below != NULL && below->end == v->start &&
+	read_sp(rootfd, pid, tid, si);
+	below_sp(si, r->pagesize);
+	if (count_pages(r, si) == -1)
+		return -1;
+	/*
+	 * The thread library's guard: glibc 2.42+ on 6.13+ installs guard
+	 * markers at the low end of the stack mapping (MADV_GUARD_INSTALL);
+	 * before, a PROT_NONE VMA right below.
+	 */
+	if (si->guard_low > 0)
+		si->guard_gap = si->guard_low;
+	else if (below != NULL && below->end == v->start &&
 	    strncmp(below->perms, "---", 3) == 0)
 		si->guard_gap = below->end - below->start;
-	read_sp(rootfd, pid, tid, si);
-	sp_page = v->start;
-	if (si->sp_known && si->sp >= v->start && si->sp <= v->end) {
-		sp_page = si->sp & ~((uint64_t)r->pagesize - 1);
-		si->below_sp_pages = (sp_page - v->start) / r->pagesize;
+	return 0;
+}
+
+int
+stack_inspect_at(int rootfd, pid_t pid, pid_t tid,
+    const struct vma_list *maps, size_t idx, struct pm_reader *r,
+    struct stack_info *si)
+{
+	memset(si, 0, sizeof(*si));
+	if (idx >= maps->n) {
+		errno = EINVAL;
+		return -1;
 	}
-	return count_pages(r, si, sp_page);
+	if (tid == 0)
+		tid = maps_stack_tid(&maps->v[idx]);
+	if (tid != 0)
+		return stack_inspect_vma(rootfd, pid, tid, maps, idx, r, si);
+	return inspect_main(rootfd, pid, maps, idx, r, si);
 }

@@ -24,25 +24,32 @@ int stack_parse_syscall(const char *text, size_t len, uint64_t *sp);
 int stack_parse_limits(const char *text, size_t len, uint64_t *soft);
 
 struct stack_info {
-	uint64_t vma_start, vma_end;	/* the [stack] VMA */
+	uint64_t vma_start, vma_end;	/* the stack VMA inspected */
 	bool sp_known;
 	uint64_t sp;
 	const char *sp_why;		/* why sp_known is false (static text) */
 	uint64_t rlimit;		/* UINT64_MAX = unlimited; 0 unknown */
-	uint64_t guard_gap;		/* bytes kept free below the VMA */
+	uint64_t guard_gap;		/* [stack]: bytes kept free below the VMA;
+					   thread: its guard (see guard_low) */
 	uint64_t prev_end;		/* end of the VMA below, 0 if none */
+	bool gap_violated;		/* [stack]: stack_gap_violated() */
 	uint64_t pages;			/* pages in the VMA */
 	uint64_t present, swapped;
-	uint64_t below_sp_unfaulted;	/* pages in [vma_start, sp) never faulted */
+	uint64_t guard_pages;		/* guard-marker pages in the VMA */
+	uint64_t guard_low;		/* bytes of guard markers from vma_start
+					   up (MADV_GUARD_INSTALL, glibc 2.42+) */
+	uint64_t below_sp_unfaulted;	/* pages in [vma_start, sp) never
+					   faulted (guard pages not counted) */
 	uint64_t below_sp_pages;	/* pages in [vma_start, sp) */
 	uint64_t lowest_present;	/* lowest present page address, 0 if none */
 	uint64_t growth_room;		/* bytes the stack may still grow (rlimit) */
-	pid_t tid;			/* stack_inspect_vma: whose stack; else 0 */
+	pid_t tid;			/* a thread's stack: whose; else 0 */
 };
 
 /*
- * Gather the stack view of pid: finds [stack] in maps, reads SP and limits,
- * counts pages through r. 0, or -1 with errno (ENOENT: no [stack] VMA).
+ * Gather the stack view of pid: finds [stack] in maps (the main stack; a
+ * [stack:TID] is a thread's), reads SP and limits, counts pages through r.
+ * 0, or -1 with errno (ENOENT: no [stack] VMA).
  */
 int stack_inspect(int rootfd, pid_t pid, const struct vma_list *maps,
     struct pm_reader *r, struct stack_info *si);
@@ -76,11 +83,43 @@ uint64_t stack_guard_gap(int rootfd, size_t pagesize);
 /*
  * The stack view of maps->v[idx] as the stack of thread tid: SP from
  * task/TID/syscall. A thread stack is a fixed-size mapping: no rlimit
- * (rlimit 0, growth_room 0); guard_gap is the PROT_NONE VMA right below
- * (glibc's guard page), 0 if none. 0, or -1 with errno.
+ * (rlimit 0, growth_room 0); guard_gap is the thread library's guard:
+ * guard markers at the VMA's low end (glibc 2.42+ on Linux 6.13+), else
+ * the PROT_NONE VMA right below, else 0. 0, or -1 with errno.
  */
 int stack_inspect_vma(int rootfd, pid_t pid, pid_t tid,
     const struct vma_list *maps, size_t idx, struct pm_reader *r,
     struct stack_info *si);
+
+/*
+ * The stack view of exactly the VMA maps->v[idx] (the one on screen): a
+ * thread's stack when tid != 0 or the VMA is labelled [stack:TID], else
+ * the main stack (SP of pid, RLIMIT_STACK, the kernel's guard gap).
+ */
+int stack_inspect_at(int rootfd, pid_t pid, pid_t tid,
+    const struct vma_list *maps, size_t idx, struct pm_reader *r,
+    struct stack_info *si);
+
+/* Index of the main stack, the VMA named exactly "[stack]", or -1. */
+long stack_main_index(const struct vma_list *maps);
+
+/* SP is known and inside the inspected VMA, [vma_start, vma_end). */
+bool stack_sp_inside(const struct stack_info *si);
+
+/*
+ * Page va of the inspected VMA never faulted in below SP: only when SP is
+ * inside the VMA, only for [vma_start, SP's page), and never for a page
+ * with any entry (present, swap-format entry, guard marker).
+ */
+bool stack_never_faulted(const struct stack_info *si, uint64_t va,
+    size_t pagesize, const struct pm_entry *e);
+
+/*
+ * Does the VMA below maps->v[idx] sit inside the guard gap as the kernel
+ * judges it (mm/mmap.c expand_downwards)? Only a VMA with some access
+ * (r, w or x) counts: a PROT_NONE neighbour is allowed to be that close.
+ */
+bool stack_gap_violated(const struct vma_list *maps, size_t idx,
+    uint64_t gap);
 
 #endif

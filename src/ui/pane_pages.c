@@ -247,21 +247,19 @@ slices_free(struct pages_state *ps)
 	ps->nslices = 0;
 }
 
-/* The stack view: [stack], or a thread's stack found by its SP. */
+/*
+ * The stack view of the VMA on screen: [stack], a [stack:TID], or a
+ * thread's stack found by its SP.
+ */
 static void
 inspect_stack(struct ui *ui)
 {
 	struct pages_state *ps = &ui->pages;
-	pid_t tid = vmas_stack_tid(ui, ps->vma);
 	int r;
 
 	errno = 0;
-	if (tid != 0)
-		r = stack_inspect_vma(ui->rootfd, ui->t.pid, tid, &ui->t.maps,
-		    ps->vma, &ui->t.pm, &ps->si);
-	else
-		r = stack_inspect(ui->rootfd, ui->t.pid, &ui->t.maps,
-		    &ui->t.pm, &ps->si);
+	r = stack_inspect_at(ui->rootfd, ui->t.pid, vmas_stack_tid(ui, ps->vma),
+	    &ui->t.maps, ps->vma, &ui->t.pm, &ps->si);
 	ps->stack_err = r == -1 ? (errno ? errno : EIO) : 0;
 }
 
@@ -568,17 +566,14 @@ state_word(int got, const struct pm_entry *e)
 	return "absent";
 }
 
+/* The core's rule: below SP, SP inside this VMA, no entry at all. */
 static bool
-below_sp(const struct ui *ui, uint64_t idx)
+never_faulted(const struct ui *ui, uint64_t idx, const struct pm_entry *e)
 {
 	const struct pages_state *ps = &ui->pages;
-	uint64_t sp_idx;
 
-	if (!ps->is_stack || ps->stack_err || !ps->si.sp_known ||
-	    ps->si.sp < ps->cur.start)
-		return false;
-	sp_idx = (ps->si.sp - ps->cur.start) >> ui->t.pm.pageshift;
-	return idx < sp_idx;
+	return ps->is_stack && !ps->stack_err && stack_never_faulted(&ps->si,
+	    pagewin_vaddr(&ps->w, idx), ui->t.pm.pagesize, e);
 }
 
 static bool
@@ -605,8 +600,7 @@ marks_text(struct ui *ui, uint64_t idx, int got, const struct pm_entry *e,
 	buf[0] = '\0';
 	if (is_sp_row(ui, idx))
 		strlcat(buf, "<-SP ", len);
-	if (got == 0 && below_sp(ui, idx) &&
-	    !(e->flags & (PMF_PRESENT | PMF_SWAPPED)))
+	if (got == 0 && never_faulted(ui, idx, e))
 		strlcat(buf, "never-faulted ", len);
 	if (got == 0 && e->swap_valid) {
 		char dev[120];
@@ -686,7 +680,12 @@ draw_gap_band(struct ui *ui, int y)
 
 	fmt_size(si->guard_gap, a, sizeof(a));
 	fmt_size(hole, b, sizeof(b));
-	if (si->tid != 0 && si->guard_gap > 0)
+	if (si->tid != 0 && si->guard_low > 0)
+		snprintf(buf, sizeof(buf), "bottom: guard pages %s %" PRIx64
+		    "-%" PRIx64 " inside the VMA (MADV_GUARD_INSTALL, from the "
+		    "thread library): an overflow faults there", a,
+		    si->vma_start, si->vma_start + si->guard_low);
+	else if (si->tid != 0 && si->guard_gap > 0)
 		snprintf(buf, sizeof(buf), "below: guard page %s %" PRIx64 "-%"
 		    PRIx64 " (PROT_NONE, from the thread library): an "
 		    "overflow faults there", a, si->vma_start - si->guard_gap,
@@ -699,8 +698,10 @@ draw_gap_band(struct ui *ui, int y)
 		    si->guard_gap : 0;
 		snprintf(buf, sizeof(buf), "below: guard gap %s %" PRIx64 "-%"
 		    PRIx64 " kept unmapped: the stack can't grow into a "
-		    "mapping%s; hole %s", a, lo,
-		    si->vma_start, si->prev_end > lo ? " - VIOLATED" : "", b);
+		    "mapping%s; hole %s%s", a, lo, si->vma_start,
+		    si->gap_violated ? " - VIOLATED" : "", b,
+		    !si->gap_violated && si->prev_end > lo ? " (the no-access "
+		    "mapping in it is allowed)" : "");
 	}
 	ui_put(y, 1, l->cols - 1, ui_attr(ui, UC_GUARD) | A_BOLD, buf);
 }
@@ -740,6 +741,9 @@ draw_header(struct ui *ui)
 		} else if (!ps->si.sp_known) {
 			snprintf(buf, sizeof(buf), "SP unknown (%s)  ",
 			    ps->si.sp_why ? ps->si.sp_why : "not readable");
+		} else if (!stack_sp_inside(&ps->si)) {
+			snprintf(buf, sizeof(buf), "SP %" PRIx64 " is outside "
+			    "this VMA (a signal stack?)  ", ps->si.sp);
 		} else {
 			snprintf(buf, sizeof(buf), "SP %" PRIx64 ": %" PRIu64
 			    " of %" PRIu64 " pages below SP never faulted  ",
@@ -1097,7 +1101,7 @@ draw(struct ui *ui)
 					a |= ui_attr(ui, UC_GUARDPG);
 				else if (got == 0 && (e.flags & PMF_SWAPPED))
 					a |= ui_attr(ui, UC_SWAPPED);
-				else if (got == 0 && below_sp(ui, i))
+				else if (got == 0 && never_faulted(ui, i, &e))
 					a |= ui_attr(ui, UC_UNFAULTED);
 				else
 					a |= ui_attr(ui, UC_ABSENT);

@@ -94,14 +94,11 @@ vmas_kind_color(const struct vma *v)
 
 /* ---------------------------------------------------------------- rows */
 
-/* [stack] index, or -1. */
+/* [stack] index (the main stack, not a [stack:TID]), or -1. */
 static long
 stack_index(const struct ui *ui)
 {
-	for (size_t i = ui->t.maps.n; i-- > 0;)
-		if (ui->t.maps.v[i].kind == VMA_STACK)
-			return (long)i;
-	return -1;
+	return stack_main_index(&ui->t.maps);
 }
 
 /*
@@ -175,8 +172,12 @@ find_thread_stacks(struct ui *ui)
 	vs->stack_tid = calloc(ui->t.maps.n ? ui->t.maps.n : 1,
 	    sizeof(*vs->stack_tid));
 	vs->nthreads = 0;
-	if (vs->stack_tid == NULL ||
-	    stack_threads(ui->rootfd, ui->t.pid, &th, &n) == -1)
+	if (vs->stack_tid == NULL)
+		return;
+	/* 3.4-4.4 name thread stacks themselves: [stack:TID]. */
+	for (size_t i = 0; i < ui->t.maps.n; i++)
+		vs->stack_tid[i] = maps_stack_tid(&ui->t.maps.v[i]);
+	if (stack_threads(ui->rootfd, ui->t.pid, &th, &n) == -1)
 		return;
 	vs->nthreads = n;
 	for (size_t k = 0; k < n; k++) {
@@ -673,7 +674,8 @@ draw_gap_row(struct ui *ui, int y, const int *w, const bool *shown, bool sel)
 			fmt_size(ui->vmas.gap, sz, sizeof(sz));
 			fmt_size(hole, hs, sizeof(hs));
 			snprintf(cell, sizeof(cell), "guard gap %s below [stack]"
-			    "%s", sz, hole < ui->vmas.gap ? " VIOLATED" : "");
+			    "%s", sz, stack_gap_violated(&ui->t.maps,
+			    (size_t)si, ui->vmas.gap) ? " VIOLATED" : "");
 			/* The hole only when it fits: a cut "; ho" says nothing. */
 			if ((int)(strlen(cell) + strlen(hs)) + 7 <= w[c])
 				snprintf(cell + strlen(cell),

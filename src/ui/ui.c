@@ -508,13 +508,15 @@ help_build(struct ui *ui)
 	help_wrap(ui, "  Thread stacks", 18, "An anonymous VMA holding another "
 	    "thread's stack pointer (read from /proc/PID/task/TID/syscall "
 	    "while the thread blocks) is labelled [stack:TID] and opens in "
-	    "the stack view; the PROT_NONE page below it is its guard. "
-	    "Running threads have no readable SP, so their stacks stay "
-	    "unlabelled.", w);
+	    "the stack view; its guard is the PROT_NONE page below it, or "
+	    "guard pages inside it (glibc 2.42+). Running threads have no "
+	    "readable SP, so their stacks stay unlabelled (kernels before "
+	    "4.5 label them in maps).", w);
 	help_wrap(ui, "  Guard gap", 18, "The row just below [stack] in the "
 	    "VMA list is not a mapping: it is the gap (stack_guard_gap, 1 MB "
 	    "by default) the kernel keeps free so a runaway stack faults "
-	    "instead of running into another mapping.", w);
+	    "instead of running into another mapping; a PROT_NONE mapping "
+	    "may sit in it (the kernel allows that).", w);
 	help_wrap(ui, "  HUGE column", 18, "From /proc/PID/smaps (read in "
 	    "the background): \"THP 4.0M\" = that much of the VMA is mapped "
 	    "by transparent huge pages; \"huge 2M\" = a hugetlbfs mapping "
