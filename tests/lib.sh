@@ -108,12 +108,25 @@ expect_eq() {
 	ok "$1 = $3"
 }
 
-# run_vmpeek NAME ARGS...: run vmpeek, keep $TMPD/NAME.out/.err/.rc
+# json_one FILE WHAT: FILE holds exactly one JSON value. (jq -e judges
+# only the last value of a stream: two concatenated arrays would pass.)
+json_one() {
+	[ "$(jq -s length "$1" 2>/dev/null)" = 1 ] ||
+		fail "$2: not exactly one JSON value: $(head -c 200 "$1")"
+}
+
+# run_vmpeek NAME ARGS...: run vmpeek, keep $TMPD/NAME.out/.err/.rc; a
+# successful --json run must print exactly one JSON value.
 run_vmpeek() {
 	_n=$1
 	shift
 	"$VMPEEK" "$@" >"$TMPD/$_n.out" 2>"$TMPD/$_n.err"
 	echo $? >"$TMPD/$_n.rc"
+	case " $* " in
+	*" --json "*)
+		[ "$(cat "$TMPD/$_n.rc")" != 0 ] ||
+			json_one "$TMPD/$_n.out" "vmpeek $*" ;;
+	esac
 }
 
 # expect_error NAME RC PATTERN ARGS...: vmpeek fails with exit RC, one
@@ -128,6 +141,21 @@ expect_error() {
 	grep -qi -- "$_pat" "$TMPD/$_n.err" ||
 		fail "$_n: stderr lacks '$_pat': $(cat "$TMPD/$_n.err")"
 	ok "$_n: exit $_rc, '$(head -n 1 "$TMPD/$_n.err")'"
+}
+
+# Probes for what the kernel gives, read without vmpeek (dd/od, /proc):
+# raw_pfn PID ADDR: bits 0-54 of ADDR's entry (sh arithmetic is signed
+# 64-bit: the low 14 hex digits only). 0 for a present page = PFNs hidden
+# (no CAP_SYS_ADMIN in the initial user namespace).
+raw_pfn() {
+	_r=$(raw_entry "$1" "$2")
+	echo $(( 0x${_r#0x??} & ((1 << 55) - 1) ))
+}
+
+# raw_bit PID ADDR BIT: bit BIT (56-63) of ADDR's entry, 0 or 1.
+raw_bit() {
+	_r=$(raw_entry "$1" "$2")
+	echo $(( (0x$(printf %s "$_r" | cut -c3-4) >> ($3 - 56)) & 1 ))
 }
 
 # hex arithmetic helpers

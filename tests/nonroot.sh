@@ -26,6 +26,7 @@ TR="$(hfield "$TMPD/nh" touched 2)-$(hfield "$TMPD/nh" touched 3)"
 
 $NOBODY "$D/vmpeek" --translate "$NPID" "$TR" --json >"$TMPD/j.out" 2>"$TMPD/j.err" ||
 	fail "nobody: --translate --json failed: $(cat "$TMPD/j.err")"
+json_one "$TMPD/j.out" "nobody: --translate --json"
 expect_eq "nobody: records" "$(jq length "$TMPD/j.out")" $N
 jq -e 'all(.[]; .present == true and .pfn == null and .phys == null)' \
 	"$TMPD/j.out" >/dev/null || fail "nobody: pfn not null: $(jq -c '.[0]' "$TMPD/j.out")"
@@ -47,6 +48,7 @@ expect_eq "nobody: text lines say 'pfn hidden'" "$(grep -c 'pfn hidden' "$TMPD/t
 
 $NOBODY "$D/vmpeek" --maps "$NPID" --json >"$TMPD/m.out" 2>"$TMPD/m.err" ||
 	fail "nobody: --maps failed: $(cat "$TMPD/m.err")"
+json_one "$TMPD/m.out" "nobody: --maps --json"
 expect_eq "nobody: --maps touched present" "$(jq -r --arg s "$(hfield "$TMPD/nh" touched 2)" \
 	'.[] | select(.start == $s) | .present' "$TMPD/m.out")" $N
 

@@ -158,12 +158,15 @@ test_smaps_parse_malformed(void **state)
 		assert_int_equal(errno, EINVAL);
 		smaps_free(&l);
 	}
-	/* unknown keys and blank lines are fine: newer kernels add keys */
-	assert_int_equal(smaps_parse("7f00-7f10 rw-p 0 00:00 0\n"
-	    "FutureThing:   99 kB\n\n", 45, &l), 0);
+	/* unknown keys and blank lines are fine: newer kernels add keys
+	 * (the whole text, the blank line included: its length by sizeof) */
+	static const char future[] = "7f00-7f10 rw-p 0 00:00 0\n"
+	    "FutureThing:   99 kB\n\nRss: 4 kB\n";
+	assert_int_equal(smaps_parse(future, sizeof(future) - 1, &l), 0);
 	assert_int_equal(l.n, 1);
 	assert_int_equal(l.v[0].thp_eligible, -1);
 	assert_false(l.v[0].has_vmflags);
+	assert_true(l.v[0].rss == 4096);	/* read past the blank line */
 	smaps_free(&l);
 }
 
@@ -261,9 +264,77 @@ test_smaps_reader_chunks_and_long_line(void **state)
 	free(text);
 }
 
+/* One VMA of /proc/self/smaps, read by plain string code (not libvmcore). */
+struct plain_vma {
+	uint64_t start, end, rss_kb, anon_huge_kb;
+	int hg;
+};
+
+static uint64_t
+kb_field(const char *line, const char *key)
+{
+	size_t k = strlen(key);
+
+	return strncmp(line, key, k) == 0 ? strtoull(line + k, NULL, 10) : 0;
+}
+
+/* The smaps entry of the VMA holding a; 0 found, -1 not. */
+static int
+plain_smaps(uintptr_t a, struct plain_vma *pv)
+{
+	char line[4096];
+	int in = 0, found = -1;
+	FILE *f = fopen("/proc/self/smaps", "r");
+
+	assert_non_null(f);
+	memset(pv, 0, sizeof(*pv));
+	while (fgets(line, sizeof(line), f) != NULL) {
+		char *end;
+		unsigned long long s = strtoull(line, &end, 16);
+
+		if (end != line && *end == '-') {
+			unsigned long long e = strtoull(end + 1, NULL, 16);
+
+			in = s <= a && a < e;
+			if (in) {
+				pv->start = s;
+				pv->end = e;
+				found = 0;
+			}
+			continue;
+		}
+		if (!in)
+			continue;
+		pv->rss_kb += kb_field(line, "Rss:");
+		pv->anon_huge_kb += kb_field(line, "AnonHugePages:");
+		if (strncmp(line, "VmFlags:", 8) == 0)
+			pv->hg = strstr(line, " hg") != NULL;
+	}
+	fclose(f);
+	return found;
+}
+
+/* Present pages in [start, end) by pread of /proc/self/pagemap, bit 63. */
+static uint64_t
+plain_present(uint64_t start, uint64_t end)
+{
+	uint64_t raw, n = 0;
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+
+	assert_true(fd >= 0);
+	for (uint64_t a = start; a < end; a += pagesize) {
+		assert_int_equal(pread(fd, &raw, sizeof(raw),
+		    (off_t)(a / pagesize * sizeof(raw))), sizeof(raw));
+		n += raw >> 63;
+	}
+	close(fd);
+	return n;
+}
+
 /*
  * Live: an aligned 2 MB region with MADV_HUGEPAGE, written; smaps must
- * agree with maps (same VMAs) and with pagemap (Rss = present pages).
+ * agree with maps (same VMAs), with a plain reading of smaps, and with
+ * pagemap (Rss = present pages, counted by pread here).
  */
 static void
 test_smaps_live_thp(void **state)
@@ -271,8 +342,7 @@ test_smaps_live_thp(void **state)
 	size_t huge = 2UL << 20;
 	struct smaps_list l = { 0 };
 	struct vma_list ml = { 0 };
-	struct pm_reader r;
-	struct pm_counts c;
+	struct plain_vma pv;
 	const struct smaps_vma *v = NULL;
 	char *p, *a;
 	int rootfd;
@@ -309,7 +379,9 @@ test_smaps_live_thp(void **state)
 			v = &l.v[i];
 	}
 	assert_non_null(v);
-	assert_non_null(smaps_find(&l, v->start, v->end));
+	/* the range as a plain reading has it, looked up in libvmcore's list */
+	assert_int_equal(plain_smaps((uintptr_t)a, &pv), 0);
+	assert_ptr_equal(smaps_find(&l, pv.start, pv.end), v);
 	{
 		long k = maps_find(&ml, (uintptr_t)a);
 
@@ -322,13 +394,12 @@ test_smaps_live_thp(void **state)
 	assert_true(v->vmflags & SMF_BIT(SMF_WR));
 	assert_true(v->kernel_page_size == pagesize);
 
-	/* Rss against pagemap's present count, read independently */
-	assert_int_equal(pagemap_open(&r, rootfd, PROCFS_SELF), 0);
-	assert_int_equal(pagemap_count(&r, v->start, v->end, &c), 0);
-	assert_true(v->rss == c.present * pagesize);
-	pagemap_close(&r);
+	/* Rss against the plain smaps reading and pagemap's present count */
+	assert_true(v->rss == pv.rss_kb * 1024);
+	assert_true(v->rss == plain_present(v->start, v->end) * pagesize);
+	assert_true(v->anon_huge == pv.anon_huge_kb * 1024);
 
-	if (v->anon_huge == 0) {
+	if (pv.anon_huge_kb == 0) {
 		fprintf(stderr, "SKIP part: AnonHugePages stayed 0 for the "
 		    "MADV_HUGEPAGE region (THP disabled, or no free 2 MB "
 		    "page); the THP assertions were not run\n");
@@ -338,6 +409,7 @@ test_smaps_live_thp(void **state)
 		close(rootfd);
 		skip();
 	}
+	assert_true(pv.hg);
 	assert_true(v->vmflags & SMF_BIT(SMF_HG));
 	assert_true(v->anon_huge >= huge);
 	assert_true(v->anon_huge % huge == 0);
@@ -434,16 +506,36 @@ test_swaps_escape_name(void **state)
 	    sizeof(buf))), 4 * (sizeof(d[0].name) - 1));
 }
 
+/* The live /proc/swaps: as many devices, same names, as a plain reading. */
 static void
 test_swaps_read_live(void **state)
 {
 	struct swap_dev d[32];
-	size_t n;
+	char line[4096], name[4096], esc[SWAP_NAME_ESC_LEN];
+	size_t n, lines = 0;
 	int rootfd = procfs_open_root("/proc");
+	FILE *f;
 
 	(void)state;
 	assert_true(rootfd >= 0);
 	assert_int_equal(swaps_read(rootfd, d, 32, &n), 0);
+	f = fopen("/proc/swaps", "r");
+	assert_non_null(f);
+	assert_non_null(fgets(line, sizeof(line), f));	/* the header */
+	assert_memory_equal(line, "Filename", 8);
+	while (fgets(line, sizeof(line), f) != NULL && lines < 32) {
+		/* first field, as the kernel escaped it */
+		size_t k = strcspn(line, " \t\n");
+
+		memcpy(name, line, k);
+		name[k] = '\0';
+		assert_true(lines < n);
+		assert_string_equal(swaps_escape_name(d[lines].name, esc,
+		    sizeof(esc)), name);
+		lines++;
+	}
+	fclose(f);
+	assert_int_equal(n, lines);
 	fprintf(stderr, "live: %zu swap device(s)\n", n);
 	close(rootfd);
 }

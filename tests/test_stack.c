@@ -967,10 +967,20 @@ test_stack_threads_self(void **state)
 	assert_int_equal(n, 1);
 	assert_int_equal(th[0].tid, getpid());
 	assert_int_equal(maps_read(rootfd, PROCFS_SELF, &ml), 0);
-	if (!th[0].sp_known) {
-		fprintf(stderr, "note: own SP not readable; containment not "
-		    "checked\n");
+	/* whether the kernel gives our SP, read here, not by libvmcore */
+	char sys[512] = "";
+	FILE *f = fopen("/proc/self/syscall", "r");
+
+	if (f != NULL && fgets(sys, sizeof(sys), f) == NULL)
+		sys[0] = '\0';
+	if (f != NULL)
+		fclose(f);
+	if (f == NULL || sys[0] == '\0' || strncmp(sys, "running", 7) == 0) {
+		fprintf(stderr, "SKIP part: own SP: /proc/self/syscall gives "
+		    "none (%s); containment not checked\n",
+		    f == NULL ? strerror(errno) : sys[0] ? "running" : "empty");
 	} else {
+		assert_true(th[0].sp_known);
 		i = stack_thread_vma(&ml, &th[0]);
 		assert_true(i >= 0);
 		assert_int_equal(ml.v[i].kind, VMA_STACK);

@@ -386,6 +386,8 @@ test_target_open_other_user_is_eacces(void **state)
 		struct stat sb;
 
 		if (stat("/proc/1", &sb) == -1 || sb.st_uid == geteuid()) {
+			fprintf(stderr, "SKIP: other user's process: pid 1 is "
+			    "not another user's here\n");
 			close(rootfd);
 			skip();
 		}
