@@ -115,8 +115,10 @@ HERE=$(machine)
 if [ -z "$OUT" ]; then
 	[ -d "$REF" ] || fail "no $REF to compare with"
 	THEN=$(sed -n 's/^Made on: //p' "$REF/README" 2>/dev/null)
+	[ -n "$THEN" ] ||
+	    fail "doc/screens/README has no 'Made on:' line (make screens writes it)"
 	if [ "$THEN" != "$HERE" ]; then
-		echo "SKIP: doc/screens were made on: ${THEN:-?}; this machine: $HERE; vmpeek's screens rightly differ (make screens, to look)"
+		echo "SKIP: doc/screens were made on: $THEN; here: $HERE; vmpeek's screens rightly differ (make screens, to look)"
 		exit 77
 	fi
 fi
