@@ -7,7 +7,8 @@
 # a private tmux server at 120x40 and each screen is captured as text
 # (trailing blanks cut). Nothing comes from a live process, so there are
 # no PIDs, addresses or PFNs to normalise: the same tree gives the same
-# screens on every run.
+# screens on every run. The raw entry each page screen shows is checked
+# against the tree's pagemap read with od.
 #
 #   screens.sh          (make check) make the screens in a scratch dir and
 #                       fail, showing the diff, when any differs from
@@ -240,6 +241,22 @@ keys Enter
 shot stack-thread "thread 4302's stack" "<-SP" "^ below: guard page"
 quit
 rm -f "$T/out/vmas-stack-top.txt"
+
+# Each page screen's detail line names a page and its raw entry: it must be
+# the u64 at vaddr / 4096 * 8 of the tree's pagemap (read here with od), so
+# vmpeek reads a pagemap under --proc as it reads the kernel's.
+for sp in pages:4242 pages-thp:4242 stack:4242 stack-thread:4300; do
+	s=${sp%%:*}
+	pid=${sp#*:}
+	set -- $(sed -nE 's/.* ([0-9a-f]+) raw ([0-9a-f]+):.*/\1 \2/p' \
+	    "$T/out/$s.txt")
+	[ $# -eq 2 ] || fail "$s: no 'ADDR raw ENTRY' detail line"
+	want=$(od -An -tx8 -j $(( 0x$1 / 4096 * 8 )) -N8 "$R/$pid/pagemap" |
+	    tr -d ' ')
+	[ "$2" = "$want" ] ||
+	    fail "$s: page $1 shows raw $2, the tree's pagemap holds $want"
+	echo "ok - $s: raw entry of $1 is the tree's u64 at offset $(( 0x$1 / 4096 * 8 ))"
+done
 
 # ------------------------------------------------------------ result
 if [ -n "$OUT" ]; then
