@@ -4,7 +4,8 @@
 # pages (HUGE column, THP row folded/expanded), thread stacks, guard gap.
 #
 # Env: VMPEEK, VMHELPER, THREADHELPER (set by make check). VMPEEK_SCREENS=DIR
-# also saves the capture of each pane there (how doc/screens/*.txt are made).
+# also saves the capture of each pane there (live screens to look at;
+# doc/screens/*.txt are made by tests/screens.sh, from a fixed tree).
 set -u
 
 : "${VMPEEK:?VMPEEK must name the vmpeek binary}"
