@@ -141,6 +141,8 @@ else
 	for m in default no-scan; do
 		set -- --maps "$PID" --json
 		[ $m = default ] || set -- "$@" --no-scan
+		# LeakSanitizer can't run under ptrace (sanitizer builds).
+		ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
 		strace -f -qq -e trace=ioctl -e raw=ioctl \
 			-o "$TMPD/scan.$m.strace" "$VMPEEK" "$@" >"$TMPD/scan.$m.out" ||
 			fail "vmpeek $* under strace failed"
