@@ -273,6 +273,10 @@ put64(int fd, uint64_t idx, uint64_t v, const char *what)
 		die(what);
 }
 
+static FILE *create(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+static void mkdirf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 static FILE *
 create(const char *fmt, ...)
 {
