@@ -1239,6 +1239,10 @@ key(struct ui *ui, enum key_action a)
 		popup_detail(ui);
 		break;
 	case KA_REFRESH:
+		if (target_pagemap_stale(&ui->t)) {
+			ui_target_exec(ui);	/* its VMA is the old image's */
+			break;
+		}
 		pagewin_invalidate(&ps->w);
 		slices_free(ps);
 		ps->huge_valid = false;

@@ -212,6 +212,8 @@ int ui_open_target(struct ui *ui, pid_t pid);
 void ui_close_target(struct ui *ui);
 /* The target went away: message, back to the picker. */
 void ui_target_gone(struct ui *ui);
+/* The target exec'd: new maps and pagemap, back to its VMA pane. */
+void ui_target_exec(struct ui *ui);
 /* Open the page pane for the VMA holding addr at that page. */
 int ui_goto_addr(struct ui *ui, uint64_t addr);
 void ui_set_level(struct ui *ui, enum ui_level lv);
