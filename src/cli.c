@@ -126,6 +126,27 @@ cli_resolve(int rootfd, const char *spec, pid_t *pid)
 }
 
 /*
+ * Did the target change while it was read? Exited or its PID reused; or
+ * its pagemap reads nothing where a VMA is mapped: the mm that fd was
+ * opened on is gone (it exited, still unreaped, or exec'd). What was read
+ * is then not this process's memory: say so, print nothing.
+ */
+static bool
+target_changed(struct target *t)
+{
+	if (!target_alive(t)) {
+		cli_err("%d: process exited while being read", (int)t->pid);
+		return true;
+	}
+	if (target_pagemap_stale(t)) {
+		cli_err("%d: process exited or exec'd while being read (its "
+		    "pagemap reads empty)", (int)t->pid);
+		return true;
+	}
+	return false;
+}
+
+/*
  * Resolve spec and open the target with its pagemap. Prints the error;
  * returns 0, or the exit status.
  */
@@ -244,8 +265,7 @@ cli_maps(const struct cli_opts *o, const char *spec)
 			maps_text_one(out.f, v, &c, t.pm.pagesize);
 		pagemap_counts_add(&tot, &c);
 	}
-	if (!target_alive(&t)) {
-		cli_err("%d: process exited while being read", (int)t.pid);
+	if (target_changed(&t)) {
 		goto fail;
 	}
 	if (o->json)
@@ -656,8 +676,7 @@ cli_translate(const struct cli_opts *o, const char *spec, const char *range)
 			p->kwhy = "/proc/kpageflags has no entry for this PFN";
 		p->huge = page_huge(p, si, ps, &kp, &t.pm, &seen);
 	}
-	if (!target_alive(&t)) {
-		cli_err("%d: process exited while being read", (int)t.pid);
+	if (target_changed(&t)) {
 		goto out;
 	}
 
@@ -821,8 +840,7 @@ cli_stack(const struct cli_opts *o, const char *spec)
 		target_close(&t);
 		return 1;
 	}
-	if (!target_alive(&t)) {
-		cli_err("%d: process exited while being read", (int)t.pid);
+	if (target_changed(&t)) {
 		target_close(&t);
 		return 1;
 	}
