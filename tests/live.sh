@@ -8,6 +8,16 @@ PS=$(getconf PAGESIZE)
 ROOT=0
 [ "$(id -u)" = 0 ] && ROOT=1
 
+# hugetlb: as root, give the default pool one free page for the helper's
+# -U region, and put the old size back afterwards (also on failure).
+NRHP=/proc/sys/vm/nr_hugepages
+HP_OLD=
+if [ $ROOT = 1 ] && [ -w $NRHP ]; then
+	HP_OLD=$(cat $NRHP)
+	trap 'cleanup; echo "$HP_OLD" >$NRHP' EXIT
+	echo $((HP_OLD + 1)) >$NRHP 2>/dev/null
+fi
+
 H=$TMPD/helper
 mkdir "$TMPD/files"
 start_helper "$H" "$VMHELPER" -n 16 -d "$TMPD/files" -H -S 1024 -T -U -k 40
