@@ -191,5 +191,36 @@ else
 	fi
 fi
 
+# --- live hugetlb in the TUI (root) -------------------------------------
+NRHP=/proc/sys/vm/nr_hugepages
+if [ "$(id -u)" != 0 ] || [ ! -w $NRHP ]; then
+	note_skip "live hugetlb screen" "needs root to give the hugetlb pool a page ($NRHP)"
+else
+	HP_OLD=$(cat $NRHP)
+	trap 'echo "$HP_OLD" >$NRHP; restore' EXIT
+	echo $((HP_OLD + 1)) >$NRHP 2>/dev/null
+	start_helper "$TMPD/hu" "$VMHELPER" -U
+	if ! UWHY=$(hsupported "$TMPD/hu" hugetlb); then
+		note_skip "live hugetlb screen" "$UWHY"
+	else
+		HU=$(hfield "$TMPD/hu" pid 2)
+		US=$(hfield "$TMPD/hu" hugetlb 2)
+		tui_start "$HU"
+		tui_wait "anon_hugepage" 10 || tui_fail "no hugetlb VMA in the VMA pane"
+		# Enter at once: the page pane may open before smaps is read
+		tui_keys / ; tm send-keys -l anon_hugepage; tui_keys Enter Enter
+		tui_wait "> pages" 5 || tui_fail "the hugetlb VMA's page pane did not open"
+		tui_wait "^0*$(printf '%s' "$US" | sed 's/^0x//') .* huge 2M +\[\+512 pages\]" 5 ||
+			tui_fail "the hugetlb page is not one 'huge 2M' row"
+		grep -Eq "THP [0-9]|THP-head" "$TMPD/screen" && tui_fail "hugetlb page called THP"
+		ok "TUI: a live hugetlb page is one 'huge 2M [+512 pages]' row, never THP"
+		tui_keys +
+		tui_wait "^0*$(printf '%x' $((US + PS))) .* present +hugetlb" 5 ||
+			tui_fail "+ on the hugetlb row: its pages not shown present, hugetlb"
+		ok "TUI: + expands it into present pages marked hugetlb"
+		tui_stop
+	fi
+fi
+
 summary
 exit 0
