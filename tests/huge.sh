@@ -192,13 +192,9 @@ else
 fi
 
 # --- live hugetlb in the TUI (root) -------------------------------------
-NRHP=/proc/sys/vm/nr_hugepages
-if [ "$(id -u)" != 0 ] || [ ! -w $NRHP ]; then
-	note_skip "live hugetlb screen" "needs root to give the hugetlb pool a page ($NRHP)"
+if ! hugetlb_pool_add; then
+	note_skip "live hugetlb screen" "needs root to give the hugetlb pool a page (/proc/sys/vm/nr_hugepages), and a free 2 MiB of memory"
 else
-	HP_OLD=$(cat $NRHP)
-	trap 'echo "$HP_OLD" >$NRHP; restore' EXIT
-	echo $((HP_OLD + 1)) >$NRHP 2>/dev/null
 	start_helper "$TMPD/hu" "$VMHELPER" -U
 	if ! UWHY=$(hsupported "$TMPD/hu" hugetlb); then
 		note_skip "live hugetlb screen" "$UWHY"
@@ -206,9 +202,9 @@ else
 		HU=$(hfield "$TMPD/hu" pid 2)
 		US=$(hfield "$TMPD/hu" hugetlb 2)
 		tui_start "$HU"
-		tui_wait "anon_hugepage" 10 || tui_fail "no hugetlb VMA in the VMA pane"
+		tui_wait "> VMAs" 10 || tui_fail "the VMA pane did not open"
 		# Enter at once: the page pane may open before smaps is read
-		tui_keys / ; tm send-keys -l anon_hugepage; tui_keys Enter Enter
+		tui_keys / ; tm send-keys -l "$US"; tui_keys Enter Enter
 		tui_wait "> pages" 5 || tui_fail "the hugetlb VMA's page pane did not open"
 		tui_wait "^0*$(printf '%s' "$US" | sed 's/^0x//') .* huge 2M +\[\+512 pages\]" 5 ||
 			tui_fail "the hugetlb page is not one 'huge 2M' row"

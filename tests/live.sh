@@ -8,15 +8,9 @@ PS=$(getconf PAGESIZE)
 ROOT=0
 [ "$(id -u)" = 0 ] && ROOT=1
 
-# hugetlb: as root, give the default pool one free page for the helper's
-# -U region, and put the old size back afterwards (also on failure).
-NRHP=/proc/sys/vm/nr_hugepages
-HP_OLD=
-if [ $ROOT = 1 ] && [ -w $NRHP ]; then
-	HP_OLD=$(cat $NRHP)
-	trap 'cleanup; echo "$HP_OLD" >$NRHP' EXIT
-	echo $((HP_OLD + 1)) >$NRHP 2>/dev/null
-fi
+# hugetlb: as root, a free page in the pool for the helper's -U region
+# (given back by cleanup); else the helper says why it has none
+hugetlb_pool_add || true
 
 H=$TMPD/helper
 mkdir "$TMPD/files"
