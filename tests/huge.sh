@@ -119,6 +119,30 @@ tui_wait "^0*$(bare $TVA) .* THP 2M +\[\+512 pages\]" 5 ||
 ok "TUI: one PMD folio (head + 511 tails) folds as 'THP 2M'"
 tui_keys q q Q
 tui_stop
+# With smaps (hugetlb: KernelPageSize 2048 kB, VmFlags ht), Enter at once:
+# folding waits for it, then folds the page as hugetlb.
+{
+	sed -n 1p "$FP/4242/maps"
+	printf 'Size:               2048 kB\nKernelPageSize:     2048 kB\nMMUPageSize:        2048 kB\nRss:                   0 kB\nAnonHugePages:         0 kB\nVmFlags: rd wr mr mw me de ht \n'
+	for l in 2 3; do
+		sed -n ${l}p "$FP/4242/maps"
+		printf 'Size:               2048 kB\nKernelPageSize:        4 kB\nMMUPageSize:           4 kB\nRss:                2048 kB\nAnonHugePages:      %d kB\nVmFlags: rd wr mr mw me ac \n' $(( (l - 2) * 2048 ))
+	done
+} >"$FP/4242/smaps"
+tui_start --proc "$FP" 4242
+tui_wait "hugefix" 10 || tui_fail "the VMA pane did not show the fixture"
+tui_keys Home Enter
+tui_wait "> pages" 5 || tui_fail "the page pane did not open"
+tui_wait "^0*$(bare $UVA) .* huge 2M +\[\+512 pages\]" 5 ||
+	tui_fail "with smaps: hugetlb page not folded as 'huge 2M'"
+grep -q "THP 2M" "$TMPD/screen" && tui_fail "with smaps: hugetlb page folded as a THP"
+ok "TUI with smaps (opened at once): the hugetlb page folds as 'huge 2M'"
+tui_keys Escape
+tui_wait "^0*$(bare $UVA)-.* huge 2M +/anon_hugepage" 5 ||
+	tui_fail "the fixture's smaps was not read (no 'huge 2M' in the HUGE column)"
+ok "the fixture's smaps was read: HUGE column 'huge 2M'"
+tui_keys q q Q
+tui_stop
 
 # --- live 64K mTHP (root) ---------------------------------------------
 if [ "$(id -u)" != 0 ]; then
