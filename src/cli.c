@@ -126,6 +126,27 @@ cli_resolve(int rootfd, const char *spec, pid_t *pid)
 }
 
 /*
+ * Did the target change while it was read? Exited or its PID reused; or
+ * its pagemap reads nothing where a VMA is mapped: the mm that fd was
+ * opened on is gone (it exited, still unreaped, or exec'd). What was read
+ * is then not this process's memory: say so, print nothing.
+ */
+static bool
+target_changed(struct target *t)
+{
+	if (!target_alive(t)) {
+		cli_err("%d: process exited while being read", (int)t->pid);
+		return true;
+	}
+	if (target_pagemap_stale(t)) {
+		cli_err("%d: process exited or exec'd while being read (its "
+		    "pagemap reads empty)", (int)t->pid);
+		return true;
+	}
+	return false;
+}
+
+/*
  * Resolve spec and open the target with its pagemap. Prints the error;
  * returns 0, or the exit status.
  */
@@ -244,8 +265,7 @@ cli_maps(const struct cli_opts *o, const char *spec)
 			maps_text_one(out.f, v, &c, t.pm.pagesize);
 		pagemap_counts_add(&tot, &c);
 	}
-	if (!target_alive(&t)) {
-		cli_err("%d: process exited while being read", (int)t.pid);
+	if (target_changed(&t)) {
 		goto fail;
 	}
 	if (o->json)
@@ -491,18 +511,44 @@ translate_text_one(FILE *f, const struct page_rec *p)
 	fputc('\n', f);
 }
 
-/* Huge page? From kpageflags, else smaps: 1 yes, 0 no, -1 unknown. */
+/* The PMD block whose folio was last looked at: a range's pages share it. */
+struct pmd_seen {
+	uint64_t start;		/* UINT64_MAX: none yet */
+	int kind;		/* kpage_block_kind's answer */
+};
+
+/*
+ * Huge page? From kpageflags, else smaps: 1 yes, 0 no, -1 unknown. Every
+ * page of a large folio has KPF_THP, mTHP (64K...) too: a THP page is huge
+ * only when its whole PMD block in the VMA is one folio (the core's rule,
+ * the same the TUI folds by).
+ */
 static int
 page_huge(const struct page_rec *p, const struct smaps_vma *si,
-    size_t pagesize)
+    size_t pagesize, struct kpage *kp, struct pm_reader *pm,
+    struct pmd_seen *seen)
 {
+	uint64_t pmd = kpage_pmd_size(), bs;
+
 	if (si != NULL && smaps_is_hugetlb(si, pagesize))
 		return 1;	/* hugetlb VMA */
 	if (p->vma == NULL)
 		return 0;
-	if (p->have_kflags)
-		return (p->kflags & ((1ULL << KPF_THP) | (1ULL << KPF_HUGE)))
-		    != 0;
+	if (p->have_kflags) {
+		if (p->kflags & (1ULL << KPF_HUGE))
+			return 1;
+		if (!(p->kflags & (1ULL << KPF_THP)) || pmd <= pagesize)
+			return 0;
+		bs = p->vaddr & ~(pmd - 1);
+		if (bs < p->vma->start || p->vma->end - bs < pmd)
+			return 0;	/* no whole PMD block in the VMA */
+		if (seen->start != bs) {
+			seen->start = bs;
+			seen->kind = kpage_block_kind(kp, pm, bs,
+			    (size_t)(pmd / pagesize));
+		}
+		return seen->kind == -1 ? -1 : seen->kind == KPF_THP;
+	}
 	if (!p->have_entry || !(p->e.flags & PMF_PRESENT))
 		return 0;
 	if (si != NULL && smaps_thp_bytes(si) == 0)
@@ -522,6 +568,7 @@ cli_translate(const struct cli_opts *o, const char *spec, const char *range)
 	const char *kwhy_all = NULL;
 	bool single, hidden = false, any_mapped = false;
 	struct kpage kp = { -1, -1, 0, 0 };
+	struct pmd_seen seen = { UINT64_MAX, 0 };
 	struct target t;
 	size_t ps;
 	int ret;
@@ -606,7 +653,7 @@ cli_translate(const struct cli_opts *o, const char *spec, const char *range)
 
 		if (!p->have_entry) {
 			p->kwhy = "no pagemap entry";
-			p->huge = page_huge(p, si, ps);
+			p->huge = page_huge(p, si, ps, &kp, &t.pm, &seen);
 			continue;
 		}
 		p->have_phys = pagemap_phys(&p->e, p->vaddr, ps, &p->phys);
@@ -627,10 +674,9 @@ cli_translate(const struct cli_opts *o, const char *spec, const char *range)
 			    &p->mapcount) == 0;
 		} else
 			p->kwhy = "/proc/kpageflags has no entry for this PFN";
-		p->huge = page_huge(p, si, ps);
+		p->huge = page_huge(p, si, ps, &kp, &t.pm, &seen);
 	}
-	if (!target_alive(&t)) {
-		cli_err("%d: process exited while being read", (int)t.pid);
+	if (target_changed(&t)) {
 		goto out;
 	}
 
@@ -794,8 +840,7 @@ cli_stack(const struct cli_opts *o, const char *spec)
 		target_close(&t);
 		return 1;
 	}
-	if (!target_alive(&t)) {
-		cli_err("%d: process exited while being read", (int)t.pid);
+	if (target_changed(&t)) {
 		target_close(&t);
 		return 1;
 	}

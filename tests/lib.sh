@@ -21,6 +21,7 @@ cleanup() {
 	for p in $HELPER_PIDS; do
 		wait "$p" 2>/dev/null
 	done
+	hugetlb_pool_undo
 	rm -rf "$TMPD"
 }
 trap cleanup EXIT
@@ -167,4 +168,24 @@ raw_entry() {
 	_ps=$(getconf PAGESIZE)
 	dd if="/proc/$1/pagemap" bs=8 skip=$(($2 / _ps)) count=1 2>/dev/null |
 		od -An -tx8 | tr -d ' \n' | sed 's/^/0x/'
+}
+
+# hugetlb_pool_add: as root, one more page in the default hugetlb pool for
+# this test's MAP_HUGETLB helper; cleanup gives it back, also on failure.
+# One page up, one down (not "write the old value back"): tests running at
+# the same time each take and return their own page. False if it didn't take.
+HUGETLB_ADDED=0
+hugetlb_pool_add() {
+	_f=/proc/sys/vm/nr_hugepages
+	{ [ "$(id -u)" = 0 ] && [ -w $_f ]; } || return 1
+	_o=$(cat $_f)
+	echo $((_o + 1)) >$_f 2>/dev/null || return 1
+	[ "$(cat $_f)" -gt "$_o" ] || return 1
+	HUGETLB_ADDED=1
+}
+hugetlb_pool_undo() {
+	[ "$HUGETLB_ADDED" = 1 ] || return 0
+	HUGETLB_ADDED=0
+	_n=$(cat /proc/sys/vm/nr_hugepages)
+	[ "$_n" -gt 0 ] && echo $((_n - 1)) >/proc/sys/vm/nr_hugepages
 }

@@ -8,6 +8,10 @@ PS=$(getconf PAGESIZE)
 ROOT=0
 [ "$(id -u)" = 0 ] && ROOT=1
 
+# hugetlb: as root, a free page in the pool for the helper's -U region
+# (given back by cleanup); else the helper says why it has none
+hugetlb_pool_add || true
+
 H=$TMPD/helper
 mkdir "$TMPD/files"
 start_helper "$H" "$VMHELPER" -n 16 -d "$TMPD/files" -H -S 1024 -T -U -k 40

@@ -129,6 +129,179 @@ test_kpage_fixture_root(void **state)
 }
 
 /*
+ * Fixture blocks of 512 frames, flags as the kernel's stable_page_flags()
+ * sets them: every page of a large folio has KPF_THP (any order, not just
+ * PMD) or KPF_HUGE (hugetlb), the first COMPOUND_HEAD, the rest
+ * COMPOUND_TAIL.
+ */
+#define NB	512
+#define PFN0	0x12400ULL	/* 512-aligned */
+#define HEAD	(BIT(KPF_COMPOUND_HEAD))
+#define TAIL	(BIT(KPF_COMPOUND_TAIL))
+#define ANONTHP	(BIT(KPF_ANON) | BIT(KPF_MMAP) | BIT(KPF_LRU) | BIT(KPF_THP))
+
+/* nb frames from pfn, split into folios of order pages of kind. */
+static void
+make_block(uint64_t *pfn, uint64_t *kf, size_t nb, uint64_t first,
+    size_t folio, uint64_t kind)
+{
+	for (size_t i = 0; i < nb; i++) {
+		pfn[i] = first + i;
+		kf[i] = kind | (i % folio == 0 ? HEAD : TAIL);
+	}
+}
+
+static void
+test_kpage_folio_kind_pmd_thp(void **state)
+{
+	uint64_t pfn[NB], kf[NB], after = BIT(KPF_ANON) | BIT(KPF_LRU);
+
+	make_block(pfn, kf, NB, PFN0, NB, ANONTHP);
+	assert_int_equal(kpage_folio_kind(pfn, kf, NB, NULL), KPF_THP);
+	assert_int_equal(kpage_folio_kind(pfn, kf, NB, &after), KPF_THP);
+	/* the next frame heads its own folio: still exactly one PMD folio */
+	after = ANONTHP | HEAD;
+	assert_int_equal(kpage_folio_kind(pfn, kf, NB, &after), KPF_THP);
+	/* the huge zero page: THP + ZERO_PAGE on head and tails */
+	make_block(pfn, kf, NB, PFN0, NB, BIT(KPF_THP) | BIT(KPF_ZERO_PAGE));
+	assert_int_equal(kpage_folio_kind(pfn, kf, NB, NULL), KPF_THP);
+}
+
+static void
+test_kpage_folio_kind_mthp_is_not_pmd(void **state)
+{
+	uint64_t pfn[NB], kf[NB];
+	static const size_t orders[] = { 2, 4, 16, 32, 64, 128, 256 };
+
+	/* 64K mTHP (16 pages) and every other size below the PMD: each
+	 * page carries KPF_THP, but the block is many folios */
+	for (size_t o = 0; o < sizeof(orders) / sizeof(orders[0]); o++) {
+		make_block(pfn, kf, NB, PFN0, orders[o], ANONTHP);
+		assert_true(kf[0] & BIT(KPF_THP));
+		assert_int_equal(kpage_folio_kind(pfn, kf, NB, NULL), 0);
+	}
+	/* one 1 MiB folio then base pages */
+	make_block(pfn, kf, NB, PFN0, NB, ANONTHP);
+	for (size_t i = NB / 2; i < NB; i++)
+		kf[i] = BIT(KPF_ANON) | BIT(KPF_LRU);
+	assert_int_equal(kpage_folio_kind(pfn, kf, NB, NULL), 0);
+	/* base pages only */
+	for (size_t i = 0; i < NB; i++)
+		kf[i] = BIT(KPF_ANON);
+	assert_int_equal(kpage_folio_kind(pfn, kf, NB, NULL), 0);
+}
+
+static void
+test_kpage_folio_kind_pfn_layout(void **state)
+{
+	uint64_t pfn[NB], kf[NB];
+
+	/* a whole folio's flags, but the head frame is not 512-aligned */
+	make_block(pfn, kf, NB, PFN0 + 16, NB, ANONTHP);
+	assert_int_equal(kpage_folio_kind(pfn, kf, NB, NULL), 0);
+	/* aligned, but one frame out of sequence */
+	make_block(pfn, kf, NB, PFN0, NB, ANONTHP);
+	pfn[300] += NB;
+	assert_int_equal(kpage_folio_kind(pfn, kf, NB, NULL), 0);
+	/* a tail missing the kind bit */
+	make_block(pfn, kf, NB, PFN0, NB, ANONTHP);
+	kf[511] &= ~BIT(KPF_THP);
+	assert_int_equal(kpage_folio_kind(pfn, kf, NB, NULL), 0);
+	/* a head without kind: an ordinary compound page (slab, ...) */
+	make_block(pfn, kf, NB, PFN0, NB, BIT(KPF_SLAB));
+	assert_int_equal(kpage_folio_kind(pfn, kf, NB, NULL), 0);
+	/* block sizes that are no block */
+	make_block(pfn, kf, NB, PFN0, NB, ANONTHP);
+	assert_int_equal(kpage_folio_kind(pfn, kf, 1, NULL), 0);
+	assert_int_equal(kpage_folio_kind(pfn, kf, 0, NULL), 0);
+	assert_int_equal(kpage_folio_kind(pfn, kf, 384, NULL), 0);
+}
+
+static void
+test_kpage_folio_kind_hugetlb(void **state)
+{
+	uint64_t pfn[NB], kf[NB], after;
+
+	make_block(pfn, kf, NB, PFN0, NB, BIT(KPF_HUGE));
+	assert_int_equal(kpage_folio_kind(pfn, kf, NB, NULL), KPF_HUGE);
+	/* 2 MiB of a 1 GiB hugetlb page: a tail follows the block */
+	after = BIT(KPF_HUGE) | TAIL;
+	assert_int_equal(kpage_folio_kind(pfn, kf, NB, &after), 0);
+	/* a THP head with hugetlb tails is no folio the kernel makes */
+	kf[0] = ANONTHP | HEAD;
+	assert_int_equal(kpage_folio_kind(pfn, kf, NB, NULL), 0);
+}
+
+/* write n words at word offset off of name in dir fd */
+static void
+put_words(int dirfd, const char *name, uint64_t off, const uint64_t *w,
+    size_t n)
+{
+	int fd = openat(dirfd, name, O_WRONLY | O_CREAT, 0644);
+
+	assert_true(fd >= 0);
+	assert_int_equal(pwrite(fd, w, n * 8, (off_t)(off * 8)),
+	    (ssize_t)(n * 8));
+	close(fd);
+}
+
+/* kpage_block_kind on a fixture pagemap and kpageflags (build dir). */
+static void
+test_kpage_block_kind_files(void **state)
+{
+	char dir[] = "kpblockXXXXXX";
+	uint64_t pfn[NB], kf[NB], pm[NB], va = 0x40000000ULL, after;
+	size_t ps = 4096;
+	struct pm_reader r;
+	struct kpage k;
+	int rootfd, fd;
+
+	assert_non_null(mkdtemp(dir));
+	rootfd = open(dir, O_RDONLY | O_DIRECTORY);
+	assert_true(rootfd >= 0);
+	/* block 0 at va: one PMD THP; block 1: 64K folios; block 2: a
+	 * page absent; block 3: the PMD THP's frames again, but hidden */
+	make_block(pfn, kf, NB, PFN0, NB, ANONTHP);
+	put_words(rootfd, "kpageflags", PFN0, kf, NB);
+	after = 0;
+	put_words(rootfd, "kpageflags", PFN0 + NB, &after, 1);
+	make_block(pfn, kf, NB, PFN0 + 2 * NB, 16, ANONTHP);
+	put_words(rootfd, "kpageflags", PFN0 + 2 * NB, kf, NB);
+	for (size_t i = 0; i < NB; i++)
+		pm[i] = BIT(63) | BIT(56) | (PFN0 + i);
+	put_words(rootfd, "pagemap", va / ps, pm, NB);
+	for (size_t i = 0; i < NB; i++)
+		pm[i] = BIT(63) | BIT(56) | (PFN0 + 2 * NB + i);
+	put_words(rootfd, "pagemap", va / ps + NB, pm, NB);
+	pm[7] = 0;
+	put_words(rootfd, "pagemap", va / ps + 2 * NB, pm, NB);
+	for (size_t i = 0; i < NB; i++)
+		pm[i] = BIT(63) | BIT(56);	/* PFN 0: hidden */
+	put_words(rootfd, "pagemap", va / ps + 3 * NB, pm, NB);
+
+	fd = openat(rootfd, "pagemap", O_RDONLY);
+	assert_true(fd >= 0);
+	pagemap_init_fd(&r, fd, ps);
+	r.caps.pfn_visible = 0;	/* as without CAP_SYS_ADMIN: 0 is hidden */
+	kpage_open(&k, rootfd);
+	assert_true(k.flags_fd >= 0);
+	assert_int_equal(kpage_block_kind(&k, &r, va, NB), KPF_THP);
+	assert_int_equal(kpage_block_kind(&k, &r, va + NB * ps, NB), 0);
+	assert_int_equal(kpage_block_kind(&k, &r, va + 2 * NB * ps, NB), 0);
+	assert_int_equal(kpage_block_kind(&k, &r, va + 3 * NB * ps, NB), -1);
+	assert_int_equal(errno, EPERM);
+	kpage_close(&k);
+	/* without kpageflags the answer is "unknown", never "no" */
+	assert_int_equal(kpage_block_kind(&k, &r, va, NB), -1);
+	pagemap_close(&r);
+
+	unlinkat(rootfd, "kpageflags", 0);
+	unlinkat(rootfd, "pagemap", 0);
+	close(rootfd);
+	rmdir(dir);
+}
+
+/*
  * Live: the PFN behind one of our own anonymous pages. Whether the kernel
  * lets us see it is asked of the kernel directly (open the files, pread
  * our pagemap), never of libvmcore, which must then agree.
@@ -210,6 +383,11 @@ main(void)
 		cmocka_unit_test(test_kpage_flag_names_match_uapi),
 		cmocka_unit_test(test_kpage_flags_str),
 		cmocka_unit_test(test_kpage_fixture_root),
+		cmocka_unit_test(test_kpage_folio_kind_pmd_thp),
+		cmocka_unit_test(test_kpage_folio_kind_mthp_is_not_pmd),
+		cmocka_unit_test(test_kpage_folio_kind_pfn_layout),
+		cmocka_unit_test(test_kpage_folio_kind_hugetlb),
+		cmocka_unit_test(test_kpage_block_kind_files),
 		cmocka_unit_test(test_kpage_live_own_page),
 	};
 

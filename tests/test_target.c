@@ -316,6 +316,139 @@ test_target_refresh_sees_new_maps(void **state)
 	rmdir(s.dir);
 }
 
+/* write a pagemap file whole, by rename: a new file, as after an exec */
+static void
+put_pagemap(struct scratch *s, int pid, const uint64_t *w, size_t n)
+{
+	char tmp[PATH_MAX], path[PATH_MAX], rel[64];
+
+	snprintf(rel, sizeof(rel), "%d/pagemap.new", pid);
+	put(s, rel, (const char *)w, n * sizeof(*w));
+	snprintf(tmp, sizeof(tmp), "%s/%s", s->dir, rel);
+	snprintf(path, sizeof(path), "%s/%d/pagemap", s->dir, pid);
+	assert_int_equal(rename(tmp, path), 0);
+}
+
+static void
+test_target_refresh_reopens_pagemap(void **state)
+{
+	/* entry of page 1 (the fixture's VMA 0x1000-0x2000) */
+	uint64_t before[2] = { 0, (1ULL << 63) | 0x111 };
+	uint64_t after[2] = { 0, (1ULL << 63) | 0x222 }, raw;
+	char path[PATH_MAX];
+	struct scratch s;
+	struct target t;
+
+	scratch_init(&s);
+	add_proc(&s, 502, "image1", 7);
+	/* an mm that is gone reads empty */
+	put_pagemap(&s, 502, before, 0);
+	assert_int_equal(target_open(&t, s.fd, 502), 0);
+	assert_true(t.pm.fd >= 0);
+	assert_true(target_pagemap_stale(&t));
+	/* the new image: a new pagemap and new maps under the same pid */
+	put_pagemap(&s, 502, before, 2);
+	assert_int_equal(target_refresh(&t), 0);
+	assert_false(target_pagemap_stale(&t));
+	assert_int_equal(pagemap_read(&t.pm, 0x1000, 1, &raw), 1);
+	assert_true(raw == before[1]);
+	/* exec again: the fd of the old file would still read 0x111 */
+	put_pagemap(&s, 502, after, 2);
+	assert_int_equal(pagemap_read(&t.pm, 0x1000, 1, &raw), 1);
+	assert_true(raw == before[1]);
+	assert_int_equal(target_refresh(&t), 0);
+	assert_int_equal(pagemap_read(&t.pm, 0x1000, 1, &raw), 1);
+	assert_true(raw == after[1]);
+	target_close(&t);
+	snprintf(path, sizeof(path), "%s/502/pagemap", s.dir);
+	unlink(path);
+	scratch_rmproc(&s, 502);
+	close(s.fd);
+	rmdir(s.dir);
+}
+
+/* Live: a child execs /bin/sleep while we hold its pagemap open. */
+static void
+test_target_exec_live(void **state)
+{
+	int rootfd, go[2], i;
+	struct pm_counts c, sum;
+	char comm[64] = "";
+	struct target t;
+	bool has_sleep = false;
+	uint64_t raw;
+	pid_t child;
+
+	if (access("/bin/sleep", X_OK) == -1) {
+		fprintf(stderr, "SKIP: no /bin/sleep to exec\n");
+		skip();
+	}
+	rootfd = procfs_open_root("/proc");
+	assert_true(rootfd >= 0);
+	assert_int_equal(pipe(go), 0);
+	child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		char b;
+
+		int null = open("/dev/null", O_RDWR);
+
+		/* a failed check must not leave it (nor our pipes) behind */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (null >= 0) {
+			dup2(null, 1);
+			dup2(null, 2);
+		}
+		close(go[1]);
+		if (read(go[0], &b, 1) != 1)
+			_exit(1);
+		execl("/bin/sleep", "sleep", "1000", (char *)NULL);
+		_exit(2);
+	}
+	close(go[0]);
+	assert_int_equal(target_open(&t, rootfd, child), 0);
+	assert_true(t.pm.fd >= 0);
+	assert_false(target_pagemap_stale(&t));
+	assert_int_equal(pagemap_read(&t.pm, t.maps.v[0].start, 1, &raw), 1);
+	assert_int_equal(write(go[1], "x", 1), 1);
+	close(go[1]);
+	/* the exec is done when the kernel has renamed it */
+	for (i = 0; i < 10000 && strcmp(comm, "sleep") != 0; i++) {
+		struct proc_stat st;
+
+		if (procfs_read_stat(rootfd, child, &st) == 0)
+			strlcpy(comm, st.comm, sizeof(comm));
+		usleep(1000);
+	}
+	assert_string_equal(comm, "sleep");
+	/* same process to the kernel's eyes, a new mm */
+	assert_true(target_alive(&t));
+	assert_true(target_pagemap_stale(&t));
+	assert_int_equal(target_refresh(&t), 0);
+	assert_false(target_pagemap_stale(&t));
+	assert_string_equal(t.comm, "sleep");
+	memset(&sum, 0, sizeof(sum));
+	for (size_t k = 0; k < t.maps.n; k++) {
+		const char *p = t.maps.v[k].path;
+		size_t l = strlen(p);
+
+		if (l >= 6 && strcmp(p + l - 6, "/sleep") == 0)
+			has_sleep = true;
+		if (t.maps.v[k].kind == VMA_VSYSCALL)
+			continue;
+		assert_int_equal(pagemap_count(&t.pm, t.maps.v[k].start,
+		    t.maps.v[k].end, &c), 0);
+		pagemap_counts_add(&sum, &c);
+	}
+	assert_true(has_sleep);
+	assert_true(sum.present > 0);
+	assert_int_equal(sum.unreadable, 0);
+	target_close(&t);
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	close(rootfd);
+}
+
 static int
 code_marker(int x)
 {
@@ -462,6 +595,8 @@ main(void)
 		cmocka_unit_test(test_target_open_missing_pid_is_esrch),
 		cmocka_unit_test(test_target_alive_notices_pid_reuse),
 		cmocka_unit_test(test_target_refresh_sees_new_maps),
+		cmocka_unit_test(test_target_refresh_reopens_pagemap),
+		cmocka_unit_test(test_target_exec_live),
 		cmocka_unit_test(test_target_open_live_self),
 		cmocka_unit_test(test_target_alive_false_after_exit),
 		cmocka_unit_test(test_target_open_other_user_is_eacces),

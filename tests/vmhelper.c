@@ -40,6 +40,9 @@
  * START and END (exclusive) are 0x-prefixed hex. Every region sits between
  * two PROT_NONE pages, so it is a VMA of its own.
  *
+ * vmhelper -X N: on SIGUSR1 it execs itself as "vmhelper -n N" (same pid,
+ * a new mm), which prints its own layout after the old one.
+ *
  * vmhelper -C PID is an independent pagemap reader for the tests: one line
  * per VMA of PID, "START END pages present swapped file_shared exclusive
  * soft_dirty", with its own bit arithmetic (not libvmcore's).
@@ -255,11 +258,24 @@ count_mode(const char *pid)
 	return 0;
 }
 
+static char exec_n[24];
+
+/* SIGUSR1 with -X: become a fresh vmhelper (execv is signal-safe). */
+static void
+exec_self(int sig)
+{
+	char *const args[] = { "vmhelper", "-n", exec_n, NULL };
+
+	(void)sig;
+	execv("/proc/self/exe", args);
+	_exit(3);
+}
+
 static void
 usage(void)
 {
 	fprintf(stderr, "usage: vmhelper [-n PAGES] [-d DIR [-H]] [-S GIB] "
-	    "[-T] [-U] [-k DEPTH]\n       vmhelper -C PID\n");
+	    "[-T] [-U] [-k DEPTH] [-X N]\n       vmhelper -C PID\n");
 	exit(2);
 }
 
@@ -324,6 +340,12 @@ main(int argc, char *argv[])
 			break;
 		case 'S':
 			gib = (size_t)strtoul(arg, NULL, 0);
+			break;
+		case 'X':
+			if (strlen(arg) >= sizeof(exec_n))
+				usage();
+			strcpy(exec_n, arg);
+			signal(SIGUSR1, exec_self);
 			break;
 		default:
 			usage();

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -107,6 +108,139 @@ int
 kpage_count(struct kpage *k, uint64_t pfn, uint64_t *count)
 {
 	return read_word(k->count_fd, k->count_errno, pfn, count);
+}
+
+#define KPF_BIT(b)	(1ULL << (b))
+
+int
+kpage_folio_kind(const uint64_t *pfn, const uint64_t *kflags, size_t n,
+    const uint64_t *after)
+{
+	uint64_t kind;
+
+	if (n < 2 || (n & (n - 1)) != 0 || pfn[0] % n != 0 ||
+	    !(kflags[0] & KPF_BIT(KPF_COMPOUND_HEAD)))
+		return 0;
+	if (kflags[0] & KPF_BIT(KPF_HUGE))
+		kind = KPF_HUGE;
+	else if (kflags[0] & KPF_BIT(KPF_THP))
+		kind = KPF_THP;
+	else
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		/* a new head inside the block: a smaller folio (mTHP) */
+		if (pfn[i] != pfn[0] + i ||
+		    (kflags[i] & KPF_BIT(KPF_COMPOUND_HEAD)) ||
+		    !(kflags[i] & KPF_BIT(KPF_COMPOUND_TAIL)) ||
+		    !(kflags[i] & KPF_BIT(kind)))
+			return 0;
+	}
+	/* a tail just after it: the folio is bigger than the block */
+	if (after != NULL && (*after & KPF_BIT(KPF_COMPOUND_TAIL)) &&
+	    !(*after & KPF_BIT(KPF_COMPOUND_HEAD)))
+		return 0;
+	return (int)kind;
+}
+
+int
+kpage_block_kind(struct kpage *k, struct pm_reader *r, uint64_t vaddr,
+    size_t n)
+{
+	uint64_t *raw = NULL, *pfn = NULL, *kf = NULL;
+	struct pm_entry e;
+	size_t want, done = 0;
+	ssize_t got;
+	int ret = -1, saved;
+
+	if (k->flags_fd < 0) {
+		errno = k->flags_errno != 0 ? k->flags_errno : EBADF;
+		return -1;
+	}
+	if (n < 2 || n > SIZE_MAX / 8 - 1) {
+		errno = EINVAL;
+		return -1;
+	}
+	if ((raw = reallocarray(NULL, n, sizeof(*raw))) == NULL ||
+	    (pfn = reallocarray(NULL, n, sizeof(*pfn))) == NULL ||
+	    (kf = reallocarray(NULL, n + 1, sizeof(*kf))) == NULL)
+		goto out;
+	if ((got = pagemap_read(r, vaddr, n, raw)) == -1)
+		goto out;
+	ret = 0;
+	if ((size_t)got != n)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		pagemap_decode(raw[i], &r->caps, &e);
+		if (!(e.flags & PMF_PRESENT))
+			goto out;
+		if (!e.pfn_valid) {
+			errno = EPERM;
+			ret = -1;
+			goto out;
+		}
+		pfn[i] = e.pfn;
+		/* only consecutive frames can be one folio: read them at once */
+		if (e.pfn != pfn[0] + i || pfn[0] > (uint64_t)INT64_MAX / 8 -
+		    n - 1)
+			goto out;
+	}
+	want = (n + 1) * sizeof(*kf);
+	while (done < want) {
+		got = pread(k->flags_fd, (char *)kf + done, want - done,
+		    (off_t)(pfn[0] * 8 + done));
+		if (got == -1 && errno == EINTR)
+			continue;
+		if (got == -1) {
+			ret = -1;
+			goto out;
+		}
+		if (got == 0)
+			break;
+		done += (size_t)got;
+	}
+	if (done < n * sizeof(*kf)) {
+		errno = ENXIO;
+		ret = -1;
+		goto out;
+	}
+	ret = kpage_folio_kind(pfn, kf, n, done == want ? &kf[n] : NULL);
+out:
+	saved = errno;
+	free(raw);
+	free(pfn);
+	free(kf);
+	errno = saved;
+	return ret;
+}
+
+uint64_t
+kpage_pmd_size(void)
+{
+	static uint64_t cached;
+	char buf[32];
+	ssize_t n;
+	int fd;
+
+	if (cached != 0)
+		return cached;
+	cached = 2ULL << 20;
+	fd = open("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size",
+	    O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n > 0) {
+			const char *err;
+			long long v;
+
+			buf[n] = '\0';
+			buf[strcspn(buf, "\n")] = '\0';
+			v = strtonum(buf, 1, 1LL << 40, &err);
+			if (err == NULL && (v & (v - 1)) == 0)
+				cached = (uint64_t)v;
+		}
+	}
+	return cached;
 }
 
 const char *

@@ -2,8 +2,11 @@
 #ifndef VMPEEK_KPAGE_H
 #define VMPEEK_KPAGE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "pagemap.h"
 
 /* Bit numbers from include/uapi/linux/kernel-page-flags.h */
 #define KPF_LOCKED		0
@@ -62,6 +65,31 @@ void kpage_close(struct kpage *k);
 /* Read flags/count for one PFN. 0, or -1 with errno. */
 int kpage_flags(struct kpage *k, uint64_t pfn, uint64_t *flags);
 int kpage_count(struct kpage *k, uint64_t pfn, uint64_t *count);
+
+/*
+ * Large folios smaller than a PMD (mTHP, 64K page cache) carry KPF_THP as
+ * well: a block of n base pages is one huge page only when it is exactly
+ * one folio. pfn[i] and kflags[i] describe page i of an n-aligned block
+ * whose n pages are all present (n > 1); after is the kpageflags word of
+ * frame pfn[0] + n, or NULL when unknown (past the last frame). Returns
+ * KPF_THP or KPF_HUGE when the block is one folio of exactly n pages (a
+ * head on an n-aligned PFN, n - 1 tails of the same kind, consecutive
+ * PFNs, and no tail after it), else 0.
+ */
+int kpage_folio_kind(const uint64_t *pfn, const uint64_t *kflags, size_t n,
+    const uint64_t *after);
+
+/*
+ * The same rule read live: the n pagemap entries from vaddr (n-aligned)
+ * and the kpageflags of their frames (one pread each). KPF_THP, KPF_HUGE,
+ * 0 (not one folio, or a page not present), or -1 with errno when it
+ * cannot be told (no kpageflags, PFNs hidden: EPERM).
+ */
+int kpage_block_kind(struct kpage *k, struct pm_reader *r, uint64_t vaddr,
+    size_t n);
+
+/* The PMD size a THP takes (sysfs hpage_pmd_size; 2 MiB if unreadable). */
+uint64_t kpage_pmd_size(void);
 
 /* Name of bit b ("LOCKED", ...), or NULL for an unknown bit. */
 const char *kpage_flag_name(unsigned int bit);

@@ -200,12 +200,18 @@ target_open(struct target *t, int rootfd, pid_t pid)
 		goto fail;
 	t->starttime = st.starttime;
 	strlcpy(t->comm, st.comm, sizeof(t->comm));
-	if (maps_read(rootfd, pid, &t->maps) == -1)
-		goto fail;
+	/*
+	 * pagemap first: its fd pins the mm of the moment. Maps read after
+	 * an exec in between would be the new image's, and the old mm reads
+	 * empty, which target_pagemap_stale() notices; the other order would
+	 * read the new image's pages at the old image's addresses.
+	 */
 	if (pagemap_open(&t->pm, rootfd, pid) == -1) {
 		t->pm_errno = errno;
 		t->pm.fd = -1;
 	}
+	if (maps_read(rootfd, pid, &t->maps) == -1)
+		goto fail;
 	/* The pid may have been reused while we read: check identity again. */
 	if (procfs_read_stat(rootfd, pid, &again) == -1 ||
 	    again.starttime != t->starttime) {
@@ -241,29 +247,81 @@ target_alive(const struct target *t)
 	return st.starttime == t->starttime;
 }
 
+/*
+ * A new fd on pagemap. The reader's state (caps, what PAGEMAP_SCAN can do,
+ * counters) belongs to the kernel, not to the mm: keep it.
+ */
+static int
+reopen_pagemap(struct target *t)
+{
+	struct pm_reader nr;
+
+	if (pagemap_open(&nr, t->rootfd, t->pid) == -1) {
+		t->pm_errno = errno;
+		if (t->pm.fd >= 0)
+			pagemap_close(&t->pm);
+		t->pm.fd = -1;
+		return -1;
+	}
+	if (t->pm.fd < 0) {
+		nr.force_pread = t->pm.force_pread;
+		t->pm = nr;
+		t->pm_errno = 0;
+		return 0;
+	}
+	close(t->pm.fd);
+	t->pm.fd = nr.fd;
+	return 0;
+}
+
 int
 target_refresh(struct target *t)
 {
+	struct proc_stat st;
 	struct vma_list l;
 
 	if (!target_alive(t)) {
 		errno = ESRCH;
 		return -1;
 	}
+	/*
+	 * An execve keeps pid and start time but makes a new mm, and an
+	 * open pagemap fd keeps reading the old one (empty): reopen it on
+	 * every refresh, before the maps (see target_open).
+	 */
+	(void)reopen_pagemap(t);
 	if (maps_read(t->rootfd, t->pid, &l) == -1) {
 		if (errno == ENOENT)
 			errno = ESRCH;
 		return -1;
 	}
 	/* Maps read after a reuse would describe a stranger: drop them. */
-	if (!target_alive(t)) {
+	if (procfs_read_stat(t->rootfd, t->pid, &st) == -1 ||
+	    st.starttime != t->starttime) {
 		maps_free(&l);
 		errno = ESRCH;
 		return -1;
 	}
+	strlcpy(t->comm, st.comm, sizeof(t->comm));	/* exec renames */
 	maps_free(&t->maps);
 	t->maps = l;
 	return 0;
+}
+
+bool
+target_pagemap_stale(struct target *t)
+{
+	uint64_t raw;
+
+	/*
+	 * A live mm has an entry for every user address, mapped or not;
+	 * the lowest VMA is a user one (unlike [vsyscall], above the
+	 * task size, where even a live mm reads nothing). Nothing there:
+	 * the mm this fd was opened on is gone.
+	 */
+	if (t->pm.fd < 0 || t->maps.n == 0)
+		return false;
+	return pagemap_read(&t->pm, t->maps.v[0].start, 1, &raw) == 0;
 }
 
 const char *

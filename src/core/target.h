@@ -31,8 +31,17 @@ int target_resolve(int rootfd, const char *spec, pid_t *pid, char **cands);
 int target_open(struct target *t, int rootfd, pid_t pid);
 void target_close(struct target *t);
 
-/* Re-read maps; -1 with ESRCH when the process is gone or the PID reused. */
+/*
+ * Re-read maps and reopen pagemap (an exec gives the process a new mm);
+ * -1 with ESRCH when the process is gone or the PID reused.
+ */
 int target_refresh(struct target *t);
+
+/*
+ * Does the pagemap fd read nothing where a VMA is mapped? Then the mm it
+ * was opened on is gone: the process exec'd (or is exiting); refresh.
+ */
+bool target_pagemap_stale(struct target *t);
 
 /* Still the same process (same pid and start time)? */
 bool target_alive(const struct target *t);

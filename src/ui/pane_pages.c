@@ -178,50 +178,36 @@ fold_set(struct pages_state *ps, uint64_t b, bool fold)
 	return true;
 }
 
-/* PMD size for THP: the kernel says it in sysfs; 2 MB on x86-64. */
-static uint64_t
-pmd_size(void)
-{
-	static uint64_t cached;
-	char buf[32];
-	ssize_t n;
-	int fd;
-
-	if (cached != 0)
-		return cached;
-	cached = 2ULL << 20;
-	fd = open("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size",
-	    O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		n = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-		if (n > 0) {
-			buf[n] = '\0';
-			uint64_t v = strtoull(buf, NULL, 10);
-
-			if (v != 0 && (v & (v - 1)) == 0)
-				cached = v;
-		}
-	}
-	return cached;
-}
-
 static void
 fold_init(struct ui *ui)
 {
 	struct pages_state *ps = &ui->pages;
 	const struct smaps_vma *sm = vmas_smaps(ui, ps->vma);
-	uint64_t hb, ps_ = ui->t.pm.pagesize, fb;
+	uint64_t hb, ps_ = ui->t.pm.pagesize, fb, b;
+	int st = ui->vmas.smaps_state;
 
+	/*
+	 * Only smaps says whether the VMA is hugetlb and its page size:
+	 * a hugetlb page folded before it came would be a "2M THP". Fold
+	 * nothing until it comes (tick reads it on); when it cannot come,
+	 * fold only what kpageflags shows to be one folio, by its kind.
+	 */
+	ps->fold_wait = sm == NULL && (st == 0 || st == 1);
+	ps->fold_kpf = sm == NULL && !ps->fold_wait;
 	ps->hugetlb = sm != NULL && smaps_is_hugetlb(sm, ps_);
 	hb = ps->hugetlb && sm->kernel_page_size > ps_ ?
-	    sm->kernel_page_size : pmd_size();
-	ps->blk = hb > ps_ && hb % ps_ == 0 ? hb / ps_ : 1;
+	    sm->kernel_page_size : kpage_pmd_size();
+	ps->blk = hb > ps_ && hb % ps_ == 0 && !ps->fold_wait ? hb / ps_ : 1;
 	fb = (ps->cur.start + hb - 1) & ~(hb - 1);
 	ps->blk_first = fb >= ps->cur.start && fb < ps->cur.end ?
 	    (fb - ps->cur.start) >> ui->t.pm.pageshift : ps->w.npages;
 	if (ps->blk_first + ps->blk > ps->w.npages)
 		ps->blk = 1;	/* no whole block: nothing to fold */
+	/* an address asked for shows its own page, not its THP row */
+	if (ps->goto_addr >= ps->cur.start && ps->goto_addr < ps->cur.end &&
+	    (b = block_of(ps, (ps->goto_addr - ps->cur.start) >>
+	    ui->t.pm.pageshift)) != UINT64_MAX)
+		arr_set(&ps->expd, &ps->nexpd, &ps->ecap, b, true);
 }
 
 static void
@@ -291,7 +277,6 @@ pages_open(struct ui *ui, size_t vma, uint64_t page)
 	    vmas_stack_tid(ui, vma) != 0;
 	if (ps->is_stack)
 		inspect_stack(ui);
-	fold_init(ui);
 	/* Opening [stack] starts at the stack pointer: that's the story. */
 	if (page == UINT64_MAX) {
 		page = 0;
@@ -299,14 +284,9 @@ pages_open(struct ui *ui, size_t vma, uint64_t page)
 		    ps->si.sp >= ps->cur.start && ps->si.sp < ps->cur.end)
 			page = (ps->si.sp - ps->cur.start) >>
 			    ui->t.pm.pageshift;
-	} else {
-		uint64_t b;
-
+	} else
 		ps->goto_addr = ps->cur.start + (page << ui->t.pm.pageshift);
-		/* an address asked for shows its own page, not its THP row */
-		if ((b = block_of(ps, page)) != UINT64_MAX)
-			arr_set(&ps->expd, &ps->nexpd, &ps->ecap, b, true);
-	}
+	fold_init(ui);
 	pane_view_init(&ps->v, ps->w.npages, 1);
 	pane_select(&ps->v, page);
 	ps->recenter = true;
@@ -400,9 +380,10 @@ huge_by_scan(struct ui *ui, uint64_t b0, size_t nb, bool *huge)
 }
 
 /*
- * Without PAGEMAP_SCAN: the head's kpageflags (root), else blk present,
- * consecutive PFNs starting on a blk-aligned frame in a VMA smaps says
- * holds huge pages.
+ * Without PAGEMAP_SCAN (or without smaps): as root, kpageflags — a THP
+ * block is huge only when it is one PMD folio (mTHP pages carry KPF_THP
+ * too), a hugetlb page by its head; else blk present, consecutive PFNs
+ * starting on a blk-aligned frame in a VMA smaps says holds huge pages.
  */
 static void
 huge_by_pfn(struct ui *ui, uint64_t b, bool *huge)
@@ -413,16 +394,30 @@ huge_by_pfn(struct ui *ui, uint64_t b, bool *huge)
 	uint64_t raw[512], kf, pfn0 = 0;
 	struct pm_entry e;
 	uint64_t done = 0;
+	int kind;
 
 	*huge = false;
+	if (ui->kp.flags_fd >= 0 && (!ps->hugetlb || ps->fold_kpf)) {
+		kind = kpage_block_kind(&ui->kp, r, pagewin_vaddr(&ps->w, b),
+		    (size_t)ps->blk);
+		/* smaps unreadable: a hugetlb folio names the VMA's kind */
+		if (kind == KPF_HUGE && ps->fold_kpf)
+			ps->hugetlb = true;
+		*huge = kind == KPF_THP || (kind == KPF_HUGE && ps->hugetlb);
+		if (kind != -1)
+			return;
+	}
+	if (ps->fold_kpf)
+		return;		/* no smaps, no kpageflags: can't tell */
 	if (pagemap_read(r, pagewin_vaddr(&ps->w, b), 1, raw) != 1)
 		return;
 	pagemap_decode(raw[0], &r->caps, &e);
 	if (!e.pfn_valid || e.pfn % ps->blk != 0)
 		return;
-	if (ui->kp.flags_fd >= 0 && kpage_flags(&ui->kp, e.pfn, &kf) == 0) {
+	if (ui->kp.flags_fd >= 0 && ps->hugetlb &&
+	    kpage_flags(&ui->kp, e.pfn, &kf) == 0) {
 		*huge = (kf & (1ULL << KPF_COMPOUND_HEAD)) &&
-		    (kf & ((1ULL << KPF_THP) | (1ULL << KPF_HUGE)));
+		    (kf & (1ULL << KPF_HUGE));
 		return;
 	}
 	if (sm == NULL || (smaps_thp_bytes(sm) == 0 && !ps->hugetlb))
@@ -501,7 +496,8 @@ discover(struct ui *ui)
 		nb = (b1 - b0) / ps->blk;
 		if ((huge = calloc(nb, sizeof(*huge))) == NULL)
 			return;
-		if (!huge_by_scan(ui, b0, nb, huge))
+		/* PAGE_IS_HUGE can't tell hugetlb from THP: smaps must */
+		if (ps->fold_kpf || !huge_by_scan(ui, b0, nb, huge))
 			for (uint64_t j = 0; j < nb; j++)
 				huge_by_pfn(ui, b0 + j * ps->blk, &huge[j]);
 		for (uint64_t j = 0; j < nb; j++) {
@@ -1243,6 +1239,10 @@ key(struct ui *ui, enum key_action a)
 		popup_detail(ui);
 		break;
 	case KA_REFRESH:
+		if (target_pagemap_stale(&ui->t)) {
+			ui_target_exec(ui);	/* its VMA is the old image's */
+			break;
+		}
 		pagewin_invalidate(&ps->w);
 		slices_free(ps);
 		ps->huge_valid = false;
@@ -1309,6 +1309,16 @@ tick(struct ui *ui, uint64_t deadline)
 
 	if (!ps->have_win)
 		return false;
+	/* smaps tells hugetlb from THP: fold once it has come */
+	if (ps->fold_wait) {
+		if (vmas_smaps_tick(ui))
+			more = true;
+		if (vmas_smaps(ui, ps->vma) != NULL ||
+		    ui->vmas.smaps_state == -1 || ui->vmas.smaps_state == 2) {
+			fold_init(ui);
+			ps->huge_valid = false;
+		}
+	}
 	/* The process keeps running: re-read the screen now and then. */
 	if (now - ps->reread_ms >= REREAD_MS) {
 		ps->reread_ms = now;

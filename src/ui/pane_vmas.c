@@ -870,22 +870,13 @@ key(struct ui *ui, enum key_action a)
 	}
 }
 
-/* Small VMAs finish in one step: do them first so few rows wait. */
-static bool
-is_small(const struct ui *ui, const struct ui_count *uc)
-{
-	return ((uc->end - uc->next) >> ui->t.pm.pageshift) <= (1u << 18);
-}
-
-static bool
-tick(struct ui *ui, uint64_t deadline)
+bool
+vmas_smaps_tick(struct ui *ui)
 {
 	struct vmas_state *vs = &ui->vmas;
-	bool more = false;
 
 	if (!ui->have_t)
 		return false;
-	/* tick runs after a paint: the first screen never waits for smaps */
 	if (vs->smaps_state == 0) {
 		if (smaps_reader_open(&vs->sr, ui->rootfd, ui->t.pid) == -1) {
 			vs->smaps_state = -1;
@@ -905,8 +896,28 @@ tick(struct ui *ui, uint64_t deadline)
 			smaps_reader_close(&vs->sr);
 			vs->smaps_state = -1;
 		} else
-			more = true;
+			return true;
 	}
+	return false;
+}
+
+/* Small VMAs finish in one step: do them first so few rows wait. */
+static bool
+is_small(const struct ui *ui, const struct ui_count *uc)
+{
+	return ((uc->end - uc->next) >> ui->t.pm.pageshift) <= (1u << 18);
+}
+
+static bool
+tick(struct ui *ui, uint64_t deadline)
+{
+	struct vmas_state *vs = &ui->vmas;
+	bool more = false;
+
+	if (!ui->have_t)
+		return false;
+	/* tick runs after a paint: the first screen never waits for smaps */
+	more = vmas_smaps_tick(ui);
 	if (ui->t.pm.fd < 0)
 		return more;
 	/* Passes: small on screen, small anywhere, big on screen, the rest. */

@@ -103,6 +103,13 @@ struct pages_state {
 	uint64_t blk;			/* pages per huge block (1: no folding) */
 	uint64_t blk_first;		/* first page of the first whole block */
 	bool hugetlb;			/* the VMA is hugetlbfs */
+	/*
+	 * Until smaps says whether the VMA is hugetlb (and its page size),
+	 * nothing folds (fold_wait); smaps unreadable: only blocks that
+	 * kpageflags shows to be one folio fold, by its kind (fold_kpf).
+	 */
+	bool fold_wait;
+	bool fold_kpf;
 	uint64_t *coll;
 	size_t ncoll, ccap;
 	uint64_t *expd;
@@ -205,6 +212,8 @@ int ui_open_target(struct ui *ui, pid_t pid);
 void ui_close_target(struct ui *ui);
 /* The target went away: message, back to the picker. */
 void ui_target_gone(struct ui *ui);
+/* The target exec'd: new maps and pagemap, back to its VMA pane. */
+void ui_target_exec(struct ui *ui);
 /* Open the page pane for the VMA holding addr at that page. */
 int ui_goto_addr(struct ui *ui, uint64_t addr);
 void ui_set_level(struct ui *ui, enum ui_level lv);
@@ -225,6 +234,8 @@ uint64_t vmas_row_of(const struct ui *ui, size_t vma);
 bool vmas_vma_of(const struct ui *ui, uint64_t row, size_t *vma);
 /* smaps of VMA i when it has been read (NULL: not yet, or unreadable). */
 const struct smaps_vma *vmas_smaps(const struct ui *ui, size_t i);
+/* Read smaps on by one step (the page pane needs it too); true if more. */
+bool vmas_smaps_tick(struct ui *ui);
 /* Thread whose stack VMA i is (0: none). */
 pid_t vmas_stack_tid(const struct ui *ui, size_t i);
 

@@ -346,6 +346,28 @@ ui_target_gone(struct ui *ui)
 	ui_set_level(ui, LV_PROCS);
 }
 
+void
+ui_target_exec(struct ui *ui)
+{
+	char name[80];
+
+	/* The page pane's VMA belonged to the old image: it is gone. */
+	pages_free(ui);
+	if (target_refresh(&ui->t) == -1) {
+		if (errno == ESRCH || errno == ENOENT)
+			ui_target_gone(ui);
+		else
+			ui_msg(ui, true, "re-reading after exec: %s",
+			    target_strerror(errno));
+		return;
+	}
+	vmas_enter(ui);
+	ui_set_level(ui, LV_VMAS);
+	fmt_vis(ui->t.comm, name, sizeof(name));
+	ui_msg(ui, false, "process %d exec'd (now %s): its new image, %zu VMAs",
+	    (int)ui->t.pid, name, ui->t.maps.n);
+}
+
 int
 ui_goto_addr(struct ui *ui, uint64_t addr)
 {
@@ -1085,6 +1107,9 @@ background(struct ui *ui)
 			ui_target_gone(ui);
 			return false;
 		}
+		/* same pid and start time, but pagemap reads nothing: exec */
+		if (target_pagemap_stale(&ui->t))
+			ui_target_exec(ui);
 	}
 	return level_ops[ui->level]->tick(ui, now + TICK_BUDGET_MS);
 }
