@@ -17,11 +17,42 @@ add(char *buf, size_t cap, size_t n, const char *key, long long v)
 	return n + (size_t)w;
 }
 
+/*
+ * The name as the kernel wrote it (fs/proc/array.c proc_task_name:
+ * "Name:\t", then the name, which may itself start with blanks), when
+ * the text has exactly one Name line in that form. 0, or -1 if not.
+ */
+static int
+oracle_name(const char *t, size_t len, char *out, size_t cap)
+{
+	const char *line, *eol, *end = t + len, *found = NULL, *fe = NULL;
+	int count = 0;
+	size_t n;
+
+	for (line = t; line < end; line = eol + 1) {
+		if ((eol = memchr(line, '\n', (size_t)(end - line))) == NULL)
+			eol = end;
+		if (eol - line >= 5 && memcmp(line, "Name:", 5) == 0) {
+			count++;
+			found = line;
+			fe = eol;
+		}
+	}
+	if (count != 1 || fe - found < 6 || found[5] != '\t')
+		return -1;
+	n = strnlen(found + 6, (size_t)(fe - found - 6));
+	if (n > cap - 1)
+		n = cap - 1;
+	memcpy(out, found + 6, n);
+	out[n] = '\0';
+	return 0;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct proc_status st, again;
-	char buf[512];
+	char buf[512], want[sizeof(st.name)];
 	size_t n;
 	int w;
 
@@ -32,6 +63,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(st.ruid != (uid_t)-1);
 	FUZZ_CHECK(st.vm_rss_kb >= -1 && st.vm_swap_kb >= -1 &&
 	    st.vm_size_kb >= -1 && st.threads >= -1);
+	if (oracle_name((const char *)data, size, want, sizeof(want)) == 0)
+		FUZZ_CHECK(strcmp(st.name, want) == 0);
 	/* The kernel's layout (fs/proc/array.c), the fields we read. */
 	w = snprintf(buf, sizeof(buf), "Name:\t%s\nUmask:\t0022\nState:\tS "
 	    "(sleeping)\nUid:\t%u\t%u\t%u\t%u\n", st.name, (unsigned)st.ruid,
