@@ -320,46 +320,33 @@ struct page_rec {
 static int
 parse_range(const char *range, uint64_t *start, uint64_t *end, bool *single)
 {
-	char vis[VIS_LEN(80)], *a, *dash;
-	int ret = -1;
+	char vis[VIS_LEN(80)];
+	size_t head = strcspn(range, "-");
 
-	if ((a = strdup(range)) == NULL) {
-		cli_err("out of memory");
-		return -1;
-	}
-	if ((dash = strchr(a, '-')) != NULL)
-		*dash = '\0';
-	if (fmt_parse_addr(a, start) == -1) {
+	switch (fmt_parse_range(range, start, end, single)) {
+	case FMT_RANGE_OK:
+		return 0;
+	case FMT_RANGE_BAD_START:
 		cli_err("malformed address '%s': expected hex, e.g. "
-		    "0x7f0000001000", fmt_vis(a, vis, sizeof(vis)));
-		goto out;
-	}
-	*single = dash == NULL;
-	if (dash == NULL) {
-		*end = *start == UINT64_MAX ? UINT64_MAX : *start + 1;
-		ret = 0;
-		goto out;
-	}
-	if (dash[1] == '\0') {
+		    "0x7f0000001000", fmt_visn(range, head, vis, sizeof(vis)));
+		break;
+	case FMT_RANGE_NO_END:
 		cli_err("malformed address range '%s-': END is missing",
-		    fmt_vis(a, vis, sizeof(vis)));
-		goto out;
-	}
-	if (fmt_parse_addr(dash + 1, end) == -1) {
+		    fmt_visn(range, head, vis, sizeof(vis)));
+		break;
+	case FMT_RANGE_BAD_END:
 		cli_err("malformed address '%s': expected hex, e.g. "
-		    "0x7f0000002000", fmt_vis(dash + 1, vis, sizeof(vis)));
-		goto out;
-	}
-	if (*end <= *start) {
+		    "0x7f0000002000", fmt_vis(range + head + 1, vis,
+		    sizeof(vis)));
+		break;
+	case FMT_RANGE_EMPTY:
+	case FMT_RANGE_REVERSED:
 		cli_err("range 0x%" PRIx64 "-0x%" PRIx64 " is %s: END must be "
 		    "above ADDR (END is exclusive)", *start, *end,
 		    *end == *start ? "empty" : "reversed");
-		goto out;
+		break;
 	}
-	ret = 0;
-out:
-	free(a);
-	return ret;
+	return -1;
 }
 
 static const char *

@@ -193,18 +193,19 @@ fmt_json_string(FILE *f, const char *s)
 	putc('"', f);
 }
 
-int
-fmt_parse_addr(const char *s, uint64_t *addr)
+/* fmt_parse_addr of the n bytes at s (no NUL needed). */
+static int
+parse_addr_n(const char *s, size_t n, uint64_t *addr)
 {
 	uint64_t v = 0;
 	int d, sig = 0;
-	const char *p = s;
+	const char *p = s, *end = s + n;
 
-	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+	if (n >= 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
 		p += 2;
-	if (*p == '\0')
+	if (p == end)
 		goto bad;
-	for (; *p != '\0'; p++) {
+	for (; p < end; p++) {
 		if (*p >= '0' && *p <= '9')
 			d = *p - '0';
 		else if (*p >= 'a' && *p <= 'f')
@@ -225,6 +226,38 @@ fmt_parse_addr(const char *s, uint64_t *addr)
 bad:
 	errno = EINVAL;
 	return -1;
+}
+
+int
+fmt_parse_addr(const char *s, uint64_t *addr)
+{
+	return parse_addr_n(s, strlen(s), addr);
+}
+
+enum fmt_range_err
+fmt_parse_range(const char *s, uint64_t *start, uint64_t *end, bool *single)
+{
+	const char *dash;
+
+	if ((dash = strchr(s, '-')) == NULL) {
+		*single = true;
+		if (fmt_parse_addr(s, start) == -1)
+			return FMT_RANGE_BAD_START;
+		*end = *start == UINT64_MAX ? UINT64_MAX : *start + 1;
+		return FMT_RANGE_OK;
+	}
+	*single = false;
+	if (parse_addr_n(s, (size_t)(dash - s), start) == -1)
+		return FMT_RANGE_BAD_START;
+	if (dash[1] == '\0')
+		return FMT_RANGE_NO_END;
+	if (fmt_parse_addr(dash + 1, end) == -1)
+		return FMT_RANGE_BAD_END;
+	if (*end == *start)
+		return FMT_RANGE_EMPTY;
+	if (*end < *start)
+		return FMT_RANGE_REVERSED;
+	return FMT_RANGE_OK;
 }
 
 static const char flag_letters[PMF_COUNT] = { 'P', 'S', 'F', 'X', 'D', 'U',

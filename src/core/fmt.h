@@ -30,6 +30,25 @@ void fmt_json_string(FILE *f, const char *s);
  */
 int fmt_parse_addr(const char *s, uint64_t *addr);
 
+/* What fmt_parse_range found wrong (FMT_RANGE_OK = nothing). */
+enum fmt_range_err {
+	FMT_RANGE_OK,
+	FMT_RANGE_BAD_START,	/* the part before the first '-' */
+	FMT_RANGE_NO_END,	/* "ADDR-" */
+	FMT_RANGE_BAD_END,	/* the part after the first '-' */
+	FMT_RANGE_EMPTY,	/* END == ADDR */
+	FMT_RANGE_REVERSED,	/* END < ADDR */
+};
+
+/*
+ * Parse "ADDR" or "ADDR-END" (END exclusive; each as fmt_parse_addr).
+ * ADDR alone is the one byte at ADDR: *end = ADDR + 1 (saturating at
+ * UINT64_MAX), *single = true. Returns FMT_RANGE_OK or the error; *start
+ * and *end are set as far as they parsed (for the message).
+ */
+enum fmt_range_err fmt_parse_range(const char *s, uint64_t *start,
+    uint64_t *end, bool *single);
+
 /*
  * Compact flag string for a decoded entry, one column per PMF_* flag in
  * enum order: letter if set, '-' if clear, '?' if unknown on this kernel.

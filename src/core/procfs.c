@@ -395,8 +395,17 @@ procfs_parse_status(const char *text, size_t len, struct proc_status *st)
 		eol = memchr(line, '\n', (size_t)(end - line));
 		if (eol == NULL)
 			eol = end;
-		if ((v = status_key(line, eol, "Name:")) != NULL) {
-			/* The kernel escapes this one ("\n" as "\\n"). */
+		if (eol - line >= 5 && memcmp(line, "Name:", 5) == 0) {
+			/*
+			 * The kernel writes "Name:\t" and the name, which may
+			 * start with blanks of its own: skip only that tab.
+			 * It escapes '\n' and '\\' in it ("\n" as "\\n").
+			 */
+			v = line + 5;
+			if (v < eol && *v == '\t')
+				v++;
+			else
+				v = status_key(line, eol, "Name:");
 			for (i = 0; i + 1 < sizeof(st->name) && v + i < eol &&
 			    v[i] != '\0'; i++)
 				st->name[i] = v[i];

@@ -537,6 +537,13 @@ swaps_parse(const char *text, size_t len, struct swap_dev *out, size_t max,
 	/* The first line is the header "Filename Type Size Used Priority". */
 	if (len < 8 || memcmp(text, "Filename", 8) != 0)
 		goto bad;
+	/*
+	 * The kernel never prints a NUL here; one inside a name would cut
+	 * it short into another plausible path, and one in the type would
+	 * leave it empty: the text is malformed.
+	 */
+	if (memchr(text, '\0', len) != NULL)
+		goto bad;
 	if ((nl = memchr(text, '\n', len)) == NULL)
 		return 0;
 	i = (size_t)(nl - text) + 1;

@@ -116,7 +116,8 @@ struct swap_dev {
 
 /*
  * Pure parser of /proc/swaps text (header line first). Stores at most max
- * devices, sets *n to how many. 0, or -1 with errno EINVAL.
+ * devices, sets *n to how many. 0, or -1 with errno EINVAL (also for a NUL
+ * byte anywhere in the text).
  */
 int swaps_parse(const char *text, size_t len, struct swap_dev *out,
     size_t max, size_t *n);
