@@ -400,11 +400,17 @@ translate_json_one(FILE *f, const struct page_rec *p)
 		fprintf(f, ",\"phys\":\"0x%" PRIx64 "\"", p->phys);
 	else
 		fputs(",\"phys\":null", f);
+	/* Hidden frames and non-swap kinds: no type/offset to look up. */
 	if (p->have_entry && p->e.swap_valid)
 		fprintf(f, ",\"swap_type\":%u,\"swap_offset\":%" PRIu64,
 		    p->e.swap_type, p->e.swap_offset);
 	else
 		fputs(",\"swap_type\":null,\"swap_offset\":null", f);
+	fputs(",\"swap_kind\":", f);
+	if (p->have_entry && p->e.swap_kind != PMS_NONE)
+		fmt_json_string(f, pagemap_swap_kind_name(p->e.swap_kind));
+	else
+		fputs("null", f);
 	fputs(",\"swap_device\":", f);
 	if (p->swapdev != NULL)
 		fmt_json_string(f, swaps_escape_name(p->swapdev->name, swname,
@@ -477,7 +483,13 @@ translate_text_one(FILE *f, const struct page_rec *p)
 				fprintf(f, " on %s", fmt_vis(swaps_escape_name(
 				    p->swapdev->name, swname, sizeof(swname)),
 				    vis, sizeof(vis)));
-		} else
+		} else if (p->e.swap_kind == PMS_HIDDEN)
+			fputs(" swapped, swap entry hidden", f);
+		else if (p->e.swap_kind != PMS_NONE)
+			fprintf(f, " %s entry (not in swap), type %u offset 0x%"
+			    PRIx64, pagemap_swap_kind_name(p->e.swap_kind),
+			    p->e.swap_type, p->e.swap_offset);
+		else
 			fputs(" not present", f);
 	}
 	if (p->huge == 1)
@@ -654,7 +666,7 @@ cli_translate(const struct cli_opts *o, const char *spec, const char *range)
 			p->kwhy = kwhy_all;
 		else if (!p->e.pfn_valid)
 			p->kwhy = "PFN hidden by the kernel (needs "
-			    "CAP_SYS_ADMIN)";
+			    "CAP_SYS_ADMIN in the initial user namespace)";
 		else if (kpage_flags(&kp, p->e.pfn, &p->kflags) == 0) {
 			p->have_kflags = true;
 			p->have_mapcount = kpage_count(&kp, p->e.pfn,
@@ -683,7 +695,8 @@ cli_translate(const struct cli_opts *o, const char *spec, const char *range)
 	ret = out_flush(&out);
 	if (ret == 0 && hidden && !o->json)
 		fprintf(stderr, "vmpeek: PFNs are hidden by the kernel: "
-		    "reading them needs CAP_SYS_ADMIN (run as root)\n");
+		    "reading them needs CAP_SYS_ADMIN in the initial user "
+		    "namespace (run as root, outside any container)\n");
 out:
 	if (out.f != NULL)
 		out_drop(&out);
