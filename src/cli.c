@@ -174,8 +174,20 @@ open_target(const struct cli_opts *o, const char *spec, struct target *t,
 
 /* ------------------------------------------------------------ --maps */
 
+/* A count of a flag this kernel can't report is unknown: null, not 0. */
 static void
-maps_json_one(FILE *f, const struct vma *v, const struct pm_counts *c)
+json_count(FILE *f, const char *key, uint64_t n, uint32_t known,
+    uint32_t flag)
+{
+	if (known & flag)
+		fprintf(f, ",\"%s\":%" PRIu64, key, n);
+	else
+		fprintf(f, ",\"%s\":null", key);
+}
+
+static void
+maps_json_one(FILE *f, const struct vma *v, const struct pm_counts *c,
+    uint32_t known)
 {
 	char dev[32];
 
@@ -187,10 +199,11 @@ maps_json_one(FILE *f, const struct vma *v, const struct pm_counts *c)
 	    "\"inode\":%" PRIu64 ",\"path\":", v->offset, dev, v->inode);
 	fmt_json_string(f, v->path);
 	fprintf(f, ",\"pages\":%" PRIu64 ",\"present\":%" PRIu64
-	    ",\"swapped\":%" PRIu64 ",\"file_shared\":%" PRIu64
-	    ",\"exclusive\":%" PRIu64 ",\"soft_dirty\":%" PRIu64 "}",
-	    c->pages, c->present, c->swapped, c->file_shared, c->exclusive,
-	    c->soft_dirty);
+	    ",\"swapped\":%" PRIu64, c->pages, c->present, c->swapped);
+	json_count(f, "file_shared", c->file_shared, known, PMF_FILE_SHARED);
+	json_count(f, "exclusive", c->exclusive, known, PMF_EXCLUSIVE);
+	json_count(f, "soft_dirty", c->soft_dirty, known, PMF_SOFT_DIRTY);
+	fputc('}', f);
 }
 
 #define MAPS_HDR_FMT "%18s %18s %-4s %10s %-6s %10s %8s %9s %9s %9s %9s " \
@@ -260,7 +273,7 @@ cli_maps(const struct cli_opts *o, const char *spec)
 			if (i > 0)
 				fputc(',', out.f);
 			fputc('\n', out.f);
-			maps_json_one(out.f, v, &c);
+			maps_json_one(out.f, v, &c, t.pm.caps.known);
 		} else
 			maps_text_one(out.f, v, &c, t.pm.pagesize);
 		pagemap_counts_add(&tot, &c);

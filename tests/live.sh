@@ -96,8 +96,11 @@ jq -r '.[] | select(.path | startswith("/")) | .start' "$TMPD/maps.out" \
 	>"$TMPD/filevmas"
 jq -r '.[] | "\(.start) \(.end) \(.pages) \(.present) \(.swapped) \(.file_shared) \(.exclusive) \(.soft_dirty)"' \
 	"$TMPD/maps.out" >"$TMPD/mine"
+# soft_dirty null = unknown on this kernel (checked under "soft-dirty" below).
+SDNULL=$(jq 'any(.[]; .soft_dirty == null)' "$TMPD/maps.out")
 for f in indep mine; do
-	awk 'NR == FNR { file[$1] = 1; next } ($1 in file) { $7 = "-" } { print }' \
+	awk -v sdnull="$SDNULL" 'NR == FNR { file[$1] = 1; next }
+		($1 in file) { $7 = "-" } sdnull == "true" { $8 = "-" } { print }' \
 		"$TMPD/filevmas" "$TMPD/$f" >"$TMPD/$f.cmp"
 done
 if ! diff "$TMPD/indep.cmp" "$TMPD/mine.cmp" >"$TMPD/diff"; then
@@ -346,8 +349,15 @@ if awk '/^VmFlags:/ && / sd/ { sd = 1 } END { exit !sd }' /proc/self/smaps; then
 	jq -e 'all(.[]; .soft_dirty == true)' "$TMPD/t_touched.out" \
 		>/dev/null || fail "soft-dirty: freshly written pages not soft-dirty"
 	ok "soft-dirty: freshly written pages soft-dirty"
+	[ "$SDNULL" = false ] || fail "soft-dirty: --maps says unknown on a kernel that tracks it"
 elif grep -q '^VmFlags:' /proc/self/smaps; then
-	note_skip "soft-dirty" "CONFIG_MEM_SOFT_DIRTY is off (no 'sd' VmFlag on a new VMA): the bit always reads 0"
+	# Without CONFIG_MEM_SOFT_DIRTY the bit always reads 0: unknown, not 0.
+	jq -e 'all(.[]; .soft_dirty == null)' "$TMPD/t_touched.out" \
+		>/dev/null || fail "soft-dirty: reported as a value on a kernel without CONFIG_MEM_SOFT_DIRTY"
+	ok "soft-dirty: null (unknown) on a kernel without CONFIG_MEM_SOFT_DIRTY (no sd VmFlag)"
+	jq -e 'all(.[]; .soft_dirty == null)' "$TMPD/maps.out" >/dev/null ||
+		fail "soft-dirty: --maps counts it on a kernel without CONFIG_MEM_SOFT_DIRTY"
+	ok "soft-dirty: --maps soft_dirty null (unknown), not 0"
 else
 	note_skip "soft-dirty" "no VmFlags in /proc/self/smaps (kernel before 3.8)"
 fi
