@@ -32,6 +32,8 @@
  *   sparse START END NPAGES TOUCHED   NORESERVE; first, middle, last written
  *   thp START END NPAGES              2 MiB aligned, MADV_HUGEPAGE, written
  *   hugetlb START END NPAGES          one MAP_HUGETLB default-size page, written
+ *   pageout START END NPAGES          (-P) written, then MADV_PAGEOUT: pushed
+ *                                     to swap when swap is on (5.4+)
  *   stack DEPTH FRAME ADDR            blocked DEPTH frames deep, each with
  *                                     FRAME bytes of locals; ADDR is a local
  *                                     of the deepest frame
@@ -50,6 +52,9 @@
 
 #ifndef MADV_GUARD_INSTALL
 #define MADV_GUARD_INSTALL 102
+#endif
+#ifndef MADV_PAGEOUT
+#define MADV_PAGEOUT 21
 #endif
 
 /* The hostile name: terminal escape, newline, tab, backslash, quote. */
@@ -275,7 +280,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: vmhelper [-n PAGES] [-d DIR [-H]] [-S GIB] "
-	    "[-T] [-U] [-k DEPTH] [-X N]\n       vmhelper -C PID\n");
+	    "[-T] [-U] [-P] [-k DEPTH] [-X N]\n       vmhelper -C PID\n");
 	exit(2);
 }
 
@@ -301,7 +306,7 @@ main(int argc, char *argv[])
 {
 	const char *dir = NULL;
 	size_t n = 16, gib = 0;
-	int hostile = 0, thp = 0, hugetlb = 0, depth = -1;
+	int hostile = 0, thp = 0, hugetlb = 0, pageout = 0, depth = -1;
 	char *p, *path, why[256];
 	pid_t child, parent;
 
@@ -321,6 +326,10 @@ main(int argc, char *argv[])
 		}
 		if (strcmp(o, "-U") == 0) {
 			hugetlb = 1;
+			continue;
+		}
+		if (strcmp(o, "-P") == 0) {
+			pageout = 1;
 			continue;
 		}
 		if (arg == NULL || o[0] != '-' || o[1] == '\0' || o[2] != '\0')
@@ -485,6 +494,21 @@ main(int argc, char *argv[])
 		else {
 			memset(p, 'u', huge);
 			show("hugetlb", p, huge / ps);
+			putchar('\n');
+		}
+	}
+
+	if (pageout) {
+		/* Only anonymous pages of ours alone go out: fresh, written. */
+		if ((p = region(n, PROT_READ | PROT_WRITE, MAP_PRIVATE |
+		    MAP_ANONYMOUS, -1)) == NULL)
+			die("mmap pageout");
+		touch(p, n);
+		if (madvise(p, n * ps, MADV_PAGEOUT) == -1)
+			printf("pageout unsupported MADV_PAGEOUT: %s (Linux "
+			    "5.4+)\n", strerror(errno));
+		else {
+			show("pageout", p, n);
 			putchar('\n');
 		}
 	}
