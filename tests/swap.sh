@@ -140,20 +140,23 @@ expect_eq "--maps: swapped pages of the region" \
 	"$(jq -r --arg s "$S" '.[] | select(.start == $s) | .swapped' "$TMPD/maps.out")" "$NSW"
 
 # --- TUI: the page pane shows the swapped pages as S -------------------------
-if command -v tmux >/dev/null 2>&1; then
-	unset TMUX
-	SOCK=vmpeek-swap-$$
-	tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
-	wait_for() {
-		_n=100
-		while [ $_n -gt 0 ]; do
-			tm capture-pane -p >"$TMPD/screen" 2>/dev/null
-			grep -Eq -- "$1" "$TMPD/screen" && return 0
-			sleep 0.1
-			_n=$((_n - 1))
-		done
-		return 1
-	}
+unset TMUX
+SOCK=vmpeek-swap-$$
+tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
+# wait_for ERE: poll the screen (10 s at most) until a line matches.
+wait_for() {
+	_n=100
+	while [ $_n -gt 0 ]; do
+		tm capture-pane -p >"$TMPD/screen" 2>/dev/null
+		grep -Eq -- "$1" "$TMPD/screen" && return 0
+		sleep 0.1
+		_n=$((_n - 1))
+	done
+	return 1
+}
+HAVE_TMUX=0
+command -v tmux >/dev/null 2>&1 && HAVE_TMUX=1
+if [ $HAVE_TMUX = 1 ]; then
 	tm new-session -d -x 160 -y 40 \
 		"sh -c '\"\$0\" \"\$@\"; echo exit=\$?; sleep 30' '$VMPEEK' $PID" ||
 		fail "tmux new-session"
@@ -228,6 +231,22 @@ if command -v setpriv >/dev/null 2>&1 && $NOBODY true 2>/dev/null; then
 		"$(grep -c 'swapped, swap entry hidden' "$TMPD/nt.out")" "$NNSW"
 	grep -q 'swap type 0 offset 0x0' "$TMPD/nt.out" && fail "nobody: text shows a fake swap 0:0x0"
 	ok "nobody: no fake 'swap type 0 offset 0x0'"
+	if [ $HAVE_TMUX = 1 ]; then
+		tm new-session -d -x 160 -y 40 \
+			"sh -c '$NOBODY \"\$0\" \"\$@\"; echo exit=\$?; sleep 30' '$D/vmpeek' $NPID" ||
+			fail "tmux new-session (nobody)"
+		wait_for "> VMAs" || fail "TUI as nobody: no VMA pane: $(cat "$TMPD/screen")"
+		tm send-keys :
+		tm send-keys -l -- "$NS"
+		tm send-keys Enter
+		wait_for "^ *${NS#0x} " || fail "TUI as nobody: page $NS not on screen"
+		sleep 0.3
+		tm capture-pane -p >"$TMPD/screen"
+		expect_eq "TUI as nobody: swapped rows say S, swapped, 'swap entry hidden'" \
+			"$(grep -cE "^ *[0-9a-f]+ .* [-?P] S [-?F] [-?X] [-?D] [-?U] [-?G] +swapped +swap entry hidden" "$TMPD/screen")" "$NNSW"
+		grep -q 'swap 0:0x0' "$TMPD/screen" && fail "TUI as nobody: a fake 'swap 0:0x0'"
+		tm kill-server >/dev/null 2>&1
+	fi
 else
 	note_skip "nobody" "setpriv cannot switch to uid 65534 here"
 fi
