@@ -209,21 +209,34 @@ maps_json_one(FILE *f, const struct vma *v, const struct pm_counts *c,
 #define MAPS_HDR_FMT "%18s %18s %-4s %10s %-6s %10s %8s %9s %9s %9s %9s " \
     "%9s %9s  %s\n"
 
+/* A count as text, "?" when the kernel can't report the flag. */
+static const char *
+text_count(char *buf, size_t len, uint64_t n, uint32_t known, uint32_t flag)
+{
+	if (known & flag)
+		snprintf(buf, len, "%" PRIu64, n);
+	else
+		snprintf(buf, len, "?");
+	return buf;
+}
+
 static void
 maps_text_one(FILE *f, const struct vma *v, const struct pm_counts *c,
-    size_t pagesize)
+    uint32_t known)
 {
-	char vis[VIS_LEN(256)], size[16], dev[16];
+	char vis[VIS_LEN(256)], size[16], dev[16], fs[24], ex[24], sd[24];
 
 	snprintf(dev, sizeof(dev), "%02x:%02x", v->dev_major, v->dev_minor);
 	fmt_size(v->end - v->start, size, sizeof(size));
 	fprintf(f, "0x%016" PRIx64 " 0x%016" PRIx64 " %-4s %10" PRIx64
 	    " %-6s %10" PRIu64 " %8s %9" PRIu64 " %9" PRIu64 " %9" PRIu64
-	    " %9" PRIu64 " %9" PRIu64 " %9" PRIu64 "  %s\n",
+	    " %9s %9s %9s  %s\n",
 	    v->start, v->end, v->perms, v->offset, dev, v->inode, size,
-	    c->pages, c->present, c->swapped, c->file_shared, c->exclusive,
-	    c->soft_dirty, fmt_vis(v->path, vis, sizeof(vis)));
-	(void)pagesize;
+	    c->pages, c->present, c->swapped,
+	    text_count(fs, sizeof(fs), c->file_shared, known, PMF_FILE_SHARED),
+	    text_count(ex, sizeof(ex), c->exclusive, known, PMF_EXCLUSIVE),
+	    text_count(sd, sizeof(sd), c->soft_dirty, known, PMF_SOFT_DIRTY),
+	    fmt_vis(v->path, vis, sizeof(vis)));
 }
 
 int
@@ -275,7 +288,7 @@ cli_maps(const struct cli_opts *o, const char *spec)
 			fputc('\n', out.f);
 			maps_json_one(out.f, v, &c, t.pm.caps.known);
 		} else
-			maps_text_one(out.f, v, &c, t.pm.pagesize);
+			maps_text_one(out.f, v, &c, t.pm.caps.known);
 		pagemap_counts_add(&tot, &c);
 	}
 	if (target_changed(&t)) {
@@ -287,11 +300,18 @@ cli_maps(const struct cli_opts *o, const char *spec)
 		char size[16];
 
 		fmt_size(tot.pages * t.pm.pagesize, size, sizeof(size));
+		char fs[24], ex[24], sd[24];
+		uint32_t known = t.pm.caps.known;
+
 		fprintf(out.f, "%18s %18s %-4s %10s %-6s %10s %8s %9" PRIu64
-		    " %9" PRIu64 " %9" PRIu64 " %9" PRIu64 " %9" PRIu64
-		    " %9" PRIu64 "  %s\n", "", "", "", "", "", "", size,
-		    tot.pages, tot.present, tot.swapped, tot.file_shared,
-		    tot.exclusive, tot.soft_dirty, "total");
+		    " %9" PRIu64 " %9" PRIu64 " %9s %9s %9s  %s\n", "", "", "",
+		    "", "", "", size, tot.pages, tot.present, tot.swapped,
+		    text_count(fs, sizeof(fs), tot.file_shared, known,
+		    PMF_FILE_SHARED),
+		    text_count(ex, sizeof(ex), tot.exclusive, known,
+		    PMF_EXCLUSIVE),
+		    text_count(sd, sizeof(sd), tot.soft_dirty, known,
+		    PMF_SOFT_DIRTY), "total");
 		if (vsyscall)
 			fprintf(out.f, "([vsyscall] is outside what pagemap "
 			    "reports: its flags read as 0)\n");

@@ -1190,9 +1190,17 @@ popup_detail(struct ui *ui)
 	for (int i = 0; i < PMF_COUNT; i++) {
 		uint32_t f = flag_tab[i].flag;
 
+		/* Bit 62 set without a swap area behind it: say what it is. */
+		if (f == PMF_SWAPPED && !(e.flags & f) &&
+		    e.swap_kind != PMS_NONE) {
+			ui_popup_add(ui, "  bit %2d %-12s 1, but no swap area: "
+			    "%s entry", flag_tab[i].bit, pagemap_flag_name(f),
+			    pagemap_swap_kind_name(e.swap_kind));
+			continue;
+		}
 		ui_popup_add(ui, "  bit %2d %-12s %s", flag_tab[i].bit,
-		    pagemap_flag_name(f), !(e.known & f) ? "? (this kernel "
-		    "cannot tell)" : (e.flags & f) ? "1" : "0");
+		    pagemap_flag_name(f), (e.flags & f) ? "1" : !(e.known & f) ?
+		    "? (this kernel cannot tell)" : "0");
 	}
 	if (e.pfn_valid)
 		ui_popup_add(ui, "  bits 0-54 PFN     0x%" PRIx64, e.pfn);
