@@ -371,8 +371,12 @@ pagemap_decode(uint64_t raw, const struct pm_caps *caps, struct pm_entry *e)
 				e->flags |= PMF_SWAPPED;
 				e->swap_valid = true;
 			} else if (e->swap_kind == PMS_GUARD) {
-				/* 6.13/6.14: a guard marker without bit 58. */
+				/*
+				 * 6.13/6.14: a guard marker without bit 58.
+				 * Known for this entry, though not for others.
+				 */
 				e->flags |= PMF_GUARD;
+				e->known |= PMF_GUARD;
 			}
 		}
 	}
