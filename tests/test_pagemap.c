@@ -170,6 +170,30 @@ test_pagemap_caps_running(void **state)
 	assert_true(c.known & PMF_SOFT_DIRTY);
 }
 
+/*
+ * A fixture tree with no "self" can't answer the probes: PFN visibility
+ * stays unknown and soft-dirty unknown, never a guess.
+ */
+static void
+test_pagemap_caps_probe_fixture_without_self(void **state)
+{
+	char dir[] = "pmrootXXXXXX";
+	struct pm_caps c;
+	int fd;
+
+	assert_non_null(mkdtemp(dir));
+	fd = procfs_open_root(dir);
+	assert_true(fd >= 0);
+	assert_int_equal(pagemap_probe_pfn_visible(fd), -1);
+	assert_int_equal(pagemap_probe_soft_dirty(fd), -1);
+	pagemap_caps_running(fd, &c);
+	assert_int_equal(c.pfn_visible, -1);
+	assert_false(c.known & PMF_SOFT_DIRTY);
+	assert_true(c.known & PMF_PRESENT);
+	close(fd);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 /* ---------------------------------------------------------------- decode */
 
 static void
@@ -1449,6 +1473,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pagemap_caps_by_version),
+		cmocka_unit_test(test_pagemap_caps_probe_fixture_without_self),
 		cmocka_unit_test(test_pagemap_decode_present_all_combinations),
 		cmocka_unit_test(test_pagemap_decode_swapped_type_offset),
 		cmocka_unit_test(test_pagemap_decode_guard_is_not_swapped),

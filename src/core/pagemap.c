@@ -180,12 +180,17 @@ probe_soft_dirty(int rootfd)
 	return ret;
 }
 
+/*
+ * Cached once answered: the kernel and our credentials don't change under
+ * us. "Could not tell" (a fixture tree without "self") is asked again, so
+ * it never outlives the root that could not answer.
+ */
 int
 pagemap_probe_pfn_visible(int rootfd)
 {
-	static int cached = -2;
+	static int cached = -1;
 
-	if (cached == -2)
+	if (cached == -1)
 		cached = probe_pfn_visible(rootfd);
 	return cached;
 }
@@ -193,9 +198,9 @@ pagemap_probe_pfn_visible(int rootfd)
 int
 pagemap_probe_soft_dirty(int rootfd)
 {
-	static int cached = -2;
+	static int cached = -1;
 
-	if (cached == -2)
+	if (cached == -1)
 		cached = probe_soft_dirty(rootfd);
 	return cached;
 }

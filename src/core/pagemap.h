@@ -75,8 +75,9 @@ void pagemap_caps_from_release(const char *release, struct pm_caps *caps);
 void pagemap_caps_running(int rootfd, struct pm_caps *caps);
 
 /*
- * The probes behind pagemap_caps_running, each run once per process:
- * 1 yes, 0 no, -1 could not tell (e.g. a fixture tree without "self").
+ * The probes behind pagemap_caps_running, each answered once per process
+ * (an answer is cached; "could not tell" is not): 1 yes, 0 no, -1 could
+ * not tell (e.g. a fixture tree without "self").
  */
 int pagemap_probe_pfn_visible(int rootfd);
 int pagemap_probe_soft_dirty(int rootfd);
