@@ -5,7 +5,6 @@
 . "${srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 
 need jq dd od awk cut
-PS=$(getconf PAGESIZE)
 N=8
 
 # rawsplit 0xRAW: RB_HI, RB_LO = the entry's upper and lower 32 bits (the
