@@ -416,7 +416,7 @@ if [ $ROOT = 1 ]; then
 	ok "fixture: present entry pfn 0x42, phys 0x42 * pagesize"
 fi
 if grep -q '^SwapTotal: *0 kB' /proc/meminfo; then
-	note_skip "live swap" "no swap configured (SwapTotal 0): swapped entries checked on a fixture only"
+	note_skip "live swap" "no swap configured (SwapTotal 0): swapped entries checked on a fixture here, live by tests/swap.sh"
 fi
 
 # --- --stack -----------------------------------------------------------
