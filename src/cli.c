@@ -174,8 +174,20 @@ open_target(const struct cli_opts *o, const char *spec, struct target *t,
 
 /* ------------------------------------------------------------ --maps */
 
+/* A count of a flag this kernel can't report is unknown: null, not 0. */
 static void
-maps_json_one(FILE *f, const struct vma *v, const struct pm_counts *c)
+json_count(FILE *f, const char *key, uint64_t n, uint32_t known,
+    uint32_t flag)
+{
+	if (known & flag)
+		fprintf(f, ",\"%s\":%" PRIu64, key, n);
+	else
+		fprintf(f, ",\"%s\":null", key);
+}
+
+static void
+maps_json_one(FILE *f, const struct vma *v, const struct pm_counts *c,
+    uint32_t known)
 {
 	char dev[32];
 
@@ -187,30 +199,44 @@ maps_json_one(FILE *f, const struct vma *v, const struct pm_counts *c)
 	    "\"inode\":%" PRIu64 ",\"path\":", v->offset, dev, v->inode);
 	fmt_json_string(f, v->path);
 	fprintf(f, ",\"pages\":%" PRIu64 ",\"present\":%" PRIu64
-	    ",\"swapped\":%" PRIu64 ",\"file_shared\":%" PRIu64
-	    ",\"exclusive\":%" PRIu64 ",\"soft_dirty\":%" PRIu64 "}",
-	    c->pages, c->present, c->swapped, c->file_shared, c->exclusive,
-	    c->soft_dirty);
+	    ",\"swapped\":%" PRIu64, c->pages, c->present, c->swapped);
+	json_count(f, "file_shared", c->file_shared, known, PMF_FILE_SHARED);
+	json_count(f, "exclusive", c->exclusive, known, PMF_EXCLUSIVE);
+	json_count(f, "soft_dirty", c->soft_dirty, known, PMF_SOFT_DIRTY);
+	fputc('}', f);
 }
 
 #define MAPS_HDR_FMT "%18s %18s %-4s %10s %-6s %10s %8s %9s %9s %9s %9s " \
     "%9s %9s  %s\n"
 
+/* A count as text, "?" when the kernel can't report the flag. */
+static const char *
+text_count(char *buf, size_t len, uint64_t n, uint32_t known, uint32_t flag)
+{
+	if (known & flag)
+		snprintf(buf, len, "%" PRIu64, n);
+	else
+		snprintf(buf, len, "?");
+	return buf;
+}
+
 static void
 maps_text_one(FILE *f, const struct vma *v, const struct pm_counts *c,
-    size_t pagesize)
+    uint32_t known)
 {
-	char vis[VIS_LEN(256)], size[16], dev[16];
+	char vis[VIS_LEN(256)], size[16], dev[16], fs[24], ex[24], sd[24];
 
 	snprintf(dev, sizeof(dev), "%02x:%02x", v->dev_major, v->dev_minor);
 	fmt_size(v->end - v->start, size, sizeof(size));
 	fprintf(f, "0x%016" PRIx64 " 0x%016" PRIx64 " %-4s %10" PRIx64
 	    " %-6s %10" PRIu64 " %8s %9" PRIu64 " %9" PRIu64 " %9" PRIu64
-	    " %9" PRIu64 " %9" PRIu64 " %9" PRIu64 "  %s\n",
+	    " %9s %9s %9s  %s\n",
 	    v->start, v->end, v->perms, v->offset, dev, v->inode, size,
-	    c->pages, c->present, c->swapped, c->file_shared, c->exclusive,
-	    c->soft_dirty, fmt_vis(v->path, vis, sizeof(vis)));
-	(void)pagesize;
+	    c->pages, c->present, c->swapped,
+	    text_count(fs, sizeof(fs), c->file_shared, known, PMF_FILE_SHARED),
+	    text_count(ex, sizeof(ex), c->exclusive, known, PMF_EXCLUSIVE),
+	    text_count(sd, sizeof(sd), c->soft_dirty, known, PMF_SOFT_DIRTY),
+	    fmt_vis(v->path, vis, sizeof(vis)));
 }
 
 int
@@ -260,9 +286,9 @@ cli_maps(const struct cli_opts *o, const char *spec)
 			if (i > 0)
 				fputc(',', out.f);
 			fputc('\n', out.f);
-			maps_json_one(out.f, v, &c);
+			maps_json_one(out.f, v, &c, t.pm.caps.known);
 		} else
-			maps_text_one(out.f, v, &c, t.pm.pagesize);
+			maps_text_one(out.f, v, &c, t.pm.caps.known);
 		pagemap_counts_add(&tot, &c);
 	}
 	if (target_changed(&t)) {
@@ -274,11 +300,18 @@ cli_maps(const struct cli_opts *o, const char *spec)
 		char size[16];
 
 		fmt_size(tot.pages * t.pm.pagesize, size, sizeof(size));
+		char fs[24], ex[24], sd[24];
+		uint32_t known = t.pm.caps.known;
+
 		fprintf(out.f, "%18s %18s %-4s %10s %-6s %10s %8s %9" PRIu64
-		    " %9" PRIu64 " %9" PRIu64 " %9" PRIu64 " %9" PRIu64
-		    " %9" PRIu64 "  %s\n", "", "", "", "", "", "", size,
-		    tot.pages, tot.present, tot.swapped, tot.file_shared,
-		    tot.exclusive, tot.soft_dirty, "total");
+		    " %9" PRIu64 " %9" PRIu64 " %9s %9s %9s  %s\n", "", "", "",
+		    "", "", "", size, tot.pages, tot.present, tot.swapped,
+		    text_count(fs, sizeof(fs), tot.file_shared, known,
+		    PMF_FILE_SHARED),
+		    text_count(ex, sizeof(ex), tot.exclusive, known,
+		    PMF_EXCLUSIVE),
+		    text_count(sd, sizeof(sd), tot.soft_dirty, known,
+		    PMF_SOFT_DIRTY), "total");
 		if (vsyscall)
 			fprintf(out.f, "([vsyscall] is outside what pagemap "
 			    "reports: its flags read as 0)\n");
@@ -400,11 +433,17 @@ translate_json_one(FILE *f, const struct page_rec *p)
 		fprintf(f, ",\"phys\":\"0x%" PRIx64 "\"", p->phys);
 	else
 		fputs(",\"phys\":null", f);
+	/* Hidden frames and non-swap kinds: no type/offset to look up. */
 	if (p->have_entry && p->e.swap_valid)
 		fprintf(f, ",\"swap_type\":%u,\"swap_offset\":%" PRIu64,
 		    p->e.swap_type, p->e.swap_offset);
 	else
 		fputs(",\"swap_type\":null,\"swap_offset\":null", f);
+	fputs(",\"swap_kind\":", f);
+	if (p->have_entry && p->e.swap_kind != PMS_NONE)
+		fmt_json_string(f, pagemap_swap_kind_name(p->e.swap_kind));
+	else
+		fputs("null", f);
 	fputs(",\"swap_device\":", f);
 	if (p->swapdev != NULL)
 		fmt_json_string(f, swaps_escape_name(p->swapdev->name, swname,
@@ -477,7 +516,13 @@ translate_text_one(FILE *f, const struct page_rec *p)
 				fprintf(f, " on %s", fmt_vis(swaps_escape_name(
 				    p->swapdev->name, swname, sizeof(swname)),
 				    vis, sizeof(vis)));
-		} else
+		} else if (p->e.swap_kind == PMS_HIDDEN)
+			fputs(" swapped, swap entry hidden", f);
+		else if (p->e.swap_kind != PMS_NONE)
+			fprintf(f, " %s entry (not in swap), type %u offset 0x%"
+			    PRIx64, pagemap_swap_kind_name(p->e.swap_kind),
+			    p->e.swap_type, p->e.swap_offset);
+		else
 			fputs(" not present", f);
 	}
 	if (p->huge == 1)
@@ -654,7 +699,7 @@ cli_translate(const struct cli_opts *o, const char *spec, const char *range)
 			p->kwhy = kwhy_all;
 		else if (!p->e.pfn_valid)
 			p->kwhy = "PFN hidden by the kernel (needs "
-			    "CAP_SYS_ADMIN)";
+			    "CAP_SYS_ADMIN in the initial user namespace)";
 		else if (kpage_flags(&kp, p->e.pfn, &p->kflags) == 0) {
 			p->have_kflags = true;
 			p->have_mapcount = kpage_count(&kp, p->e.pfn,
@@ -683,7 +728,8 @@ cli_translate(const struct cli_opts *o, const char *spec, const char *range)
 	ret = out_flush(&out);
 	if (ret == 0 && hidden && !o->json)
 		fprintf(stderr, "vmpeek: PFNs are hidden by the kernel: "
-		    "reading them needs CAP_SYS_ADMIN (run as root)\n");
+		    "reading them needs CAP_SYS_ADMIN in the initial user "
+		    "namespace (run as root, outside any container)\n");
 out:
 	if (out.f != NULL)
 		out_drop(&out);

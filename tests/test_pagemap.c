@@ -54,6 +54,7 @@ raw_guard(void)
 }
 
 static size_t pagesize;
+static int rootfd = -1;
 
 static void
 caps_for(const char *release, int pfn_visible, struct pm_caps *caps)
@@ -75,7 +76,10 @@ static const struct {
 	{ "3.11", 3, 11, 0, 1, 0, 0, 0, 1 },
 	{ "4.1.52", 4, 1, 0, 1, 0, 0, 0, 1 },
 	{ "4.2.0", 4, 2, 0, 1, 1, 0, 0, 1 },
-	{ "5.16.20-generic", 5, 16, 0, 1, 1, 0, 0, 1 },
+	{ "5.13.19", 5, 13, 0, 1, 1, 0, 0, 1 },
+	/* uffd-wp bit 57: fb8e37f35a2f, merged for 5.14 */
+	{ "5.14.0-1-generic", 5, 14, 0, 1, 1, 1, 0, 1 },
+	{ "5.16.20-generic", 5, 16, 0, 1, 1, 1, 0, 1 },
 	{ "5.17.0", 5, 17, 0, 1, 1, 1, 0, 1 },
 	{ "6.14.11", 6, 14, 0, 1, 1, 1, 0, 1 },
 	{ "6.15.0-rc1", 6, 15, 0, 1, 1, 1, 1, 1 },
@@ -113,31 +117,81 @@ test_pagemap_caps_by_version(void **state)
 	assert_true(c.known & PMF_PRESENT);
 }
 
+/*
+ * Independent of pagemap.c: does the kernel show this process PFNs? A
+ * touched page of ours read through /proc/self/pagemap with plain pread.
+ */
+static int
+indep_pfn_visible(void)
+{
+	char *p = mmap(NULL, pagesize, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint64_t raw = 0;
+	int fd, ret = -1;
+
+	assert_true(p != MAP_FAILED);
+	p[0] = 1;
+	fd = open("/proc/self/pagemap", O_RDONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(pread(fd, &raw, 8, (off_t)((uintptr_t)p / pagesize *
+	    8)), 8);
+	if (raw & BIT(63))
+		ret = (raw & (BIT(55) - 1)) != 0;
+	close(fd);
+	munmap(p, pagesize);
+	return ret;
+}
+
+/* Independent of pagemap.c: "sd" VmFlag of a fresh mapping (below). */
+static int smaps_has_sd(void);
+
 static void
 test_pagemap_caps_running(void **state)
 {
 	struct pm_caps c;
 	struct utsname u;
 	unsigned int maj, min;
-	FILE *f;
-	char line[256];
-	int cap_admin = -1;
+	int sd;
 
-	pagemap_caps_running(&c);
+	pagemap_caps_running(rootfd, &c);
 	assert_int_equal(uname(&u), 0);
 	assert_int_equal(sscanf(u.release, "%u.%u", &maj, &min), 2);
 	assert_int_equal(c.kmajor, maj);
 	assert_int_equal(c.kminor, min);
-	f = fopen("/proc/self/status", "r");
-	assert_non_null(f);
-	while (fgets(line, sizeof(line), f) != NULL) {
-		unsigned long long eff;
+	/* What the kernel shows us, not CapEff (root in a userns has it). */
+	assert_int_equal(c.pfn_visible, indep_pfn_visible());
+	sd = smaps_has_sd();
+	assert_int_equal(!!(c.known & PMF_SOFT_DIRTY), sd == 1);
+	fprintf(stderr, "note: pfn_visible %d, soft-dirty %s\n",
+	    c.pfn_visible, sd == 1 ? "tracked" : "not tracked (unknown)");
+	/* No root fd: the release's caps, no probe. */
+	pagemap_caps_running(-1, &c);
+	assert_int_equal(c.pfn_visible, -1);
+	assert_true(c.known & PMF_SOFT_DIRTY);
+}
 
-		if (sscanf(line, "CapEff: %llx", &eff) == 1)
-			cap_admin = (int)((eff >> 21) & 1);
-	}
-	fclose(f);
-	assert_int_equal(c.pfn_visible, cap_admin);
+/*
+ * A fixture tree with no "self" can't answer the probes: PFN visibility
+ * stays unknown and soft-dirty unknown, never a guess.
+ */
+static void
+test_pagemap_caps_probe_fixture_without_self(void **state)
+{
+	char dir[] = "pmrootXXXXXX";
+	struct pm_caps c;
+	int fd;
+
+	assert_non_null(mkdtemp(dir));
+	fd = procfs_open_root(dir);
+	assert_true(fd >= 0);
+	assert_int_equal(pagemap_probe_pfn_visible(fd), -1);
+	assert_int_equal(pagemap_probe_soft_dirty(fd), -1);
+	pagemap_caps_running(fd, &c);
+	assert_int_equal(c.pfn_visible, -1);
+	assert_false(c.known & PMF_SOFT_DIRTY);
+	assert_true(c.known & PMF_PRESENT);
+	close(fd);
+	assert_int_equal(rmdir(dir), 0);
 }
 
 /* ---------------------------------------------------------------- decode */
@@ -184,8 +238,11 @@ test_pagemap_decode_swapped_type_offset(void **state)
 	struct pm_entry e;
 
 	caps_for("6.18.0", 1, &caps);
-	for (unsigned int type = 0; type < 32; type++) {
+	/* 6.18 (distribution config): types 0-23 are swap areas. */
+	for (unsigned int type = 0; type < 24; type++) {
 		for (size_t o = 0; o < sizeof(offs) / sizeof(offs[0]); o++) {
+			if (type == 0 && offs[o] == 0)
+				continue;	/* a zeroed frame: hidden */
 			for (int excl = 0; excl < 2; excl++) {
 				uint64_t raw = raw_swapped(type, offs[o]) +
 				    (excl ? BIT(56) : 0) + BIT(61);
@@ -195,6 +252,7 @@ test_pagemap_decode_swapped_type_offset(void **state)
 				    PMF_FILE_SHARED |
 				    (excl ? PMF_EXCLUSIVE : 0));
 				assert_true(e.swap_valid);
+				assert_int_equal(e.swap_kind, PMS_SWAP);
 				assert_int_equal(e.swap_type, type);
 				assert_int_equal(e.swap_offset, offs[o]);
 				assert_false(e.pfn_valid);
@@ -228,6 +286,156 @@ test_pagemap_decode_guard_is_not_swapped(void **state)
 	pagemap_decode(raw_guard(), &caps, &e);
 	assert_false(e.flags & PMF_GUARD);
 	assert_false(e.known & PMF_GUARD);
+}
+
+/*
+ * The special swap types, top down from 31, as include/linux/swap.h lays
+ * them out for each version (CONFIG_MIGRATION, _MEMORY_FAILURE,
+ * _DEVICE_PRIVATE on): written out by hand here, not computed.
+ */
+static const struct {
+	const char *release;
+	unsigned int type;
+	uint64_t offset;
+	enum pm_swap_kind kind;
+} swkinds[] = {
+	/* < 4.14: hwpoison 29, migration 30-31 */
+	{ "4.9.0", 28, 5, PMS_SWAP },
+	{ "4.4.0", 28, 5, PMS_SWAP }, { "4.4.0", 29, 5, PMS_HWPOISON },
+	{ "4.4.0", 30, 5, PMS_MIGRATION }, { "4.4.0", 31, 5, PMS_MIGRATION },
+	/* 4.14-5.13: hwpoison 27, migration 28-29, device 30-31 */
+	{ "4.19.0", 26, 5, PMS_SWAP }, { "4.19.0", 27, 5, PMS_HWPOISON },
+	{ "5.10.0", 28, 5, PMS_MIGRATION }, { "5.10.0", 29, 5, PMS_MIGRATION },
+	{ "5.13.0", 30, 5, PMS_DEVICE }, { "5.13.0", 31, 5, PMS_DEVICE },
+	/* 5.14-5.18: hwpoison 25, migration 26-27, device 28-31 */
+	{ "5.15.0", 24, 5, PMS_SWAP }, { "5.15.0", 25, 5, PMS_HWPOISON },
+	{ "5.15.0", 27, 5, PMS_MIGRATION }, { "5.18.0", 28, 5, PMS_DEVICE },
+	{ "5.18.0", 31, 5, PMS_DEVICE },
+	/* 5.19-6.1: hwpoison 22, migration 23-25, device 26-29, marker 30,
+	 * swapin error 31 */
+	{ "6.1.0-26-amd64", 21, 5, PMS_SWAP },
+	{ "6.1.0", 22, 5, PMS_HWPOISON }, { "5.19.0", 23, 5, PMS_MIGRATION },
+	{ "6.1.0", 25, 5, PMS_MIGRATION }, { "6.1.0", 26, 5, PMS_DEVICE },
+	{ "6.1.0", 29, 5, PMS_DEVICE }, { "6.1.0", 30, 1, PMS_MARKER },
+	{ "6.1.0", 31, 0, PMS_SWAPIN_ERROR },
+	/* 6.2-6.14: hwpoison 23, migration 24-26, device 27-30, marker 31 */
+	{ "6.2.0", 22, 5, PMS_SWAP }, { "6.8.0-45-generic", 23, 5,
+	    PMS_HWPOISON },
+	{ "6.8.0", 24, 5, PMS_MIGRATION }, { "6.8.0", 26, 5, PMS_MIGRATION },
+	{ "6.8.0", 27, 5, PMS_DEVICE }, { "6.14.0", 30, 5, PMS_DEVICE },
+	{ "6.8.0", 31, 1, PMS_MARKER }, { "6.8.0", 31, 2, PMS_MARKER },
+	{ "6.13.0", 31, 4, PMS_GUARD }, { "6.14.2", 31, 4, PMS_GUARD },
+	/* 6.15-6.18: hwpoison 24, migration 25-27, device 28-30, marker 31 */
+	{ "6.15.0", 23, 5, PMS_SWAP }, { "6.18.0", 24, 5, PMS_HWPOISON },
+	{ "6.18.0", 25, 5, PMS_MIGRATION }, { "6.18.0", 27, 5, PMS_MIGRATION },
+	{ "6.18.0", 28, 5, PMS_DEVICE }, { "6.18.0", 30, 5, PMS_DEVICE },
+	{ "6.18.0", 31, 1, PMS_MARKER },
+	/* newer than checked: only the marker is named */
+	{ "7.2.0", 20, 5, PMS_SWAP }, { "7.2.0", 21, 5, PMS_SPECIAL },
+	{ "7.2.0", 30, 5, PMS_SPECIAL }, { "6.19.0", 31, 4, PMS_GUARD },
+	{ "7.2.0", 31, 1, PMS_MARKER },
+};
+
+static void
+test_pagemap_decode_swap_kinds_by_version(void **state)
+{
+	struct pm_caps caps;
+	struct pm_entry e;
+
+	for (size_t i = 0; i < sizeof(swkinds) / sizeof(swkinds[0]); i++) {
+		uint64_t raw = raw_swapped(swkinds[i].type, swkinds[i].offset);
+		bool swap = swkinds[i].kind == PMS_SWAP;
+
+		caps_for(swkinds[i].release, 1, &caps);
+		pagemap_decode(raw, &caps, &e);
+		if (e.swap_kind != swkinds[i].kind)
+			fail_msg("%s type %u offset %" PRIu64 ": kind %s, want "
+			    "%s", swkinds[i].release, swkinds[i].type,
+			    swkinds[i].offset, pagemap_swap_kind_name(e.swap_kind),
+			    pagemap_swap_kind_name(swkinds[i].kind));
+		assert_int_equal(e.swap_type, swkinds[i].type);
+		assert_int_equal(e.swap_offset, swkinds[i].offset);
+		assert_int_equal(e.swap_valid, swap);
+		/* Only a swap area's page is "swapped"; a guard is guard. */
+		assert_int_equal(e.flags, (swap ? PMF_SWAPPED : 0) |
+		    (swkinds[i].kind == PMS_GUARD ? PMF_GUARD : 0));
+		assert_false(e.pfn_valid);
+		assert_non_null(pagemap_swap_kind_name(e.swap_kind));
+	}
+	/* A uffd-wp marker keeps its bit 57 flag. */
+	caps_for("6.8.0", 1, &caps);
+	pagemap_decode(raw_swapped(31, 1) + BIT(57), &caps, &e);
+	assert_int_equal(e.swap_kind, PMS_MARKER);
+	assert_int_equal(e.flags, PMF_UFFD_WP);
+	/* Not swap-format at all: no kind. */
+	pagemap_decode(raw_present(5, 0, 0, 0, 0), &caps, &e);
+	assert_int_equal(e.swap_kind, PMS_NONE);
+	assert_null(pagemap_swap_kind_name(PMS_NONE));
+	pagemap_decode(0, &caps, &e);
+	assert_int_equal(e.swap_kind, PMS_NONE);
+}
+
+/*
+ * Without CAP_SYS_ADMIN (in the initial namespace) the kernel zeroes the
+ * swap frame too: bit 62 with type 0 offset 0 is "hidden", never swap
+ * 0:0x0 (offset 0 of a swap area is its header: no page lives there).
+ */
+static void
+test_pagemap_decode_hidden_swap_frame(void **state)
+{
+	static const char *rel[] = { "5.15.0", "6.1.0", "6.14.0", "6.18.0" };
+	struct pm_caps caps;
+	struct pm_entry e;
+
+	for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+		for (int vis = -1; vis <= 1; vis++) {
+			caps_for(rel[i], vis, &caps);
+			pagemap_decode(BIT(62) + BIT(56) + BIT(57), &caps, &e);
+			assert_int_equal(e.swap_kind, PMS_HIDDEN);
+			assert_int_equal(e.flags, PMF_SWAPPED |
+			    PMF_EXCLUSIVE | PMF_UFFD_WP);
+			assert_false(e.swap_valid);
+			assert_false(e.pfn_valid);
+			assert_string_equal(pagemap_swap_kind_name(
+			    e.swap_kind), "hidden");
+		}
+	}
+	/* 6.15+: a hidden guard marker still says guard (bit 58). */
+	caps_for("6.15.0", 0, &caps);
+	pagemap_decode(raw_guard(), &caps, &e);
+	assert_int_equal(e.swap_kind, PMS_GUARD);
+	assert_int_equal(e.flags, PMF_GUARD);
+}
+
+/*
+ * 6.13/6.14: MADV_GUARD_INSTALL exists but bit 58 doesn't; as root the
+ * marker reads type 31 (SWP_PTE_MARKER), offset PTE_MARKER_GUARD (4).
+ */
+static void
+test_pagemap_decode_guard_marker_6_13(void **state)
+{
+	static const char *rel[] = { "6.13.0", "6.14.11" };
+	struct pm_caps caps;
+	struct pm_entry e;
+
+	for (size_t i = 0; i < 2; i++) {
+		caps_for(rel[i], 1, &caps);
+		pagemap_decode(raw_swapped(31, 4), &caps, &e);
+		assert_int_equal(e.swap_kind, PMS_GUARD);
+		assert_int_equal(e.flags, PMF_GUARD);
+		assert_false(e.flags & PMF_SWAPPED);
+		assert_false(e.swap_valid);
+		/* Known for this entry (the marker says so), not for all. */
+		assert_true(e.known & PMF_GUARD);
+		assert_false(caps.known & PMF_GUARD);
+		pagemap_decode(raw_present(9, 0, 0, 0, 0), &caps, &e);
+		assert_false(e.known & PMF_GUARD);
+		/* Hidden frame (not root): can't be told from swap. */
+		caps_for(rel[i], 0, &caps);
+		pagemap_decode(BIT(62), &caps, &e);
+		assert_int_equal(e.swap_kind, PMS_HIDDEN);
+		assert_false(e.flags & PMF_GUARD);
+	}
 }
 
 static void
@@ -519,7 +727,15 @@ fixture_expect(uint64_t from, uint64_t to, struct pm_counts *c)
 			c->file_shared += i % 5 == 0;
 			break;
 		case FK_SWAP:
-			c->swapped++;
+			/*
+			 * 6.18: types 24-31 are not swap areas (hwpoison,
+			 * migration, device, marker); a marker with bit 2
+			 * in its offset is a guard marker.
+			 */
+			if (i % 32 < 24)
+				c->swapped++;
+			else if (i % 32 == 31 && (i * 3) & 4)
+				c->guard++;
 			break;
 		case FK_GUARD:
 			c->guard++;
@@ -686,8 +902,18 @@ sparse_expect(const enum sp_kind *kinds, uint64_t from, uint64_t to,
 			c->exclusive++;
 			break;
 		case SK_SWAP:
+			/*
+			 * Types from MAX_SWAPFILES up are no swap area: 24 on
+			 * 6.15+ (three device types), 23 on 6.2-6.14 (four).
+			 * A marker (31) with offset bit 2 is a guard marker.
+			 */
+			if ((i % 31) + 1 < (guard_known ? 24 : 23))
+				c->swapped++;
+			else if ((i % 31) + 1 == 31 && ((i + 1) & 4))
+				c->guard++;
+			break;
 		case SK_SWAP_ZERO:
-			c->swapped++;
+			c->swapped++;	/* hidden frame: counted as swapped */
 			break;
 		case SK_SWAP_FLAGS:
 			c->swapped++;
@@ -776,8 +1002,6 @@ test_pagemap_fixture_count_sparse_zero_runs(void **state)
 }
 
 /* ---------------------------------------------------------------- live */
-
-static int rootfd = -1;
 
 static int
 setup_live(void **state)
@@ -1249,10 +1473,13 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pagemap_caps_by_version),
-		cmocka_unit_test(test_pagemap_caps_running),
+		cmocka_unit_test(test_pagemap_caps_probe_fixture_without_self),
 		cmocka_unit_test(test_pagemap_decode_present_all_combinations),
 		cmocka_unit_test(test_pagemap_decode_swapped_type_offset),
 		cmocka_unit_test(test_pagemap_decode_guard_is_not_swapped),
+		cmocka_unit_test(test_pagemap_decode_swap_kinds_by_version),
+		cmocka_unit_test(test_pagemap_decode_hidden_swap_frame),
+		cmocka_unit_test(test_pagemap_decode_guard_marker_6_13),
 		cmocka_unit_test(test_pagemap_decode_unknown_flags_hidden),
 		cmocka_unit_test(test_pagemap_decode_old_layout_page_shift),
 		cmocka_unit_test(test_pagemap_decode_hidden_pfn),
@@ -1265,6 +1492,7 @@ main(void)
 		cmocka_unit_test(test_pagemap_fixture_count_sparse_zero_runs),
 	};
 	const struct CMUnitTest live[] = {
+		cmocka_unit_test(test_pagemap_caps_running),
 		cmocka_unit_test(test_pagemap_live_touched_pages_present),
 		cmocka_unit_test(test_pagemap_live_scan_equals_pread),
 		cmocka_unit_test(test_pagemap_live_sparse_64tb_scan_fast),

@@ -1,9 +1,13 @@
 /* vmhelper: a live test target that maps known memory, prints where, and blocks. */
 #include "config.h"
 
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
+
+#include <linux/userfaultfd.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -32,6 +36,11 @@
  *   sparse START END NPAGES TOUCHED   NORESERVE; first, middle, last written
  *   thp START END NPAGES              2 MiB aligned, MADV_HUGEPAGE, written
  *   hugetlb START END NPAGES          one MAP_HUGETLB default-size page, written
+ *   pageout START END NPAGES          (-P) written, then MADV_PAGEOUT: pushed
+ *                                     to swap when swap is on (5.4+)
+ *   uffdwp START END NPAGES           (-W) never touched, write-protected by
+ *                                     userfaultfd with WP_UNPOPULATED (6.4+):
+ *                                     each page holds a uffd-wp PTE marker
  *   stack DEPTH FRAME ADDR            blocked DEPTH frames deep, each with
  *                                     FRAME bytes of locals; ADDR is a local
  *                                     of the deepest frame
@@ -50,6 +59,12 @@
 
 #ifndef MADV_GUARD_INSTALL
 #define MADV_GUARD_INSTALL 102
+#endif
+#ifndef MADV_PAGEOUT
+#define MADV_PAGEOUT 21
+#endif
+#ifndef UFFD_FEATURE_WP_UNPOPULATED
+#define UFFD_FEATURE_WP_UNPOPULATED (1 << 13)
 #endif
 
 /* The hostile name: terminal escape, newline, tab, backslash, quote. */
@@ -271,11 +286,47 @@ exec_self(int sig)
 	_exit(3);
 }
 
+/*
+ * Write-protect n untouched pages with userfaultfd and WP_UNPOPULATED, so
+ * the kernel puts a uffd-wp PTE marker in each. The fd stays open (the
+ * registration lives with it). 0, or -1 with why filled.
+ */
+static int
+uffd_wp_markers(char *p, size_t n, char *why, size_t len)
+{
+	struct uffdio_api api = { .api = UFFD_API,
+	    .features = UFFD_FEATURE_WP_UNPOPULATED };
+	struct uffdio_register reg = { .range = { (uintptr_t)p, n * ps },
+	    .mode = UFFDIO_REGISTER_MODE_WP };
+	struct uffdio_writeprotect wp = { .range = { (uintptr_t)p, n * ps },
+	    .mode = UFFDIO_WRITEPROTECT_MODE_WP };
+	int fd = (int)syscall(SYS_userfaultfd, O_CLOEXEC | UFFD_USER_MODE_ONLY);
+
+	if (fd == -1) {
+		snprintf(why, len, "userfaultfd: %s", strerror(errno));
+		return -1;
+	}
+	if (ioctl(fd, UFFDIO_API, &api) == -1) {
+		snprintf(why, len, "UFFDIO_API with WP_UNPOPULATED: %s (Linux "
+		    "6.4+)", strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (ioctl(fd, UFFDIO_REGISTER, &reg) == -1 ||
+	    ioctl(fd, UFFDIO_WRITEPROTECT, &wp) == -1) {
+		snprintf(why, len, "userfaultfd write-protect: %s",
+		    strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return 0;
+}
+
 static void
 usage(void)
 {
 	fprintf(stderr, "usage: vmhelper [-n PAGES] [-d DIR [-H]] [-S GIB] "
-	    "[-T] [-U] [-k DEPTH] [-X N]\n       vmhelper -C PID\n");
+	    "[-T] [-U] [-P] [-W] [-k DEPTH] [-X N]\n       vmhelper -C PID\n");
 	exit(2);
 }
 
@@ -301,7 +352,8 @@ main(int argc, char *argv[])
 {
 	const char *dir = NULL;
 	size_t n = 16, gib = 0;
-	int hostile = 0, thp = 0, hugetlb = 0, depth = -1;
+	int hostile = 0, thp = 0, hugetlb = 0, pageout = 0, uffdwp = 0;
+	int depth = -1;
 	char *p, *path, why[256];
 	pid_t child, parent;
 
@@ -321,6 +373,14 @@ main(int argc, char *argv[])
 		}
 		if (strcmp(o, "-U") == 0) {
 			hugetlb = 1;
+			continue;
+		}
+		if (strcmp(o, "-P") == 0) {
+			pageout = 1;
+			continue;
+		}
+		if (strcmp(o, "-W") == 0) {
+			uffdwp = 1;
 			continue;
 		}
 		if (arg == NULL || o[0] != '-' || o[1] == '\0' || o[2] != '\0')
@@ -485,6 +545,33 @@ main(int argc, char *argv[])
 		else {
 			memset(p, 'u', huge);
 			show("hugetlb", p, huge / ps);
+			putchar('\n');
+		}
+	}
+
+	if (pageout) {
+		/* Only anonymous pages of ours alone go out: fresh, written. */
+		if ((p = region(n, PROT_READ | PROT_WRITE, MAP_PRIVATE |
+		    MAP_ANONYMOUS, -1)) == NULL)
+			die("mmap pageout");
+		touch(p, n);
+		if (madvise(p, n * ps, MADV_PAGEOUT) == -1)
+			printf("pageout unsupported MADV_PAGEOUT: %s (Linux "
+			    "5.4+)\n", strerror(errno));
+		else {
+			show("pageout", p, n);
+			putchar('\n');
+		}
+	}
+
+	if (uffdwp) {
+		if ((p = region(n, PROT_READ | PROT_WRITE, MAP_PRIVATE |
+		    MAP_ANONYMOUS, -1)) == NULL)
+			die("mmap uffdwp");
+		if (uffd_wp_markers(p, n, why, sizeof(why)) == -1)
+			printf("uffdwp unsupported %s\n", why);
+		else {
+			show("uffdwp", p, n);
 			putchar('\n');
 		}
 	}

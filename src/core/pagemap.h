@@ -14,7 +14,7 @@
 #define PM_SWAP_OFFSET_MASK	((1ULL << 50) - 1)
 #define PM_SOFT_DIRTY		(1ULL << 55)
 #define PM_EXCLUSIVE		(1ULL << 56)	/* 4.2+ */
-#define PM_UFFD_WP		(1ULL << 57)	/* 5.17+ */
+#define PM_UFFD_WP		(1ULL << 57)	/* 5.14+ */
 #define PM_GUARD		(1ULL << 58)	/* 6.15+ */
 #define PM_FILE_SHARED		(1ULL << 61)
 #define PM_SWAPPED		(1ULL << 62)
@@ -43,17 +43,55 @@ struct pm_caps {
 	int pfn_visible;	/* 1 yes, 0 hidden (no CAP_SYS_ADMIN), -1 unknown */
 };
 
+/*
+ * What a swap-format entry (bit 62 set, not present) stands for. The kernel
+ * puts more than swapped pages there: migration, device-private/exclusive
+ * and hwpoison entries and PTE markers use the top swap types (see
+ * pagemap_swap_kind_of). None of those is in a swap area.
+ */
+enum pm_swap_kind {
+	PMS_NONE = 0,		/* not a swap-format entry */
+	PMS_SWAP,		/* a page in a swap area: type, offset, device */
+	PMS_HIDDEN,		/* frame zeroed (no CAP_SYS_ADMIN): can't tell */
+	PMS_MIGRATION,		/* page under migration (offset = PFN) */
+	PMS_DEVICE,		/* device-private/-exclusive (offset = PFN) */
+	PMS_HWPOISON,		/* hardware-poisoned page */
+	PMS_MARKER,		/* PTE marker: uffd-wp, poisoned */
+	PMS_GUARD,		/* guard marker (MADV_GUARD_INSTALL) */
+	PMS_SWAPIN_ERROR,	/* 5.19-6.1: reading it back from swap failed */
+	PMS_SPECIAL,		/* a non-swap type this kernel's table can't name */
+};
+
 /* Fill caps from a uname release string like "6.18.44-foo". */
 void pagemap_caps_from_release(const char *release, struct pm_caps *caps);
-/* Same, for the running kernel (uname). */
-void pagemap_caps_running(struct pm_caps *caps);
+/*
+ * Same, for the running kernel (uname), then corrected by what it actually
+ * shows this process, probed through rootfd (once per process, cached):
+ * pfn_visible from a touched page of our own (PFN 0 = hidden, as for root
+ * in a user namespace), soft-dirty known only if a fresh mapping of ours
+ * carries the "sd" VmFlag (CONFIG_MEM_SOFT_DIRTY). rootfd -1: no probes,
+ * the release's caps only (pagemap_init_fd: fixtures).
+ */
+void pagemap_caps_running(int rootfd, struct pm_caps *caps);
 
 /*
- * Was the running kernel built with CONFIG_MEM_SOFT_DIRTY? (Without it the
- * soft-dirty bit always reads 0.) From /boot/config-$(uname -r), else
- * /proc/config.gz (through gzip -dc): 1 yes, 0 no, -1 unknown.
+ * The probes behind pagemap_caps_running, each answered once per process
+ * (an answer is cached; "could not tell" is not): 1 yes, 0 no, -1 could
+ * not tell (e.g. a fixture tree without "self").
  */
-int pagemap_soft_dirty_config(void);
+int pagemap_probe_pfn_visible(int rootfd);
+int pagemap_probe_soft_dirty(int rootfd);
+
+/*
+ * Kind of a swap entry of type `type` (bits 0-4) and offset `offset` on
+ * the kernel caps describes. Pure: a table by version, for kernels built
+ * with CONFIG_MIGRATION, CONFIG_MEMORY_FAILURE and CONFIG_DEVICE_PRIVATE
+ * (Debian's and Ubuntu's), as pagemap.c documents.
+ */
+enum pm_swap_kind pagemap_swap_kind_of(const struct pm_caps *caps,
+    unsigned int type, uint64_t offset);
+/* "swap", "hidden", "migration", ...; NULL for PMS_NONE. */
+const char *pagemap_swap_kind_name(enum pm_swap_kind kind);
 
 struct pm_entry {
 	uint64_t raw;
@@ -61,8 +99,9 @@ struct pm_entry {
 	uint32_t known;		/* PMF_* whose value is meaningful (else "unknown") */
 	bool pfn_valid;		/* present and PFN not hidden (non-zero) */
 	uint64_t pfn;
-	bool swap_valid;	/* swapped (and not a guard marker) */
-	unsigned int swap_type;
+	enum pm_swap_kind swap_kind;	/* PMS_NONE unless bit 62 is set */
+	bool swap_valid;	/* a page in a swap area, type/offset shown */
+	unsigned int swap_type;	/* set for every kind but NONE/HIDDEN */
 	uint64_t swap_offset;
 	unsigned int page_shift; /* old layout only, else 0 */
 };
@@ -70,7 +109,10 @@ struct pm_entry {
 /*
  * Decode one raw entry. Guard is decoded first: a guard marker also has
  * bit 62 set but is not a swapped page. A present entry with PFN 0 when
- * caps->pfn_visible != 1 is "hidden": pfn_valid = false.
+ * caps->pfn_visible != 1 is "hidden": pfn_valid = false. A swap-format
+ * entry gets a swap_kind; only PMS_SWAP and PMS_HIDDEN (bit 62, frame
+ * zeroed: most likely swap, but a special entry can't be told apart) set
+ * PMF_SWAPPED, and only PMS_SWAP sets swap_valid.
  */
 void pagemap_decode(uint64_t raw, const struct pm_caps *caps,
     struct pm_entry *e);

@@ -559,6 +559,11 @@ state_word(int got, const struct pm_entry *e)
 		return "present";
 	if (e->flags & PMF_SWAPPED)
 		return "swapped";
+	/* Bit 62 without a swap area: name it (migration, marker, ...). */
+	if (e->swap_kind == PMS_MIGRATION)
+		return "migrate";
+	if (e->swap_kind != PMS_NONE)
+		return pagemap_swap_kind_name(e->swap_kind);
 	return "absent";
 }
 
@@ -605,6 +610,14 @@ marks_text(struct ui *ui, uint64_t idx, int got, const struct pm_entry *e,
 		snprintf(buf + n, len - n, "swap %u:0x%" PRIx64 " %s ",
 		    e->swap_type, e->swap_offset, swap_name(ui, e->swap_type,
 		    dev, sizeof(dev)));
+	} else if (got == 0 && e->swap_kind == PMS_HIDDEN) {
+		strlcat(buf, "swap entry hidden ", len);
+	} else if (got == 0 && e->swap_kind != PMS_NONE &&
+	    e->swap_kind != PMS_GUARD) {
+		n = strlen(buf);
+		snprintf(buf + n, len - n, "%s entry %u:0x%" PRIx64 " ",
+		    pagemap_swap_kind_name(e->swap_kind), e->swap_type,
+		    e->swap_offset);
 	}
 	if (got == 0 && kflags_of(ui, e, &kf, &cnt, &cnt_ok)) {
 		if (kf & (1ULL << KPF_THP))
@@ -856,6 +869,13 @@ draw_detail(struct ui *ui)
 		snprintf(buf + n, sizeof(buf) - n, " swap type %u (%s) offset "
 		    "0x%" PRIx64, e.swap_type, swap_name(ui, e.swap_type, dev,
 		    sizeof(dev)), e.swap_offset);
+	else if (e.swap_kind == PMS_HIDDEN)
+		snprintf(buf + n, sizeof(buf) - n, " swapped, swap entry "
+		    "hidden (CAP_SYS_ADMIN)");
+	else if (e.swap_kind != PMS_NONE && e.swap_kind != PMS_GUARD)
+		snprintf(buf + n, sizeof(buf) - n, " %s entry, not in swap "
+		    "(type %u offset 0x%" PRIx64 ")", pagemap_swap_kind_name(
+		    e.swap_kind), e.swap_type, e.swap_offset);
 	else if (e.flags == 0)
 		snprintf(buf + n, sizeof(buf) - n, " (never touched or "
 		    "reclaimed)");
@@ -1170,9 +1190,17 @@ popup_detail(struct ui *ui)
 	for (int i = 0; i < PMF_COUNT; i++) {
 		uint32_t f = flag_tab[i].flag;
 
+		/* Bit 62 set without a swap area behind it: say what it is. */
+		if (f == PMF_SWAPPED && !(e.flags & f) &&
+		    e.swap_kind != PMS_NONE) {
+			ui_popup_add(ui, "  bit %2d %-12s 1, but no swap area: "
+			    "%s entry", flag_tab[i].bit, pagemap_flag_name(f),
+			    pagemap_swap_kind_name(e.swap_kind));
+			continue;
+		}
 		ui_popup_add(ui, "  bit %2d %-12s %s", flag_tab[i].bit,
-		    pagemap_flag_name(f), !(e.known & f) ? "? (this kernel "
-		    "cannot tell)" : (e.flags & f) ? "1" : "0");
+		    pagemap_flag_name(f), (e.flags & f) ? "1" : !(e.known & f) ?
+		    "? (this kernel cannot tell)" : "0");
 	}
 	if (e.pfn_valid)
 		ui_popup_add(ui, "  bits 0-54 PFN     0x%" PRIx64, e.pfn);
@@ -1184,7 +1212,13 @@ popup_detail(struct ui *ui)
 		    "offset 0x%" PRIx64, e.swap_type, e.swap_offset);
 		ui_popup_add(ui, "swap device        %s", swap_name(ui,
 		    e.swap_type, dev, sizeof(dev)));
-	}
+	} else if (e.swap_kind == PMS_HIDDEN)
+		ui_popup_add(ui, "  bits 0-54         swap entry hidden (reads 0 "
+		    "without CAP_SYS_ADMIN)");
+	else if (e.swap_kind != PMS_NONE)
+		ui_popup_add(ui, "  bits 0-4 type %u, 5-54 offset 0x%" PRIx64
+		    ": a %s entry, not in swap", e.swap_type, e.swap_offset,
+		    pagemap_swap_kind_name(e.swap_kind));
 	else
 		ui_popup_add(ui, "  bits 0-54         0 (not present)");
 	if (pagemap_phys(&e, va, ui->t.pm.pagesize, &pa))
@@ -1291,6 +1325,10 @@ key(struct ui *ui, enum key_action a)
 			ui_msg(ui, true, "kpageflags unreadable: %s (root "
 			    "only)", strerror(ui->kp.flags_errno ?
 			    ui->kp.flags_errno : EACCES));
+		else if (ui->t.pm.caps.pfn_visible == 0)
+			/* It opens in a user namespace, but needs PFNs. */
+			ui_msg(ui, true, "kpageflags unavailable: the kernel "
+			    "hides PFNs from this process");
 		else
 			ui_msg(ui, false, "kpageflags column %s",
 			    ps->kflags_col ? "on" : "off");
@@ -1412,7 +1450,8 @@ hint(struct ui *ui)
 	if (ui->t.pm.caps.pfn_visible == 0 || (ps->have_win &&
 	    ui->t.pm.caps.pfn_visible != 1))
 		return "PFN hidden: the kernel shows frame numbers only to "
-		    "CAP_SYS_ADMIN (run as root)   Enter detail  ? help";
+		    "CAP_SYS_ADMIN in the initial user namespace   Enter "
+		    "detail  ? help";
 	if (ps->ncoll > 0 || ps->nexpd > 0)
 		return "Enter detail  + expand / - fold huge page  : go to  "
 		    "/ search  f kpageflags  Esc back  ? help";

@@ -625,12 +625,20 @@ draw_detail(struct ui *ui)
 	uc = count_of(ui, i);
 	path_text(ui, i, path, sizeof(path));
 	fmt_size(v->end - v->start, sz, sizeof(sz));
-	if (uc != NULL && uc->state == 1)
+	if (uc != NULL && uc->state == 1) {
+		char sd[24];
+
+		/* No CONFIG_MEM_SOFT_DIRTY: the count would be a false 0. */
+		if (ui->t.pm.caps.known & PMF_SOFT_DIRTY)
+			snprintf(sd, sizeof(sd), "%" PRIu64, uc->c.soft_dirty);
+		else
+			strlcpy(sd, "?", sizeof(sd));
 		snprintf(buf, sizeof(buf), "%s %s, %" PRIu64 " page%s: "
-		    "file/shared %" PRIu64 " soft-dirty %" PRIu64 " guard %"
+		    "file/shared %" PRIu64 " soft-dirty %s guard %"
 		    PRIu64 "%s  %s", maps_kind_name(v->kind), sz, uc->c.pages,
-		    uc->c.pages == 1 ? "" : "s", uc->c.file_shared, uc->c.soft_dirty, uc->c.guard,
+		    uc->c.pages == 1 ? "" : "s", uc->c.file_shared, sd, uc->c.guard,
 		    uc->c.unreadable ? " (no pagemap entries)" : "", path);
+	}
 	else
 		snprintf(buf, sizeof(buf), "%s %s  %s",
 		    maps_kind_name(v->kind), sz, path);

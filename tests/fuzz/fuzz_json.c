@@ -96,10 +96,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (maps_parse(text, tlen, &l) == 0)
 		for (size_t i = 0; i < l.n; i++) {
 			fputs(i > 0 ? ",\n" : "\n", f);
-			maps_json_one(f, &l.v[i], &cnt);
+			maps_json_one(f, &l.v[i], &cnt, (uint32_t)(u >> 16));
 		}
 	fputs(l.n > 0 ? ",\n" : "\n", f);
-	maps_json_one(f, &hand, &cnt);
+	/* Which counts are known (else null) comes from the input too. */
+	maps_json_one(f, &hand, &cnt, (uint32_t)(u >> 16));
 	fputs("\n]\n", f);
 	check_doc(f, &buf, &len);
 
