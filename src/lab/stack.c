@@ -55,6 +55,22 @@ stack_vma(struct lab *lab, const void *sp, uint64_t vma[2])
 	return 0;
 }
 
+/*
+ * Touch RESERVE bytes below the caller's frame, so that the printing and
+ * waiting done at the bottom of the recursion run in stack the VMA already
+ * covers: [stack] then stays exactly as measured while the class looks.
+ */
+#define RESERVE	(64 * 1024)
+static __attribute__((noinline)) char
+reserve(size_t ps)
+{
+	volatile char pad[RESERVE];
+
+	for (size_t i = 0; i < RESERVE; i += ps)
+		pad[i] = 0;
+	return pad[0];
+}
+
 static int
 at_bottom(struct deep *d, uintptr_t sp)
 {
@@ -63,6 +79,7 @@ at_bottom(struct deep *d, uintptr_t sp)
 	struct lab_pm s;
 	uint64_t vma[2], gap = guard_gap(lab);
 
+	(void)reserve(lab->ps);
 	if (stack_vma(lab, (void *)sp, vma) == -1)
 		return d->rc = lab_error(lab, "finding [stack]");
 	d->frames[0] = (sp + lab->ps) & ~(uint64_t)(lab->ps - 1);
@@ -78,12 +95,14 @@ at_bottom(struct deep *d, uintptr_t sp)
 	    "array of which only the lowest byte was written. SP is near "
 	    "0x%lx.", DEPTH, FRAME / 1024, (unsigned long)sp);
 	LAB_CAT(ph.expect, "[stack] grew from %llu to %llu KiB (first range): "
-	    "a fault just below the stack extends the VMA. The second range is "
+	    "a fault just below the stack extends the VMA (the lowest %d KiB the "
+	    "lab touched itself, room for its own printing). The second range is "
 	    "the new part above SP: %zu of its %zu pages present (the ones "
 	    "written), %zu never faulted in although inside the VMA. The third "
 	    "range is the guard gap (%llu KiB) that no other mapping may "
 	    "enter.", (unsigned long long)(d->vma[1] - d->vma[0]) / 1024,
-	    (unsigned long long)(vma[1] - vma[0]) / 1024, s.present, s.n,
+	    (unsigned long long)(vma[1] - vma[0]) / 1024, RESERVE / 1024,
+	    s.present, s.n,
 	    s.n - s.present, (unsigned long long)gap / 1024);
 	LAB_CAT(ph.question, "Why are most pages of each frame absent? What "
 	    "stops the stack from growing into the heap or a library?");
