@@ -52,9 +52,9 @@ phase() {
 		sleep 0.05
 	done
 	J=$(sed -n "${LAB_N}p" "$LAB_OUT")
-	STEP=$(jf .name) PH=$(jf .phase) P=$(jf .pid) C=$(jf .child)
-	S=$(jf .start) E=$(jf .end)
-	NR=$(jf '.ranges | length')
+	eval "$(printf '%s\n' "$J" | jq -r '@sh "STEP=\(.name) PH=\(.phase)
+		P=\(.pid) C=\(.child) S=\(.start) E=\(.end)
+		NR=\(.ranges | length)"')" || fail "not a JSON line: $J"
 }
 jf() { printf '%s\n' "$J" | jq -r "$1"; }
 # rng I K: range I's start (K=0) or end (K=1)
