@@ -756,7 +756,9 @@ if ! command -v strace >/dev/null 2>&1; then
 elif ! strace -qq -o /dev/null true 2>/dev/null; then
 	note_skip "PR_SET_PTRACER" "strace cannot trace here"
 else
-	strace -qq -e trace=prctl -o "$TMPD/prctl" "$VMPEEK_LAB" --list >/dev/null ||
+	# LeakSanitizer (sanitizer builds) refuses to run under ptrace
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+	    strace -qq -e trace=prctl -o "$TMPD/prctl" "$VMPEEK_LAB" --list >/dev/null ||
 		fail "vmpeek-lab --list under strace failed"
 	grep -q 'PR_SET_PTRACER, PR_SET_PTRACER_ANY\|PR_SET_PTRACER, 0xffffffffffffffff\|0x59616d61' "$TMPD/prctl" ||
 		fail "the lab made no prctl(PR_SET_PTRACER, ANY): $(cat "$TMPD/prctl")"

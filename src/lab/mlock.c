@@ -3,9 +3,11 @@
 
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "kpage.h"
 #include "lab.h"
@@ -13,6 +15,23 @@
 #define NPAGES	16
 #define LFIRST	4	/* pages [LFIRST, LFIRST + NLOCK) are locked */
 #define NLOCK	4
+
+/*
+ * The system calls themselves: sanitizer runtimes (ASan) intercept mlock
+ * and munlock and turn them into no-ops, and the lab is about what the
+ * kernel does.
+ */
+static int
+sys_mlock(const void *p, size_t len)
+{
+	return (int)syscall(SYS_mlock, p, len);
+}
+
+static int
+sys_munlock(const void *p, size_t len)
+{
+	return (int)syscall(SYS_munlock, p, len);
+}
 
 int
 probe_mlock(struct lab *lab, char *why, size_t len)
@@ -26,7 +45,7 @@ probe_mlock(struct lab *lab, char *why, size_t len)
 		snprintf(why, len, "mmap: %s", strerror(errno));
 		return 0;
 	}
-	err = mlock(m.p, m.len) == 0 ? 0 : errno;
+	err = sys_mlock(m.p, m.len) == 0 ? 0 : errno;
 	lab_unmap(&m);
 	if (err == 0)
 		return 1;
@@ -84,7 +103,7 @@ step_mlock(struct lab *lab)
 	if (lab_phase_show(lab, &ph) == -1)
 		goto out;
 
-	if (mlock(lp, NLOCK * lab->ps) == -1) {
+	if (sys_mlock(lp, NLOCK * lab->ps) == -1) {
 		rc = lab_error(lab, "mlock");
 		goto out;
 	}
@@ -117,7 +136,7 @@ step_mlock(struct lab *lab)
 	if (lab_phase_show(lab, &ph) == -1)
 		goto out;
 
-	if (munlock(lp, NLOCK * lab->ps) == -1) {
+	if (sys_munlock(lp, NLOCK * lab->ps) == -1) {
 		rc = lab_error(lab, "munlock");
 		goto out;
 	}
