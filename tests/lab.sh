@@ -55,6 +55,8 @@ phase() {
 		sleep 0.05
 	done
 	J=$(sed -n "${LAB_N}p" "$LAB_OUT")
+	printf '%s\n' "$J" >"$TMPD/line.json"
+	json_one "$TMPD/line.json" "phase line $LAB_N"
 	eval "$(printf '%s\n' "$J" | jq -r '@sh "STEP=\(.name) PH=\(.phase)
 		P=\(.pid) C=\(.child) S=\(.start) E=\(.end)
 		NR=\(.ranges | length)"')" || fail "not a JSON line: $J"
@@ -145,6 +147,7 @@ smaps_kb() {
 translate_agrees() {
 	"$VMPEEK" --translate "$1" "$2-$3" --json >"$TMPD/tr.json" 2>"$TMPD/tr.err" ||
 		fail "$STEP $PH: vmpeek --translate $1 $2-$3: $(cat "$TMPD/tr.err")"
+	json_one "$TMPD/tr.json" "vmpeek --translate $1 $2-$3 --json"
 	jq -r '.[] | [.present, .exclusive, .file_shared, .swapped, .guard,
 		(if .pfn == null then 0 else .pfn end)]
 		| map(if . == true then 1 elif . == false then 0 else . end)
