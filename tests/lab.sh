@@ -753,6 +753,69 @@ expect_eq "--auto 0.2: phases" "$(jq -r .phase "$TMPD/auto" | tr '\n' ' ')" "wri
 [ $(((T1 - T0) / 1000000)) -ge 600 ] || fail "--auto 0.2: three phases took only $(((T1 - T0) / 1000000)) ms"
 ok "--auto 0.2: three phases, paused (took $(((T1 - T0) / 1000000)) ms), stdin never read"
 
+# ---------------------------------------------------------------- a terminal
+# On a terminal the lab prompts, Enter goes on and q quits; the tmux lines
+# it prints really put vmpeek beside it, on its PID.
+if ! command -v tmux >/dev/null 2>&1; then
+	note_skip "terminal and tmux lines" "tmux is not installed"
+else
+	SOCK=vmpeek-lab-test-$$
+	tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
+	trap 'tm kill-server >/dev/null 2>&1; lab_cleanup; cleanup' EXIT
+	unset TMUX
+	# screen PANE PATTERN: wait (10 s at most) until PANE shows PATTERN
+	screen() {
+		_i=0
+		while ! tm capture-pane -p -J -t "$1" 2>/dev/null | grep -q -- "$2"; do
+			_i=$((_i + 1))
+			if [ $_i -gt 200 ]; then
+				tm capture-pane -p -J -t "$1" >&2
+				fail "pane $1 never showed '$2'"
+			fi
+			sleep 0.05
+		done
+	}
+	tm new-session -d -x 200 -y 60 -s lab \
+		"\"$VMPEEK_LAB\" --step 6-6 --dir '$TMPD'; echo exit=\$?; sleep 60"
+	screen lab:0.0 'mprotect-split: written'
+	screen lab:0.0 '\[Enter: next, q Enter: quit\]'
+	ok "terminal: the lab prompts after a phase"
+	TP=$(tm capture-pane -p -J -t lab:0.0 | sed -n 's/.*step by step, in PID \([0-9]*\).*/\1/p')
+	[ -n "$TP" ] || fail "terminal: the lab did not say its PID"
+	# the "inside tmux" line, run on our private server
+	LINE=$(tm capture-pane -p -J -t lab:0.0 | sed -n 's/^ *inside tmux: *//p')
+	case $LINE in
+	"tmux split-window -h '"*" $TP'") ;;
+	*) fail "terminal: the inside-tmux line is not a split running vmpeek on PID $TP: $LINE" ;;
+	esac
+	eval "tm split-window -t lab:0.0 ${LINE#tmux split-window }"
+	screen lab:0.1 "> $TP vmpeek-lab > VMAs"
+	ok "terminal: the printed split-window line shows vmpeek on the lab's PID $TP"
+	tm send-keys -t lab:0.0 Enter
+	screen lab:0.0 'mprotect-split: protected'
+	ok "terminal: Enter goes on to the next phase"
+	tm send-keys -t lab:0.0 q Enter
+	screen lab:0.0 'exit=0'
+	! tm capture-pane -p -J -t lab:0.0 | grep -q 'mprotect-split: restored' ||
+		fail "terminal: q did not quit before the next phase"
+	ok "terminal: q quits at once, exit status 0"
+	tm kill-server >/dev/null 2>&1
+
+	# the "from scratch" line: a new session with the lab and vmpeek on it
+	# (as printed by the first run, from the build tree)
+	LINE=$(sed -n 's/^ *from scratch: *//p' "$TMPD/main.err")
+	case $LINE in
+	"tmux new-session '"*"' \; split-window -h '"*"'") ;;
+	*) fail "the from-scratch line is not a two-pane tmux command: $LINE" ;;
+	esac
+	eval "tm new-session -d -x 200 -y 60 -s scratch ${LINE#tmux new-session }"
+	screen scratch:0.0 'demand-zero: mapped'
+	SP=$(tm capture-pane -p -J -t scratch:0.0 | sed -n 's/.*step by step, in PID \([0-9]*\).*/\1/p')
+	screen scratch:0.1 "> $SP vmpeek-lab > VMAs"
+	ok "the from-scratch tmux line shows the lab and vmpeek on its PID $SP"
+	tm kill-server >/dev/null 2>&1
+fi
+
 # ---------------------------------------------------------------- ptracer
 if ! command -v strace >/dev/null 2>&1; then
 	note_skip "PR_SET_PTRACER" "needs strace"

@@ -108,36 +108,50 @@ parse_steps(const char *arg, unsigned int *from, unsigned int *to)
 	return *from == 0 || *to == 0 || *to < *from ? -1 : 0;
 }
 
-/* vmpeek next to this program (a build tree, or the same bindir). */
+/* A path safe to put inside '...' in a printed shell command, else NULL. */
+static const char *
+quotable(const char *p)
+{
+	return strpbrk(p, " '\"\\$`\n\t") == NULL ? p : NULL;
+}
+
+/*
+ * This program's path and vmpeek's next to it (a build tree, or the same
+ * bindir), for the tmux lines; plain names when they can't be used.
+ */
 static void
-vmpeek_path(char *buf, size_t len)
+paths(char *lab, char *vmpeek, size_t len)
 {
 	char exe[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 
-	strlcpy(buf, "vmpeek", len);
+	strlcpy(lab, "vmpeek-lab", len);
+	strlcpy(vmpeek, "vmpeek", len);
 	if (n <= 0)
 		return;
 	exe[n] = '\0';
-	snprintf(buf, len, "%s/vmpeek", dirname(exe));
-	if (access(buf, X_OK) != 0 || strpbrk(buf, " '\"\\$`") != NULL)
-		strlcpy(buf, "vmpeek", len);
+	if (quotable(exe) == NULL)
+		return;
+	strlcpy(lab, exe, len);
+	snprintf(vmpeek, len, "%s/vmpeek", dirname(exe));
+	if (access(vmpeek, X_OK) != 0)
+		strlcpy(vmpeek, "vmpeek", len);
 }
 
 static void
 intro(struct lab *lab)
 {
-	char vp[PATH_MAX];
+	char lp[PATH_MAX], vp[PATH_MAX];
 	FILE *f = lab->prose;
 
-	vmpeek_path(vp, sizeof(vp));
+	paths(lp, vp, sizeof(vp));
 	fprintf(f, "vmpeek-lab: virtual memory, step by step, in PID %d.\n",
 	    (int)lab->pid);
 	fprintf(f, "Watch it with vmpeek side by side (two tmux panes):\n"
 	    "  inside tmux:  tmux split-window -h '%s %d'\n"
-	    "  from scratch: tmux new-session 'vmpeek-lab' \\; "
+	    "  from scratch: tmux new-session '%s' \\; "
 	    "split-window -h 'sleep 1; %s $(pgrep -nx vmpeek-lab)'\n",
-	    vp, (int)lab->pid, vp);
+	    vp, (int)lab->pid, lp, vp);
 	if (lab->caps.pfn_visible != 1)
 		fprintf(f, "Not root: the kernel hides PFNs (frame numbers); "
 		    "the flags still show.\n");
