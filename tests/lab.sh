@@ -33,6 +33,9 @@ lab_start() {
 	shift
 	rm -f "$TMPD/fifo"
 	mkfifo "$TMPD/fifo"
+	# the job opens the fifo first and blocks there: make its files now
+	: >"$LAB_OUT"
+	: >"$LAB_ERR"
 	$LAB_AS "$VMPEEK_LAB" --json "$@" <"$TMPD/fifo" >"$LAB_OUT" 2>"$LAB_ERR" &
 	LAB=$!
 	HELPER_PIDS="$HELPER_PIDS $LAB"
@@ -761,7 +764,9 @@ if ! command -v tmux >/dev/null 2>&1; then
 else
 	SOCK=vmpeek-lab-test-$$
 	tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
-	trap 'tm kill-server >/dev/null 2>&1; lab_cleanup; cleanup' EXIT
+	SOCK0=$SOCK
+	trap 'tmux -L "$SOCK0" kill-server >/dev/null 2>&1;
+		tmux -L "$SOCK0-2" kill-server >/dev/null 2>&1; lab_cleanup; cleanup' EXIT
 	unset TMUX
 	# screen PANE PATTERN: wait (10 s at most) until PANE shows PATTERN
 	screen() {
@@ -802,7 +807,9 @@ else
 	tm kill-server >/dev/null 2>&1
 
 	# the "from scratch" line: a new session with the lab and vmpeek on it
-	# (as printed by the first run, from the build tree)
+	# (as printed by the first run, from the build tree), on a server of
+	# its own: a new one on the old socket can race the old one's exit
+	SOCK=$SOCK-2
 	LINE=$(sed -n 's/^ *from scratch: *//p' "$TMPD/main.err")
 	case $LINE in
 	"tmux new-session '"*"' \; split-window -h '"*"'") ;;
