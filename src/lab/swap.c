@@ -73,7 +73,9 @@ step_swap(struct lab *lab)
 	char why[LAB_TEXT];
 	int rc = 0;
 
-	if (swap_areas(lab) <= 0) {
+	/* --make-swap: our own file even when swap is active; being first
+	 * in priority, it gets the step's pages */
+	if (lab->make_swap || swap_areas(lab) <= 0) {
 		if (lab_swapfile_make(lab, why, sizeof(why)) == -1) {
 			lab_phase_skip(lab, why);
 			return 0;
