@@ -543,9 +543,16 @@ case $THPE in
 			ok "thp faulted: 512 consecutive PFNs from 0x$F"
 			expect_eq "thp faulted: kpageflags THP" "$(kbit "$F" 22)" 1
 		fi
-		jq -e 'all(.[]; .huge == true)' "$TMPD/tr.json" >/dev/null ||
-			fail "thp faulted: vmpeek --translate does not mark the pages huge"
-		ok "thp faulted: vmpeek --translate marks all 512 pages huge"
+		if [ $ROOT = 1 ]; then
+			jq -e 'all(.[]; .huge == true)' "$TMPD/tr.json" >/dev/null ||
+				fail "thp faulted: vmpeek --translate does not mark the pages huge"
+			ok "thp faulted: vmpeek --translate marks all 512 pages huge"
+		else
+			# without kpageflags vmpeek may only say "unknown"
+			jq -e 'all(.[]; .huge != false)' "$TMPD/tr.json" >/dev/null ||
+				fail "thp faulted: vmpeek --translate says a page is not huge"
+			ok "thp faulted: vmpeek --translate never says not huge"
+		fi
 		go
 		expect_phase thp split-vma
 		check_line
