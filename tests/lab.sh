@@ -5,7 +5,7 @@
 . "${srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 
 : "${VMPEEK_LAB:=$PWD/src/vmpeek-lab}"
-need jq dd od awk mkfifo
+need jq dd od awk mkfifo flock
 [ -r /proc/self/pagemap ] || skip "/proc/self/pagemap is not readable"
 PS=$(getconf PAGESIZE)
 [ "$PS" = 4096 ] || skip "the lab's expectations are written for 4 KiB pages (this machine: $PS)"
@@ -599,7 +599,6 @@ case $(jf .expect) in
 *"mapped $N pages"*) ok "page-cache read-one: one read mapped $N pages, as the lab measured" ;;
 *) fail "page-cache read-one: $N pages present, the lab says: $(jf .expect)" ;;
 esac
-go
 
 # ---------------------------------------------------------------- 11 swap
 # swap_phases SLOTS: check the swap step from its "written" phase to its
@@ -645,6 +644,19 @@ swap_phases() {
 	esac
 }
 
+# Swap is global: tests/swap.sh holds this lock while its swap file is on,
+# so /proc/swaps can't change under the step; held up to the --step runs.
+# (Taken while the lab waits after page-cache, before it probes swap.)
+SWLOCK=/var/tmp/vmpeek-swap-test.lock
+if (: >>"$SWLOCK") 2>/dev/null; then
+	exec 8>>"$SWLOCK"
+elif [ -r "$SWLOCK" ]; then
+	exec 8<"$SWLOCK"	# made by another user: a read fd locks too
+else
+	fail "cannot open $SWLOCK"
+fi
+flock -w 600 8 || fail "another swap test held $SWLOCK for 10 min"
+go
 if [ "$(awk 'NR > 1' /proc/swaps | wc -l)" = 0 ]; then
 	# no --make-swap and no swap: skipped, and saying how to get it
 	phase
@@ -750,6 +762,8 @@ jq -e 'select(.skipped != null) | (.phase == null and .start == null and
 	[ -z "$(jq -c 'select(.skipped != null)' "$TMPD/from")" ] ||
 	fail "a skipped line without a reason or with a phase: $(jq -c 'select(.skipped != null)' "$TMPD/from")"
 ok "skipped lines carry a reason and no phase"
+flock -u 8
+exec 8>&-
 
 # --auto never reads stdin: a fifo that never delivers a line must not stop it
 rm -f "$TMPD/fifo"
