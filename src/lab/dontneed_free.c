@@ -1,0 +1,117 @@
+/* step dontneed-free: MADV_DONTNEED drops pages at once; MADV_FREE only when memory is short. */
+#include "config.h"
+
+#include <sys/mman.h>
+
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+
+#include "lab.h"
+
+#define NPAGES 16
+
+/*
+ * MADV_FREE queues the pages on a per-CPU batch; smaps counts them as
+ * LazyFree only once that batch is drained, which happens when this CPU
+ * next drains its LRU batches (another process's munmap, for one). Wait
+ * for it a little (2 s at most) so the figure we report is the settled one.
+ */
+static long long
+lazyfree_kb(struct lab *lab, uintptr_t start, long long want)
+{
+	struct timespec ts = { 0, 50 * 1000000L };
+	long long kb = -1;
+
+	for (int i = 0; i < 40 && !lab_signalled; i++) {
+		if ((kb = lab_smaps_kb(lab, start, "LazyFree")) >= want)
+			break;
+		nanosleep(&ts, NULL);
+	}
+	return kb;
+}
+
+int
+step_dontneed_free(struct lab *lab)
+{
+	struct lab_map a = { 0 }, b = { 0 };
+	struct lab_phase ph;
+	struct lab_pm sa, sb;
+	size_t len = NPAGES * lab->ps;
+	long long lazy;
+	int rc = 0, free_err = 0;
+	char a0, b0;
+
+	if (lab_map(lab, &a, len, 0, PROT_READ | PROT_WRITE, MAP_PRIVATE, -1,
+	    "dontneed") == -1 || lab_map(lab, &b, len, 0,
+	    PROT_READ | PROT_WRITE, MAP_PRIVATE, -1, "free") == -1) {
+		rc = lab_error(lab, "mmap");
+		goto out;
+	}
+	lab_touch(a.p, len, lab->ps, 'A');
+	lab_touch(b.p, len, lab->ps, 'B');
+	lab_phase_init(&ph, "written", a.p, len);
+	lab_phase_add_range(&ph, b.p, len);
+	LAB_CAT(ph.did, "Mapped two regions of %d anonymous pages, A and B "
+	    "(the two ranges), and wrote every page.", NPAGES);
+	LAB_CAT(ph.expect, "Both regions fully present and exclusive.");
+	LAB_CAT(ph.question, "A program is done with both buffers but keeps "
+	    "the address space. How can it give the memory back?");
+	if (lab_phase_show(lab, &ph) == -1)
+		goto out;
+
+	if (madvise(a.p, len, MADV_DONTNEED) == -1) {
+		rc = lab_error(lab, "madvise(MADV_DONTNEED)");
+		goto out;
+	}
+	if (madvise(b.p, len, MADV_FREE) == -1)
+		free_err = errno;
+	if (lab_pm_sum(lab, a.p, len, &sa) == -1 ||
+	    lab_pm_sum(lab, b.p, len, &sb) == -1) {
+		rc = lab_error(lab, "pagemap");
+		goto out;
+	}
+	lazy = lazyfree_kb(lab, (uintptr_t)b.p, sb.present * lab->ps / 1024);
+	lab_phase_init(&ph, "advised", a.p, len);
+	lab_phase_add_range(&ph, b.p, len);
+	LAB_CAT(ph.did, "madvise(A, MADV_DONTNEED); madvise(B, MADV_FREE).");
+	LAB_CAT(ph.expect, "A: no page present: MADV_DONTNEED freed the "
+	    "frames at once (measured: %zu of %d present). ", sa.present,
+	    NPAGES);
+	if (free_err != 0)
+		LAB_CAT(ph.expect, "B: this kernel refused MADV_FREE (%s; it "
+		    "came in Linux 4.5), so B is unchanged.",
+		    strerror(free_err));
+	else
+		LAB_CAT(ph.expect, "B: still present (measured: %zu of %d), "
+		    "but smaps shows LazyFree: %lld kB for B's VMA: the kernel "
+		    "may discard these pages when it needs memory, and not "
+		    "before.", sb.present, NPAGES, lazy);
+	LAB_CAT(ph.question, "What will a read of A's first page return? "
+	    "And of B's?");
+	if (lab_phase_show(lab, &ph) == -1)
+		goto out;
+
+	a0 = a.p[0];
+	b0 = b.p[0];
+	if (lab_pm_sum(lab, a.p, len, &sa) == -1) {
+		rc = lab_error(lab, "pagemap");
+		goto out;
+	}
+	lab_phase_init(&ph, "read-back", a.p, len);
+	lab_phase_add_range(&ph, b.p, len);
+	LAB_CAT(ph.did, "Read the first byte of A and of B.");
+	LAB_CAT(ph.expect, "A's first page is present again (a fresh "
+	    "demand-zero page; measured: %zu of %d present in A); it read %s. "
+	    "B's first page read %s.", sa.present, NPAGES,
+	    a0 == 0 ? "0: the data is gone" : "old data (unexpected)",
+	    b0 == 'B' ? "'B': the data is still there, the kernel has not "
+	    "needed the memory" : "0: the kernel has already reclaimed it");
+	LAB_CAT(ph.question, "Why would an allocator (jemalloc, glibc) "
+	    "prefer MADV_FREE? What is the risk of reading freed memory?");
+	(void)lab_phase_show(lab, &ph);
+out:
+	lab_unmap(&a);
+	lab_unmap(&b);
+	return rc == -1 || lab->quit ? -1 : 0;
+}
