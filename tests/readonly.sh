@@ -105,7 +105,14 @@ cli maps --maps "$PID"
 cli maps_json --maps "$PID" --json
 cli maps_noscan --maps "$PID" --no-scan
 cli translate --translate "$PID" "$TS-$(hex $(($(hfield "$H" touched 3))))"
-cli translate_json --translate "$PID" "$(hfield "$H" thp 2)" --json
+# a THP page when the helper got one (no THP: /sys absent, or a kernel
+# without it), else a touched page
+THP=$(hfield "$H" thp 2)
+case $THP in
+0x*) cli translate_json --translate "$PID" "$THP" --json ;;
+*)	note_skip "translate of a THP page" "the helper has no THP ($(grep '^thp ' "$H"))"
+	cli translate_json --translate "$PID" "$TS" --json ;;
+esac
 cli translate_file --translate "$PID" "$(hfield "$H" file 2)" --json
 cli stack --stack "$PID"
 cli stack_json --stack "$PID" --json
