@@ -939,12 +939,22 @@ cli_dump(const struct cli_opts *o, const char *spec, const char *range)
 	char why[1024], line[MEMDUMP_LINE_LEN];
 	struct target t;
 	size_t ps;
+	pid_t pid;
 	int ret;
 
 	if (parse_range(range, &start, &end, &single) == -1)
 		return 2;
-	if ((ret = open_target(o, spec, &t, false)) != 0)
-		return ret;
+	if (cli_resolve(o->rootfd, spec, &pid) != 0)
+		return 1;
+	/* Refused maps or mem: both are ptrace checks, mem's the stricter. */
+	if (target_open(&t, o->rootfd, pid) == -1) {
+		int err = errno;
+
+		cli_err("%d: %s", (int)pid, err == EACCES || err == EPERM ?
+		    memdump_refusal(err, memdump_ptrace_scope(o->rootfd), why,
+		    sizeof(why)) : target_strerror(err));
+		return 1;
+	}
 	ret = 1;
 	/*
 	 * mem before pagemap: it needs more (ptrace-attach), and its
