@@ -31,6 +31,14 @@ presence() {
 	echo "$_o"
 }
 
+# pathex I K: the hex groups of the 16 pattern bytes of page I from byte K,
+# computed from the helper's formula (as xxd groups them)
+pathex() {
+	awk -v i="$1" -v k0="$2" 'BEGIN { for (k = k0; k < k0 + 16; k++)
+		printf "%02x%s", (k * 7 + i * 31 + 1) % 256,
+		    (k % 2 && k < k0 + 15) ? " " : "" }'
+}
+
 # The probe can see a fault: a read of an untouched page (dd of mem, as
 # the kernel does for any reader) makes it present. Else the checks
 # below that nothing became present would prove nothing.
@@ -166,6 +174,50 @@ expect_error reversed 2 'reversed' --dump "$PID" "$PAT_END-$PAT"
 expect_error json 2 'no --json' --dump "$PID" "$PAT" --json
 expect_error gone 1 'no such process' --dump 999999999 "$PAT"
 
+# --- the TUI: x in the page pane --------------------------------------
+if command -v tmux >/dev/null 2>&1; then
+	. "${srcdir:-$(dirname "$0")/..}/tests/tmux.sh"
+	trap 'tui_stop; cleanup' EXIT
+	P1=$(hex $((PAT + PS)))		# page 1: never accessed
+	expect_eq "TUI: page 1 before x: present bit" "$(present "$PID" "$P1")" 0
+	tui_start "$PID"
+	tui_wait "> VMAs" 10 || tui_fail "the VMA pane did not open"
+	tui_keys :
+	tm send-keys -l "$PAT"
+	tui_keys Enter
+	tui_wait "> pages" 5 || tui_fail "the page pane did not open"
+	tui_keys x
+	tui_wait "^$(printf '%016x' $((PAT + 16))): $(pathex 0 16)  qx\.\.\.\." 5 ||
+		tui_fail "x: the hex view does not show page 0's pattern"
+	grep -qF "$(printf '%016x' $((PAT))): $(pathex 0 0)  .....\$+29@GNU\\cj" \
+		"$TMPD/screen" || tui_fail "x: the first line of page 0"
+	grep -q "present: read" "$TMPD/screen" || tui_fail "x: the state line"
+	ok "TUI x: the hex view shows the bytes the helper wrote"
+	tui_keys G
+	tui_wait "^$(printf '%016x' $((PAT + PS - 16))): " 5 ||
+		tui_fail "G: the hex view does not scroll to the page's last line"
+	ok "TUI x: the view scrolls to the last line of the page"
+	tui_keys Escape
+	tui_wait "row 1/$N" 5 || tui_fail "Esc did not close the hex view"
+	tui_keys j x
+	tui_wait "not present: not read \(reading would fault it in\)" 5 ||
+		tui_fail "x on a page not present"
+	grep -q "^$(printf '%016x' $((P1))): " "$TMPD/screen" &&
+		tui_fail "x on a page not present shows bytes"
+	ok "TUI x on a page not present: 'not present: not read (reading would fault it in)'"
+	tui_keys r
+	sleep 0.3
+	tui_keys q
+	tui_wait "row 2/$N" 5 || tui_fail "q did not close the hex view"
+	expect_eq "TUI: page 1 after x and r: still not present (dd/od)" \
+		"$(present "$PID" "$P1")" 0
+	tui_keys Q
+	tui_wait "^exit=0" 10 || tui_fail "vmpeek did not quit with 0"
+	tui_stop
+else
+	note_skip "TUI hex view" "tmux is not installed"
+fi
+
 # --- not root: ptrace-attach refused, or allowed between nobody's own ---
 if [ "$(id -u)" != 0 ]; then
 	note_skip "non-root --dump" "needs root to run steps as nobody (setpriv)"
@@ -184,8 +236,10 @@ else
 	$NOBODY "$D/vmpeek" --dump "$PID" "$PAT" >"$TMPD/nr.out" 2>"$TMPD/nr.err"
 	expect_eq "nobody --dump of root's process: exit" $? 1
 	[ ! -s "$TMPD/nr.out" ] || fail "nobody --dump of root's process printed on stdout"
-	grep -q 'permission denied.*ptrace-attach.*ptrace_scope.*PR_SET_PTRACER' 		"$TMPD/nr.err" || fail "nobody --dump: refusal not explained: $(cat "$TMPD/nr.err")"
-	expect_eq "nobody --dump of root's process: stderr lines" 		"$(wc -l <"$TMPD/nr.err" | tr -d ' ')" 1
+	grep -q 'permission denied.*ptrace-attach.*ptrace_scope.*PR_SET_PTRACER' \
+		"$TMPD/nr.err" || fail "nobody --dump: refusal not explained: $(cat "$TMPD/nr.err")"
+	expect_eq "nobody --dump of root's process: stderr lines" \
+		"$(wc -l <"$TMPD/nr.err" | tr -d ' ')" 1
 	ok "nobody --dump of root's process explained: $(cat "$TMPD/nr.err")"
 
 	start_helper "$TMPD/nh" $NOBODY "$D/vmhelper" -n $N -B
@@ -199,12 +253,14 @@ else
 		expect_eq "nobody --dump of nobody's process (ptrace_scope '${SCOPE:-none}'): exit" $rc 0
 		grep -q '^page 0x.* pfn hidden: present: read$' "$TMPD/nn.out" ||
 			fail "nobody --dump: page line: $(head -n 1 "$TMPD/nn.out")"
-		# byte k of page 0: (k * 7 + 1) & 0xff
-		expect_eq "nobody --dump: first bytes" 			"$(sed -n 2p "$TMPD/nn.out" | cut -c19-57)" 			"0108 0f16 1d24 2b32 3940 474e 555c 636a"
+		expect_eq "nobody --dump: first bytes" \
+			"$(sed -n 2p "$TMPD/nn.out" | cut -c19-57)" "$(pathex 0 0)"
 		if [ -z "$SCOPE" ]; then
-			note_skip "Yama refusal (same user, not a descendant)" 				"no /proc/sys/kernel/yama/ptrace_scope: this kernel has no Yama"
+			note_skip "Yama refusal (same user, not a descendant)" \
+				"no /proc/sys/kernel/yama/ptrace_scope: this kernel has no Yama"
 		else
-			note_skip "Yama refusal (same user, not a descendant)" 				"kernel.yama.ptrace_scope is 0 here"
+			note_skip "Yama refusal (same user, not a descendant)" \
+				"kernel.yama.ptrace_scope is 0 here"
 		fi ;;
 	*)
 		expect_eq "nobody --dump of nobody's process (ptrace_scope $SCOPE): exit" $rc 1
