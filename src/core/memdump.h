@@ -80,8 +80,8 @@ enum memdump_state memdump_classify(const struct pm_entry *e);
  * The residual race: the kernel may reclaim the page between the check
  * and the read, and the read then faults it back in. The second read of
  * the entry catches that when the frame (PFN, when visible) or the flags
- * differ; with PFNs hidden a page faulted back in with the same flags
- * looks unchanged. A read also marks the page accessed (young), as any
+ * differ; a page faulted back in with the same flags looks unchanged
+ * when PFNs are hidden or the same frame came back (the swap cache). A read also marks the page accessed (young), as any
  * access does: that is not visible in pagemap.
  */
 int memdump_page(struct memdump *md, uint64_t vaddr, unsigned char *buf,
