@@ -1,4 +1,4 @@
-/* cli: the non-interactive commands (--maps, --translate, --stack), text or JSON. */
+/* cli: the non-interactive commands (--maps, --translate, --stack, --dump), text or JSON. */
 #include "config.h"
 
 #include <errno.h>
@@ -12,6 +12,7 @@
 #include "fmt.h"
 #include "kpage.h"
 #include "maps.h"
+#include "memdump.h"
 #include "pagemap.h"
 #include "smaps.h"
 #include "stack.h"
@@ -887,4 +888,162 @@ cli_stack(const struct cli_opts *o, const char *spec)
 		stack_text(out.f, t.pid, &si, t.pm.pagesize);
 	target_close(&t);
 	return out_flush(&out);
+}
+
+/* ------------------------------------------------------------- --dump */
+
+/*
+ * --dump prints some 19 KB of text per 4 KiB page; it is built in memory
+ * like --translate's answer, so the range is capped lower: 1 MiB of
+ * memory with 4 KiB pages.
+ */
+#define CLI_DUMP_MAX_PAGES	256
+
+/* "page 0x... FLAGS pfn ...: why" before a page's lines (or alone). */
+static void
+dump_page_line(FILE *f, const struct memdump_page *pg)
+{
+	char flags[PMF_COUNT + 1];
+
+	fprintf(f, "page 0x%016" PRIx64, pg->vaddr);
+	if (pg->have_before) {
+		fprintf(f, " %s", fmt_flags(&pg->before, flags,
+		    sizeof(flags)));
+		if (pg->before.pfn_valid)
+			fprintf(f, " pfn 0x%" PRIx64, pg->before.pfn);
+		else if (pg->before.flags & PMF_PRESENT)
+			fputs(" pfn hidden", f);
+		else if (pg->before.swap_valid)
+			fprintf(f, " swap type %u offset 0x%" PRIx64,
+			    pg->before.swap_type, pg->before.swap_offset);
+	}
+	fprintf(f, ": %s", memdump_state_why(pg->state));
+	if (pg->state == MD_CHANGED)
+		fprintf(f, " (entry 0x%016llx before, 0x%016llx after)",
+		    (unsigned long long)pg->before.raw,
+		    (unsigned long long)pg->after.raw);
+	else if (pg->state == MD_ERROR)
+		fprintf(f, ": %s", strerror(pg->err));
+	fputc('\n', f);
+}
+
+int
+cli_dump(const struct cli_opts *o, const char *spec, const char *range)
+{
+	struct smaps_list sm = { NULL, 0, 0 };
+	struct outbuf out = { NULL, NULL, 0 };
+	struct memdump md = { .fd = -1 };
+	uint64_t start, end, first, last, npages, nread = 0;
+	unsigned char *buf = NULL;
+	bool single, any_mapped = false;
+	char why[1024], line[MEMDUMP_LINE_LEN];
+	struct target t;
+	size_t ps;
+	pid_t pid;
+	int ret;
+
+	if (parse_range(range, &start, &end, &single) == -1)
+		return 2;
+	if (cli_resolve(o->rootfd, spec, &pid) != 0)
+		return 1;
+	/* Refused maps or mem: both are ptrace checks, mem's the stricter. */
+	if (target_open(&t, o->rootfd, pid) == -1) {
+		int err = errno;
+
+		cli_err("%d: %s", (int)pid, err == EACCES || err == EPERM ?
+		    memdump_refusal(err, memdump_ptrace_scope(o->rootfd), why,
+		    sizeof(why)) : target_strerror(err));
+		return 1;
+	}
+	ret = 1;
+	/*
+	 * mem before pagemap: it needs more (ptrace-attach), and its
+	 * refusal is the one to explain.
+	 */
+	if (memdump_open(&md, o->rootfd, t.pid, &t.pm) == -1) {
+		int err = errno;
+
+		cli_err("%d: %s", (int)t.pid, memdump_refusal(err,
+		    memdump_ptrace_scope(o->rootfd), why, sizeof(why)));
+		goto out;
+	}
+	if (t.pm.fd < 0) {
+		cli_err("%d: cannot read pagemap: %s", (int)t.pid,
+		    target_strerror(t.pm_errno));
+		goto out;
+	}
+	ps = t.pm.pagesize;
+	first = start & ~((uint64_t)ps - 1);
+	last = (end - 1) & ~((uint64_t)ps - 1);
+	npages = (last - first) / ps + 1;
+	if (npages > CLI_DUMP_MAX_PAGES) {
+		cli_err("range 0x%" PRIx64 "-0x%" PRIx64 " has %" PRIu64
+		    " pages; --dump takes at most %d (use --translate to find "
+		    "the present ones)", start, end, npages,
+		    CLI_DUMP_MAX_PAGES);
+		ret = 2;
+		goto out;
+	}
+	for (uint64_t i = 0; i < npages; i++)
+		if (maps_find(&t.maps, first + i * ps) >= 0)
+			any_mapped = true;
+	if (!any_mapped) {
+		if (single)
+			cli_err("%d: address 0x%" PRIx64 " is not mapped",
+			    (int)t.pid, start);
+		else
+			cli_err("%d: range 0x%" PRIx64 "-0x%" PRIx64 " is not "
+			    "mapped", (int)t.pid, start, end);
+		goto out;
+	}
+	if ((buf = malloc(ps)) == NULL) {
+		cli_err("out of memory");
+		goto out;
+	}
+	/* VmFlags io/pf: device memory, never read (best effort). */
+	(void)smaps_read(o->rootfd, t.pid, &sm);
+	if (out_open(&out) == -1)
+		goto out;
+	for (uint64_t i = 0; i < npages; i++) {
+		uint64_t va = first + i * ps;
+		long idx = maps_find(&t.maps, va);
+		const struct smaps_vma *si = idx < 0 ? NULL :
+		    smaps_find(&sm, t.maps.v[idx].start, t.maps.v[idx].end);
+		struct memdump_page pg;
+
+		memset(&pg, 0, sizeof(pg));
+		pg.vaddr = va;
+		if (idx < 0) {
+			pg.state = MD_UNMAPPED;
+		} else if (si != NULL && (si->vmflags & (SMF_BIT(SMF_IO) |
+		    SMF_BIT(SMF_PF)))) {
+			pg.state = MD_DEVICE;
+		} else if (memdump_page(&md, va, buf, &pg) == 0) {
+			dump_page_line(out.f, &pg);
+			for (size_t k = 0; k < ps; k += MEMDUMP_LINE_BYTES) {
+				memdump_format_line(va + k, buf + k,
+				    MEMDUMP_LINE_BYTES, line, sizeof(line));
+				fprintf(out.f, "%s\n", line);
+			}
+			nread++;
+			continue;
+		}
+		dump_page_line(out.f, &pg);
+	}
+	if (target_changed(&t))
+		goto out;
+	ret = out_flush(&out);
+	if (ret == 0 && nread == 0) {
+		cli_err("%d: no page of the range could be read (none is "
+		    "present; vmpeek never faults a page in)", (int)t.pid);
+		ret = 1;
+	}
+out:
+	if (out.f != NULL)
+		out_drop(&out);
+	free(buf);
+	smaps_free(&sm);
+	memdump_close(&md);
+	target_close(&t);
+	return ret;
 }

@@ -22,5 +22,7 @@ int cli_maps(const struct cli_opts *o, const char *spec);
 int cli_translate(const struct cli_opts *o, const char *spec,
     const char *range);
 int cli_stack(const struct cli_opts *o, const char *spec);
+/* xxd-style bytes of the present pages of ADDR[-END]; never faults one in. */
+int cli_dump(const struct cli_opts *o, const char *spec, const char *range);
 
 #endif

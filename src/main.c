@@ -15,19 +15,21 @@
 #include "target.h"
 #include "ui/ui.h"
 
-enum cmd { CMD_UI, CMD_MAPS, CMD_TRANSLATE, CMD_STACK };
+enum cmd { CMD_UI, CMD_MAPS, CMD_TRANSLATE, CMD_STACK, CMD_DUMP };
 
 enum {
 	OPT_JSON = 256,
 	OPT_NO_SCAN,
 	OPT_PROC,
 	OPT_VERSION,
+	OPT_DUMP,
 };
 
 static const struct option longopts[] = {
 	{ "maps",	optional_argument,	NULL, 'm' },
 	{ "translate",	optional_argument,	NULL, 't' },
 	{ "stack",	optional_argument,	NULL, 's' },
+	{ "dump",	optional_argument,	NULL, OPT_DUMP },
 	{ "json",	no_argument,		NULL, OPT_JSON },
 	{ "no-scan",	no_argument,		NULL, OPT_NO_SCAN },
 	{ "proc",	required_argument,	NULL, OPT_PROC },
@@ -44,6 +46,7 @@ usage(FILE *f)
 "       vmpeek --maps PID [--json]\n"
 "       vmpeek --translate PID ADDR[-END] [--json]\n"
 "       vmpeek --stack PID [--json]\n"
+"       vmpeek --dump PID ADDR[-END]\n"
 "Explore a live process's virtual memory: /proc/PID/maps and pagemap.\n"
 "Without a command, starts the interactive explorer (the process picker,\n"
 "or straight to PID's VMAs).\n"
@@ -53,6 +56,9 @@ usage(FILE *f)
 "                          exclusive): flags, PFN, physical address, VMA\n"
 "  -s, --stack[=PID]       the stack view: SP, pages below it never\n"
 "                          faulted in, guard gap, room to RLIMIT_STACK\n"
+"      --dump[=PID]        the bytes of the pages of ADDR[-END], xxd style\n"
+"                          (from /proc/PID/mem); a page not present is not\n"
+"                          read: reading would fault it in\n"
 "      --json              machine-readable output for the commands\n"
 "      --no-scan           don't use the PAGEMAP_SCAN ioctl (linear reads)\n"
 "      --proc=DIR          read DIR instead of /proc (for tests)\n"
@@ -61,9 +67,10 @@ usage(FILE *f)
 "\n"
 "PID is a number, 'self' or a unique process name.\n"
 "Exit status: 0 ok, 1 runtime error (no such process, permission denied,\n"
-"unmapped address), 2 usage error (bad option, malformed or reversed\n"
+"unmapped address, --dump read no page), 2 usage error (bad option, malformed or reversed\n"
 "address range).\n"
-"Reading another user's process needs ptrace access; PFNs and\n"
+"Reading another user's process needs ptrace access (--dump: ptrace-attach,\n"
+"see /proc/sys/kernel/yama/ptrace_scope); PFNs and\n"
 "/proc/kpageflags need CAP_SYS_ADMIN (root).\n", f);
 }
 
@@ -125,6 +132,9 @@ main(int argc, char *argv[])
 		case 's':
 			want = CMD_STACK;
 			break;
+		case OPT_DUMP:
+			want = CMD_DUMP;
+			break;
 		case OPT_JSON:
 			json = true;
 			continue;
@@ -146,8 +156,8 @@ main(int argc, char *argv[])
 			return 2;
 		}
 		if (cmd != CMD_UI && cmd != want)
-			return usage_error("--maps, --translate and --stack "
-			    "exclude each other", NULL);
+			return usage_error("--maps, --translate, --stack and "
+			    "--dump exclude each other", NULL);
 		cmd = want;
 		if (optarg != NULL)
 			cmd_arg = optarg;
@@ -169,6 +179,19 @@ main(int argc, char *argv[])
 		if (npos == 0)
 			return usage_error("--translate needs an address: "
 			    "ADDR or ADDR-END", NULL);
+		range = argv[optind++];
+		npos--;
+		break;
+	case CMD_DUMP:
+		if (spec == NULL)
+			return usage_error("--dump needs a PID and an "
+			    "address", NULL);
+		if (npos == 0)
+			return usage_error("--dump needs an address: "
+			    "ADDR or ADDR-END", NULL);
+		if (json)
+			return usage_error("--dump has no --json output",
+			    NULL);
 		range = argv[optind++];
 		npos--;
 		break;
@@ -208,6 +231,9 @@ main(int argc, char *argv[])
 		break;
 	case CMD_STACK:
 		ret = cli_stack(&co, spec);
+		break;
+	case CMD_DUMP:
+		ret = cli_dump(&co, spec, range);
 		break;
 	default:
 		ret = run_ui(rootfd, spec, no_scan);

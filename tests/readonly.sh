@@ -116,6 +116,7 @@ esac
 cli translate_file --translate "$PID" "$(hfield "$H" file 2)" --json
 cli stack --stack "$PID"
 cli stack_json --stack "$PID" --json
+cli dump --dump "$PID" "$TS-$(hex $((TS + 2 * $(getconf PAGESIZE))))"
 
 # The TUI: VMA pane, page pane (kpageflags column, refresh, detail),
 # the stack view, help, the picker; then quit.

@@ -139,6 +139,27 @@ run_vmpeek maps --maps "$PID" --json
 expect_eq "--maps: swapped pages of the region" \
 	"$(jq -r --arg s "$S" '.[] | select(.start == $s) | .swapped' "$TMPD/maps.out")" "$NSW"
 
+# --- --dump never reads a swapped page: the read would swap it in ----------
+run_vmpeek dump --dump "$PID" "$S-$E"
+expect_eq "--dump: exit (1 when no page was present to read)" \
+	"$(cat "$TMPD/dump.rc")" "$([ "$NSW" = $N ] && echo 1 || echo 0)"
+expect_eq "--dump: 'swapped out: not read' lines" \
+	"$(grep -c '^page 0x.* swap type .*: swapped out: not read (reading would swap it in)$' \
+	"$TMPD/dump.out")" "$NSW"
+indep "$PID" "$S" $N "$TMPD/indep2"
+expect_eq "after --dump: pages still swapped out, none present again (dd/od)" \
+	"$(awk '$3 == 1 && $2 == 0' "$TMPD/indep2" | wc -l | tr -d ' ')" "$NSW"
+# the control: a read of a swapped page (dd of mem) does swap it in
+read -r va pr sw ty off ex uf fs <<EOF
+$(awk '$3 == 1 && $2 == 0' "$TMPD/indep" | head -1)
+EOF
+dd if="/proc/$PID/mem" bs="$PS" skip=$((va / PS)) count=1 of=/dev/null 2>/dev/null ||
+	fail "dd of /proc/$PID/mem at $va"
+expect_eq "control: a dd read of swapped page $va swaps it in (present)" \
+	"$(raw_bit "$PID" "$va" 63)" 1
+indep "$PID" "$S" $N "$TMPD/indep"	# what the TUI check below expects
+NSW=$(awk '$3 == 1' "$TMPD/indep" | wc -l | tr -d ' ')
+
 # --- TUI: the page pane shows the swapped pages as S -------------------------
 unset TMUX
 SOCK=vmpeek-swap-$$

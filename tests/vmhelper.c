@@ -41,6 +41,10 @@
  *   uffdwp START END NPAGES           (-W) never touched, write-protected by
  *                                     userfaultfd with WP_UNPOPULATED (6.4+):
  *                                     each page holds a uffd-wp PTE marker
+ *   pattern START END NPAGES STRIDE   (-B) private anon; pages i with
+ *                                     i % STRIDE == 0 hold byte k of page
+ *                                     i = (k * 7 + i * 31 + 1) & 0xff, the
+ *                                     others never accessed
  *   stack DEPTH FRAME ADDR            blocked DEPTH frames deep, each with
  *                                     FRAME bytes of locals; ADDR is a local
  *                                     of the deepest frame
@@ -326,7 +330,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: vmhelper [-n PAGES] [-d DIR [-H]] [-S GIB] "
-	    "[-T] [-U] [-P] [-W] [-k DEPTH] [-X N]\n       vmhelper -C PID\n");
+	    "[-T] [-U] [-P] [-W] [-B] [-k DEPTH] [-X N]\n       vmhelper -C PID\n");
 	exit(2);
 }
 
@@ -354,6 +358,7 @@ main(int argc, char *argv[])
 	size_t n = 16, gib = 0;
 	int hostile = 0, thp = 0, hugetlb = 0, pageout = 0, uffdwp = 0;
 	int depth = -1;
+	int pattern = 0;
 	char *p, *path, why[256];
 	pid_t child, parent;
 
@@ -381,6 +386,10 @@ main(int argc, char *argv[])
 		}
 		if (strcmp(o, "-W") == 0) {
 			uffdwp = 1;
+			continue;
+		}
+		if (strcmp(o, "-B") == 0) {
+			pattern = 1;
 			continue;
 		}
 		if (arg == NULL || o[0] != '-' || o[1] == '\0' || o[2] != '\0')
@@ -574,6 +583,19 @@ main(int argc, char *argv[])
 			show("uffdwp", p, n);
 			putchar('\n');
 		}
+	}
+
+	if (pattern) {
+		/* --dump's test compares these bytes; odd pages stay untouched */
+		if ((p = region(n, PROT_READ | PROT_WRITE, MAP_PRIVATE |
+		    MAP_ANONYMOUS, -1)) == NULL)
+			die("mmap pattern");
+		for (size_t i = 0; i < n; i += 2)
+			for (size_t k = 0; k < ps; k++)
+				p[i * ps + k] = (char)((k * 7 + i * 31 + 1) &
+				    0xff);
+		show("pattern", p, n);
+		printf(" 2\n");
 	}
 
 	if (depth >= 0)

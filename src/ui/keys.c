@@ -48,6 +48,7 @@ static const struct key_bind key_tab[] = {
 	{ '+',		KA_EXPAND,	"+" },
 	{ KEY_RIGHT,	KA_EXPAND,	"Right" },
 	{ '-',		KA_COLLAPSE,	"-" },
+	{ 'x',		KA_HEX,		"x" },
 	{ KEY_MOUSE,	KA_MOUSE,	"mouse" },
 	{ KEY_RESIZE,	KA_RESIZE,	NULL },
 };
@@ -76,6 +77,8 @@ static const char *const action_help[KA_COUNT] = {
 	    "base pages",
 	[KA_COLLAPSE] = "page pane: fold the huge page around the selection "
 	    "back into one row",
+	[KA_HEX] = "page pane: hex view of the page's bytes (/proc/PID/mem);"
+	    " a page not present is never read",
 	[KA_MOUSE] = "click selects, double-click opens, wheel scrolls",
 };
 

@@ -26,6 +26,7 @@ enum key_action {
 	KA_KFLAGS,
 	KA_EXPAND,	/* page pane: a huge page's row into its base pages */
 	KA_COLLAPSE,
+	KA_HEX,		/* page pane: the selected page's bytes */
 	KA_MOUSE,
 	KA_RESIZE,
 	KA_COUNT

@@ -222,6 +222,7 @@ fold_free(struct pages_state *ps)
 void
 pages_select_page(struct ui *ui, uint64_t page)
 {
+	hex_close(ui);	/* ':' or a search leaves the hex view */
 	pane_select_center(&ui->pages.v, row_of(&ui->pages, page));
 }
 
@@ -302,6 +303,7 @@ pages_free(struct ui *ui)
 	if (ps->have_win)
 		pagewin_free(&ps->w);
 	ps->have_win = false;
+	hex_close(ui);
 	slices_free(ps);
 	fold_free(ps);
 }
@@ -309,6 +311,13 @@ pages_free(struct ui *ui)
 static void
 want(struct ui *ui, int *hh, int *dh, bool *legend, bool *map)
 {
+	if (ui->pages.hex.on) {
+		*hh = 2;
+		*dh = 0;
+		*legend = false;
+		*map = false;
+		return;
+	}
 	/* the stack view adds a band for the guard gap below the VMA */
 	*hh = ui->pages.is_stack ? 3 : 2;
 	*dh = 2;
@@ -319,6 +328,8 @@ want(struct ui *ui, int *hh, int *dh, bool *legend, bool *map)
 static struct pane_view *
 view(struct ui *ui)
 {
+	if (ui->pages.hex.on)
+		return &ui->pages.hex.v;
 	return &ui->pages.v;
 }
 
@@ -996,6 +1007,10 @@ draw(struct ui *ui)
 
 	if (!ps->have_win)
 		return;
+	if (ps->hex.on) {
+		hex_draw(ui);
+		return;
+	}
 	if (ps->recenter) {
 		ps->recenter = false;
 		pane_select_center(&ps->v, ps->v.sel);
@@ -1264,7 +1279,18 @@ key(struct ui *ui, enum key_action a)
 {
 	struct pages_state *ps = &ui->pages;
 
+	if (ps->hex.on && hex_key(ui, a))
+		return;
 	switch (a) {
+	case KA_HEX: {
+		bool folded;
+		uint64_t idx = item_of(ps, ps->v.sel, &folded);
+
+		/* a folded huge page's row: its head page */
+		if (ps->have_win && idx < ps->w.npages)
+			hex_open(ui, pagewin_vaddr(&ps->w, idx));
+		break;
+	}
 	case KA_BACK:
 		pages_free(ui);
 		ui_set_level(ui, LV_VMAS);
@@ -1383,8 +1409,11 @@ row_text(struct ui *ui, uint64_t row, char *buf, size_t len)
 	uint64_t idx = item_of(ps, row, &folded);
 	uint64_t va = pagewin_vaddr(&ps->w, idx);
 	char pfn[32], phys[32], flags[PMF_COUNT + 1], marks[600];
-	int got = pagewin_get(&ps->w, idx, &e);
+	int got;
 
+	if (ps->hex.on)
+		return hex_row_text(ui, row, buf, len);
+	got = pagewin_get(&ps->w, idx, &e);
 	if (got < 0)
 		return false;
 	if (got > 0)
@@ -1411,6 +1440,21 @@ search(struct ui *ui, const char *q, int dir, bool from_sel)
 	uint64_t addr, n = ps->v.nrows, i = ps->v.sel;
 	char buf[1024];
 
+	if (ps->hex.on) {	/* the text of the hex lines, wrapping */
+		struct pane_view *hv = &ps->hex.v;
+
+		for (uint64_t k = 0, j = hv->sel; k < hv->nrows; k++) {
+			if (k > 0 || !from_sel)
+				j = dir > 0 ? (j + 1) % hv->nrows :
+				    (j + hv->nrows - 1) % hv->nrows;
+			if (hex_row_text(ui, j, buf, sizeof(buf)) &&
+			    pane_text_match(buf, q)) {
+				pane_select_center(hv, j);
+				return true;
+			}
+		}
+		return false;
+	}
 	if (fmt_parse_addr(q, &addr) == 0 && addr >= ps->cur.start &&
 	    addr < ps->cur.end && strlen(q) >= 4) {
 		uint64_t idx = (addr - ps->cur.start) >> ui->t.pm.pageshift;
@@ -1446,6 +1490,8 @@ hint(struct ui *ui)
 {
 	struct pages_state *ps = &ui->pages;
 
+	if (ps->hex.on)
+		return hex_hint(ui);
 	/* Say why PFNs read "hidden" rather than leaving a mystery. */
 	if (ui->t.pm.caps.pfn_visible == 0 || (ps->have_win &&
 	    ui->t.pm.caps.pfn_visible != 1))

@@ -9,6 +9,7 @@
 
 #include "kpage.h"
 #include "keys.h"
+#include "memdump.h"
 #include "pagemap.h"
 #include "pagewin.h"
 #include "pane.h"
@@ -73,6 +74,19 @@ struct vmas_state {
 	uint64_t gap;			/* stack_guard_gap in bytes */
 };
 
+/* The page pane's hex view (x) of one page: read only if present. */
+struct hexview {
+	bool on;
+	uint64_t vaddr;			/* the page's start */
+	unsigned char *buf;		/* its bytes, len = page size */
+	size_t len;
+	int rc;				/* memdump_page's answer; -1 error */
+	struct memdump_page pg;
+	char why[768];			/* rc -1: the error or the refusal */
+	char when[16];			/* time of the read, HH:MM:SS */
+	struct pane_view v;		/* one row per 16 bytes */
+};
+
 struct pages_state {
 	struct pane_view v;
 	size_t vma;			/* index in t.maps */
@@ -118,6 +132,7 @@ struct pages_state {
 	/* residency minimap: one progressive count per screen line */
 	struct ui_count *slices;
 	int nslices;
+	struct hexview hex;		/* x: the selected page's bytes */
 };
 
 struct ui {
@@ -238,5 +253,14 @@ const struct smaps_vma *vmas_smaps(const struct ui *ui, size_t i);
 bool vmas_smaps_tick(struct ui *ui);
 /* Thread whose stack VMA i is (0: none). */
 pid_t vmas_stack_tid(const struct ui *ui, size_t i);
+
+/* The hex view (hexview.c), drawn by the page pane while hex.on. */
+void hex_open(struct ui *ui, uint64_t vaddr);
+void hex_close(struct ui *ui);
+void hex_draw(struct ui *ui);
+/* Keys while it is open: true when consumed (Esc/q/x close it). */
+bool hex_key(struct ui *ui, enum key_action a);
+bool hex_row_text(struct ui *ui, uint64_t row, char *buf, size_t len);
+const char *hex_hint(struct ui *ui);
 
 #endif

@@ -75,3 +75,9 @@ w escape/quotes '\100say "hi" \\ \177'
 { head -c 256 /dev/zero | tr '\0' '\377'
   printf 'reason \302\233 \342\200\250'; } >json/all-ones
 head -c 255 /dev/zero >json/short
+
+# hexline: 8 bytes of address (little endian), a buffer size byte, bytes
+w hexline/full '\000\020\064\022\000\177\000\000\120\177ELF\002\001\001\000Hi !~\033\200\377'
+w hexline/short '\000\020\000\000\000\000\000\000\120a\000z'
+w hexline/empty '\377\377\377\377\377\377\377\377\120'
+w hexline/small-buffer '\000\000\000\000\000\000\000\000\010abcdefghijklmnop'
