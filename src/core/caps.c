@@ -273,13 +273,12 @@ self_in_userns(int rootfd)
 	return ret;
 }
 
-static void
-gather_pfn(int rootfd, struct vm_caps *c)
+void
+caps_pfn_from_probe(int rootfd, int vis, struct caps_item *it)
 {
-	struct caps_item *it = &c->item[CAPS_PFN_VISIBLE];
-	int vis = pagemap_probe_pfn_visible(rootfd), ns;
 	uint64_t cap = 0;
 	pid_t self;
+	int ns;
 
 	if (vis == 1) {
 		set_yes(it);
@@ -321,8 +320,8 @@ gather_kpageflags(int rootfd, struct vm_caps *c, bool *readable)
 		if (c->item[CAPS_PFN_VISIBLE].available)
 			set_yes(it);
 		else
-			set_no(it, "readable, but PFNs are hidden: there is no "
-			    "frame number to look up");
+			set_no(it, "readable, but PFNs are not visible (see "
+			    "pfn_visible): no frame number to look up");
 	} else {
 		e = errno;
 		if (e == EACCES || e == EPERM)
@@ -765,7 +764,8 @@ caps_gather(int rootfd, int sysfd, struct vm_caps *c)
 	if (uname(&u) == 0)
 		strlcpy(c->release, u.release, sizeof(c->release));
 	pagemap_caps_running(-1, &pc);
-	gather_pfn(rootfd, c);
+	caps_pfn_from_probe(rootfd, pagemap_probe_pfn_visible(rootfd),
+	    &c->item[CAPS_PFN_VISIBLE]);
 	gather_kpageflags(rootfd, c, &kpf_ok);
 	c->kpageflags_readable = kpf_ok;
 	if (rootfd >= 0 && procfs_self_pid(rootfd, &self) == 0 &&

@@ -82,6 +82,13 @@ int caps_open_sys(void);
  */
 void caps_scan_from_reader(struct pm_reader *r, struct vm_caps *c);
 
+/*
+ * The pfn_visible item from pagemap_probe_pfn_visible's answer (1, 0, -1):
+ * why hidden is told from <root>/self: a user namespace (uid_map not the
+ * identity), else no CAP_SYS_ADMIN in CapEff.
+ */
+void caps_pfn_from_probe(int rootfd, int visible, struct caps_item *it);
+
 /* Pure parsers (text in, 0/-1 out). */
 /* The [bracketed] word of a sysfs choice file ("always [madvise] never"). */
 int caps_parse_choice(const char *text, char *word, size_t len);
