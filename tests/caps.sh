@@ -78,16 +78,15 @@ if [ $KPF = true ] && [ $PFN_ROOT = true ]; then W=true; else W=false; fi
 expect_eq "kpageflags available (readable and PFNs visible)" "$(avail root kpageflags)" $W
 
 # ---------------------------------------------------------- swap
-# swap.sh may add a swap file meanwhile: ask until /proc/swaps holds still.
-i=0
-while :; do
-	B=$(cat /proc/swaps)
-	caps_json swap
-	[ "$B" = "$(cat /proc/swaps)" ] && break
-	i=$((i + 1))
-	[ $i -lt 20 ] || fail "/proc/swaps keeps changing"
-	sleep 0.2
-done
+# swap.sh and lab.sh add a swap file for a while, holding this lock: hold
+# it too (shared) so that /proc/swaps stays still between the two reads.
+SWLOCK=/var/tmp/vmpeek-swap-test.lock
+if command -v flock >/dev/null 2>&1 && exec 8>>"$SWLOCK"; then
+	flock -s -w 600 8 || fail "another swap test held $SWLOCK for 10 min"
+fi
+B=$(cat /proc/swaps)
+caps_json swap
+[ "$B" = "$(cat /proc/swaps)" ] || fail "/proc/swaps changed under the swap lock"
 NSW=$(($(printf '%s\n' "$B" | wc -l) - 1))
 if [ $NSW -gt 0 ]; then W=true; else W=false; fi
 expect_eq "swap available (/proc/swaps: $NSW areas)" "$(avail swap swap)" $W
@@ -95,6 +94,7 @@ expect_eq "swap devices" "$(jq '.swap.devices | length' "$TMPD/swap.json")" $NSW
 printf '%s\n' "$B" | awk 'NR > 1 { print $1 }' >"$TMPD/sw.want"
 jq -r '.swap.devices[].name' "$TMPD/swap.json" >"$TMPD/sw.got"
 cmp -s "$TMPD/sw.want" "$TMPD/sw.got" || fail "swap device names differ: $(cat "$TMPD/sw.got")"
+flock -u 8 2>/dev/null
 
 # ---------------------------------------------------------- THP
 TF=/sys/kernel/mm/transparent_hugepage/enabled
