@@ -24,5 +24,7 @@ int cli_translate(const struct cli_opts *o, const char *spec,
 int cli_stack(const struct cli_opts *o, const char *spec);
 /* xxd-style bytes of the present pages of ADDR[-END]; never faults one in. */
 int cli_dump(const struct cli_opts *o, const char *spec, const char *range);
+/* --caps (cli_caps.c): what this machine can show, and why not. */
+int cli_caps(const struct cli_opts *o);
 
 #endif

@@ -15,7 +15,7 @@
 #include "target.h"
 #include "ui/ui.h"
 
-enum cmd { CMD_UI, CMD_MAPS, CMD_TRANSLATE, CMD_STACK, CMD_DUMP };
+enum cmd { CMD_UI, CMD_MAPS, CMD_TRANSLATE, CMD_STACK, CMD_DUMP, CMD_CAPS };
 
 enum {
 	OPT_JSON = 256,
@@ -23,6 +23,7 @@ enum {
 	OPT_PROC,
 	OPT_VERSION,
 	OPT_DUMP,
+	OPT_CAPS,
 };
 
 static const struct option longopts[] = {
@@ -30,6 +31,7 @@ static const struct option longopts[] = {
 	{ "translate",	optional_argument,	NULL, 't' },
 	{ "stack",	optional_argument,	NULL, 's' },
 	{ "dump",	optional_argument,	NULL, OPT_DUMP },
+	{ "caps",	no_argument,		NULL, OPT_CAPS },
 	{ "json",	no_argument,		NULL, OPT_JSON },
 	{ "no-scan",	no_argument,		NULL, OPT_NO_SCAN },
 	{ "proc",	required_argument,	NULL, OPT_PROC },
@@ -47,6 +49,7 @@ usage(FILE *f)
 "       vmpeek --translate PID ADDR[-END] [--json]\n"
 "       vmpeek --stack PID [--json]\n"
 "       vmpeek --dump PID ADDR[-END]\n"
+"       vmpeek --caps [--json]\n"
 "Explore a live process's virtual memory: /proc/PID/maps and pagemap.\n"
 "Without a command, starts the interactive explorer (the process picker,\n"
 "or straight to PID's VMAs).\n"
@@ -59,6 +62,9 @@ usage(FILE *f)
 "      --dump[=PID]        the bytes of the pages of ADDR[-END], xxd style\n"
 "                          (from /proc/PID/mem); a page not present is not\n"
 "                          read: reading would fault it in\n"
+"      --caps              what this machine can show (PFNs, kpageflags,\n"
+"                          PAGEMAP_SCAN, soft-dirty, guard, swap, THP, the\n"
+"                          zero page, ...) and why not\n"
 "      --json              machine-readable output for the commands\n"
 "      --no-scan           don't use the PAGEMAP_SCAN ioctl (linear reads)\n"
 "      --proc=DIR          read DIR instead of /proc (for tests)\n"
@@ -135,6 +141,9 @@ main(int argc, char *argv[])
 		case OPT_DUMP:
 			want = CMD_DUMP;
 			break;
+		case OPT_CAPS:
+			want = CMD_CAPS;
+			break;
 		case OPT_JSON:
 			json = true;
 			continue;
@@ -156,8 +165,8 @@ main(int argc, char *argv[])
 			return 2;
 		}
 		if (cmd != CMD_UI && cmd != want)
-			return usage_error("--maps, --translate, --stack and "
-			    "--dump exclude each other", NULL);
+			return usage_error("--maps, --translate, --stack, "
+			    "--dump and --caps exclude each other", NULL);
 		cmd = want;
 		if (optarg != NULL)
 			cmd_arg = optarg;
@@ -204,7 +213,11 @@ main(int argc, char *argv[])
 	case CMD_UI:
 		if (json)
 			return usage_error("--json goes with --maps, "
-			    "--translate or --stack", NULL);
+			    "--translate, --stack or --caps", NULL);
+		break;
+	case CMD_CAPS:
+		if (spec != NULL)
+			return usage_error("--caps takes no PID", spec);
 		break;
 	}
 	if (npos > 0)
@@ -234,6 +247,9 @@ main(int argc, char *argv[])
 		break;
 	case CMD_DUMP:
 		ret = cli_dump(&co, spec, range);
+		break;
+	case CMD_CAPS:
+		ret = cli_caps(&co);
 		break;
 	default:
 		ret = run_ui(rootfd, spec, no_scan);

@@ -117,6 +117,8 @@ cli translate_file --translate "$PID" "$(hfield "$H" file 2)" --json
 cli stack --stack "$PID"
 cli stack_json --stack "$PID" --json
 cli dump --dump "$PID" "$TS-$(hex $((TS + 2 * $(getconf PAGESIZE))))"
+cli caps --caps
+cli caps_json --caps --json
 
 # The TUI: VMA pane, page pane (kpageflags column, refresh, detail),
 # the stack view, help, the picker; then quit.

@@ -10,9 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <curses.h>
 
+#include "caps.h"
 #include "fmt.h"
 #include "maps.h"
 #include "panes.h"
@@ -469,6 +471,35 @@ help_wrap(struct ui *ui, const char *lead, int indent, const char *text,
 	}
 }
 
+/*
+ * What this machine can't show, and why (vmpeek --caps): said once here
+ * rather than left as columns of 0 or "hidden". Probed when help opens.
+ */
+static void
+help_caps(struct ui *ui, int w)
+{
+	struct vm_caps c;
+	char lead[64];
+	int sysfd = caps_open_sys(), n = 0;
+
+	caps_gather(ui->rootfd, sysfd, &c);
+	if (sysfd >= 0)
+		close(sysfd);
+	help_add(ui, "");
+	help_add(ui, "What this machine can't show (vmpeek --caps lists all)");
+	for (int i = 0; i < CAPS_COUNT; i++) {
+		if (c.item[i].available)
+			continue;
+		snprintf(lead, sizeof(lead), "  %s", caps_label(
+		    (enum caps_id)i));
+		help_wrap(ui, lead, 30, c.item[i].why, w);
+		n++;
+	}
+	if (n == 0)
+		help_add(ui, "  nothing: every item vmpeek knows of is "
+		    "available here");
+}
+
 static void
 help_build(struct ui *ui)
 {
@@ -558,6 +589,7 @@ help_build(struct ui *ui)
 	    "pane is the whole VMA from top to bottom: # mostly present, + "
 	    "some present, . none, S swapped; the highlighted part is what "
 	    "the screen shows.", w);
+	help_caps(ui, w);
 	help_add(ui, "");
 	help_add(ui, "Press q, Esc or ? to close.");
 	pane_view_init(&ui->hv, ui->nhelp, 1);
