@@ -219,8 +219,8 @@ memdump_refusal(int err, int scope, char *buf, size_t len)
 {
 	static const char *const scope_says[] = {
 		"0: classic ptrace permissions, any process of the same user",
-		"1: restricted: only a descendant, or a process the target "
-		    "named with prctl(PR_SET_PTRACER)",
+		("1: restricted: only a descendant, or a process the target "
+		    "named with prctl(PR_SET_PTRACER)"),
 		"2: admin-only: CAP_SYS_PTRACE needed",
 		"3: no attach at all, not even root",
 	};
