@@ -114,6 +114,8 @@ case $THP in
 	cli translate_json --translate "$PID" "$TS" --json ;;
 esac
 cli translate_file --translate "$PID" "$(hfield "$H" file 2)" --json
+cli compare --compare "$PID" "$(hfield "$H" cowchild 2)" "$(hfield "$H" cow 2)-$(hfield "$H" cow 3)"
+cli compare_json --compare "$PID" "$(hfield "$H" cowchild 2)" "$(hfield "$H" cow 2)" --json
 cli stack --stack "$PID"
 cli stack_json --stack "$PID" --json
 cli dump --dump "$PID" "$TS-$(hex $((TS + 2 * $(getconf PAGESIZE))))"
