@@ -143,5 +143,65 @@ else
 	note_skip "nobody" "needs root and setpriv to run as uid 65534"
 fi
 
+# The TUI: c in the page pane of cow offers the child (the helper's parent,
+# this shell, maps nothing there) and splits the rows.
+. "${srcdir:-$(dirname "$0")/..}/tests/tmux.sh"
+tui_start "$PID"
+tui_wait "> VMAs" 10 || tui_fail "the VMA pane did not open"
+tui_keys :
+tm send-keys -l "$CS"
+tui_keys Enter
+tui_wait "> pages" 5 || tui_fail "the page pane did not open"
+tui_keys c
+tui_wait "^compare with process .*: $CHILD\$" 5 ||
+	tui_fail "c did not offer the child $CHILD as the default"
+ok "tui: c offers the child ($CHILD)"
+tui_keys Enter
+tui_wait "^ADDRESS +PFN P S F X D U G STATE += +PFN" 5 ||
+	tui_fail "c + Enter did not split the rows"
+tui_wait "$PID \\| $CHILD" 2 || tui_fail "the split view does not name both PIDs"
+ok "tui: the split view shows $PID | $CHILD"
+if [ "$(id -u)" = 0 ] && [ "$(raw_pfn "$PID" "$CS")" != 0 ]; then
+	k=0
+	while [ $k -lt $N ]; do
+		va=$(printf '%x' $((CS + k * PS)))
+		line=$(grep "^0*$va " "$TMPD/screen")
+		[ -n "$line" ] || tui_fail "tui: no row for page $k ($va)"
+		# the same frames as dd/od reads from both pagemaps
+		pa=$(printf '%x' "$(raw_pfn "$PID" $((CS + k * PS)))")
+		pb=$(printf '%x' "$(raw_pfn "$CHILD" $((CS + k * PS)))")
+		expect="^0*$va +$pa P .* $pb P "
+		printf '%s\n' "$line" | grep -Eq "$expect" ||
+			tui_fail "tui: page $k row '$line' lacks PFNs $pa | $pb"
+		case "$line" in
+		*" = "*) [ "$pa" = "$pb" ] || tui_fail "tui: '=' on page $k ($pa vs $pb)" ;;
+		*) [ "$pa" != "$pb" ] || tui_fail "tui: no '=' on page $k (both $pa)" ;;
+		esac
+		k=$((k + 1))
+	done
+	expect_eq "tui: rows with '='" "$(grep -c '^[0-9a-f]* .* = ' "$TMPD/screen")" $((N - 2))
+	ok "tui: '=' exactly on the $((N - 2)) shared pages, not on pages $PW and $CW"
+else
+	note_skip "tui '='" "PFNs are hidden here (dd/od of pagemap reads PFN 0)"
+fi
+tui_keys c
+tui_wait "^ADDRESS +PFN +PHYS" 5 || tui_fail "c again did not leave compare mode"
+tui_keys c Enter
+tui_wait "^ADDRESS +PFN P S F X D U G STATE += " 5 || tui_fail "compare mode did not come back"
+tui_keys Escape
+tui_wait "^ADDRESS +PFN +PHYS" 5 || tui_fail "Esc did not leave compare mode"
+tui_wait "> pages" 1 || tui_fail "Esc in compare mode left the page pane"
+ok "tui: c again and Esc leave compare mode (Esc stays in the page pane)"
+# The child exits: compare mode ends with a message.
+tui_keys c Enter
+tui_wait "^ADDRESS +PFN P S F X D U G STATE += " 5 || tui_fail "compare mode did not come back"
+kill -KILL "$CHILD"
+tui_wait "compare: $CHILD exited" 5 || tui_fail "the child's exit was not noticed"
+tui_wait "^ADDRESS +PFN +PHYS" 2 || tui_fail "compare mode still on after the child exited"
+ok "tui: the other process exiting ends compare mode, said on the status line"
+tui_keys Q
+tui_wait "^exit=0" 5 || tui_fail "vmpeek did not quit with 0"
+tui_stop
+
 summary
 exit 0
