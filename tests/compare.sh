@@ -192,7 +192,28 @@ tui_keys Escape
 tui_wait "^ADDRESS +PFN +PHYS" 5 || tui_fail "Esc did not leave compare mode"
 tui_wait "> pages" 1 || tui_fail "Esc in compare mode left the page pane"
 ok "tui: c again and Esc leave compare mode (Esc stays in the page pane)"
+tui_keys Q
+tui_wait "^exit=0" 5 || tui_fail "vmpeek did not quit with 0"
+# From the child's side, c offers its parent: it maps the same VMA.
+tui_start "$CHILD"
+tui_wait "> VMAs" 10 || tui_fail "the child's VMA pane did not open"
+tui_keys :
+tm send-keys -l "$CS"
+tui_keys Enter
+tui_wait "> pages" 5 || tui_fail "the child's page pane did not open"
+tui_keys c
+tui_wait "^compare with process .*: $PID\$" 5 ||
+	tui_fail "c in the child did not offer the parent $PID"
+ok "tui: c in the child offers its parent ($PID)"
 # The child exits: compare mode ends with a message.
+tui_keys Escape
+tui_stop
+tui_start "$PID"
+tui_wait "> VMAs" 10 || tui_fail "the VMA pane did not open"
+tui_keys :
+tm send-keys -l "$CS"
+tui_keys Enter
+tui_wait "> pages" 5 || tui_fail "the page pane did not open"
 tui_keys c Enter
 tui_wait "^ADDRESS +PFN P S F X D U G STATE += " 5 || tui_fail "compare mode did not come back"
 kill -KILL "$CHILD"
