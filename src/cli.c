@@ -1,4 +1,4 @@
-/* cli: the non-interactive commands (--maps, --translate, --stack, --dump), text or JSON. */
+/* cli: the non-interactive commands (--maps, --translate, --compare, --stack, --dump), text or JSON. */
 #include "config.h"
 
 #include <errno.h>
@@ -589,111 +589,134 @@ page_huge(const struct page_rec *p, const struct smaps_vma *si,
 	return -1;
 }
 
-int
-cli_translate(const struct cli_opts *o, const char *spec, const char *range)
-{
-	struct smaps_list sm = { NULL, 0, 0 };
-	struct swap_dev sw[CLI_MAX_SWAPS];
-	size_t nsw = 0;
-	struct page_rec *recs = NULL;
-	uint64_t start, end, first, last, npages, i, *raw = NULL;
-	struct outbuf out = { NULL, NULL, 0 };
-	const char *kwhy_all = NULL;
-	bool single, hidden = false, any_mapped = false;
-	struct kpage kp = { -1, -1, 0, 0 };
-	struct pmd_seen seen = { UINT64_MAX, 0 };
+/*
+ * The records of one process's pages in a range: what --translate prints,
+ * and each side of --compare. vma and swapdev point into t and sw.
+ */
+struct tr_set {
 	struct target t;
+	bool have_t;
+	struct page_rec *recs;
+	uint64_t npages;
+	bool any_mapped;
+	bool hidden;			/* a present page's PFN was hidden */
+	struct smaps_list sm;
+	struct swap_dev sw[CLI_MAX_SWAPS];
+	size_t nsw;
+	struct kpage kp;
+};
+
+static void
+tr_free(struct tr_set *s)
+{
+	if (s->have_t) {
+		kpage_close(&s->kp);
+		smaps_free(&s->sm);
+		target_close(&s->t);
+	}
+	free(s->recs);
+	s->recs = NULL;
+	s->have_t = false;
+}
+
+/*
+ * Open spec and build one record per page of [start, end) (start as given
+ * for the first page). Prints its error; returns 0 or the exit status.
+ * An unmapped range is not an error here: any_mapped says, the caller
+ * decides. cmd names the command in the "too many pages" message.
+ */
+static int
+tr_build(const struct cli_opts *o, const char *cmd, const char *spec,
+    uint64_t start, uint64_t end, struct tr_set *s)
+{
+	uint64_t first, last, i, *raw = NULL;
+	const char *kwhy_all = NULL;
+	struct pmd_seen seen = { UINT64_MAX, 0 };
 	size_t ps;
 	int ret;
 
-	/* A malformed or reversed range is a usage error: check it first. */
-	if (parse_range(range, &start, &end, &single) == -1)
-		return 2;
-	if ((ret = open_target(o, spec, &t, true)) != 0)
+	memset(s, 0, sizeof(*s));
+	s->kp.flags_fd = s->kp.count_fd = -1;
+	if ((ret = open_target(o, spec, &s->t, true)) != 0)
 		return ret;
-	ps = t.pm.pagesize;
+	s->have_t = true;
+	ps = s->t.pm.pagesize;
 	first = start & ~((uint64_t)ps - 1);
 	last = (end - 1) & ~((uint64_t)ps - 1);
-	npages = (last - first) / ps + 1;
-	ret = 1;
-	if (npages > CLI_MAX_PAGES) {
+	s->npages = (last - first) / ps + 1;
+	if (s->npages > CLI_MAX_PAGES) {
 		cli_err("range 0x%" PRIx64 "-0x%" PRIx64 " has %" PRIu64
-		    " pages; --translate takes at most %lu (use --maps for "
-		    "counts)", start, end, npages, CLI_MAX_PAGES);
-		ret = 2;
-		goto out;
+		    " pages; %s takes at most %lu (use --maps for "
+		    "counts)", start, end, s->npages, cmd, CLI_MAX_PAGES);
+		return 2;
 	}
-	if ((recs = calloc((size_t)npages, sizeof(*recs))) == NULL ||
+	if ((s->recs = calloc((size_t)s->npages, sizeof(*s->recs))) == NULL ||
 	    (raw = calloc(CLI_BATCH, sizeof(*raw))) == NULL) {
 		cli_err("out of memory");
-		goto out;
+		return 1;
 	}
-	for (i = 0; i < npages; i++) {
+	for (i = 0; i < s->npages; i++) {
 		long idx;
 
-		recs[i].vaddr = i == 0 ? start : first + i * ps;
-		if ((idx = maps_find(&t.maps, first + i * ps)) >= 0) {
-			recs[i].vma = &t.maps.v[idx];
-			any_mapped = true;
+		s->recs[i].vaddr = i == 0 ? start : first + i * ps;
+		if ((idx = maps_find(&s->t.maps, first + i * ps)) >= 0) {
+			s->recs[i].vma = &s->t.maps.v[idx];
+			s->any_mapped = true;
 		}
 	}
-	if (!any_mapped) {
-		if (single)
-			cli_err("%d: address 0x%" PRIx64 " is not mapped",
-			    (int)t.pid, start);
-		else
-			cli_err("%d: range 0x%" PRIx64 "-0x%" PRIx64 " is not "
-			    "mapped", (int)t.pid, start, end);
-		goto out;
-	}
-
-	/* Read the entries, in batches. */
-	for (i = 0; i < npages;) {
-		size_t n = npages - i > CLI_BATCH ? CLI_BATCH :
-		    (size_t)(npages - i);
-		ssize_t got = pagemap_read(&t.pm, first + i * ps, n, raw);
+	/*
+	 * Read the entries, in batches; also when nothing is mapped here
+	 * (the other side of --compare may be): such a page reads as an
+	 * empty entry, as an unmapped page inside a --translate range does.
+	 */
+	for (i = 0; i < s->npages;) {
+		size_t n = s->npages - i > CLI_BATCH ? CLI_BATCH :
+		    (size_t)(s->npages - i);
+		ssize_t got = pagemap_read(&s->t.pm, first + i * ps, n, raw);
 
 		if (got == -1) {
-			cli_err("%d: reading pagemap: %s", (int)t.pid,
-			    target_alive(&t) ? strerror(errno) :
+			cli_err("%d: reading pagemap: %s", (int)s->t.pid,
+			    target_alive(&s->t) ? strerror(errno) :
 			    "process exited");
-			goto out;
+			free(raw);
+			return 1;
 		}
 		for (ssize_t k = 0; k < got; k++) {
-			recs[i + k].have_entry = true;
-			pagemap_decode(raw[k], &t.pm.caps, &recs[i + k].e);
+			s->recs[i + k].have_entry = true;
+			pagemap_decode(raw[k], &s->t.pm.caps, &s->recs[i + k].e);
 		}
 		if ((size_t)got < n)
 			break;	/* past the end of the address space */
 		i += n;
 	}
+	free(raw);
 
 	/* Extras: kpageflags, swap device names, smaps for huge pages. */
-	kpage_open(&kp, o->rootfd);
-	if (kp.flags_fd < 0)
-		kwhy_all = kpage_why(kp.flags_errno);
+	kpage_open(&s->kp, o->rootfd);
+	if (s->kp.flags_fd < 0)
+		kwhy_all = kpage_why(s->kp.flags_errno);
 	/*
 	 * Both best effort: without them a page just goes without its swap
 	 * device's name or the smaps hint. A malformed /proc/swaps still
 	 * names the devices listed before the bad line.
 	 */
-	(void)swaps_read(o->rootfd, sw, CLI_MAX_SWAPS, &nsw);
-	(void)smaps_read(o->rootfd, t.pid, &sm);
-	for (i = 0; i < npages; i++) {
-		struct page_rec *p = &recs[i];
+	(void)swaps_read(o->rootfd, s->sw, CLI_MAX_SWAPS, &s->nsw);
+	(void)smaps_read(o->rootfd, s->t.pid, &s->sm);
+	for (i = 0; i < s->npages; i++) {
+		struct page_rec *p = &s->recs[i];
 		const struct smaps_vma *si = p->vma != NULL ?
-		    smaps_find(&sm, p->vma->start, p->vma->end) : NULL;
+		    smaps_find(&s->sm, p->vma->start, p->vma->end) : NULL;
 
 		if (!p->have_entry) {
 			p->kwhy = "no pagemap entry";
-			p->huge = page_huge(p, si, ps, &kp, &t.pm, &seen);
+			p->huge = page_huge(p, si, ps, &s->kp, &s->t.pm, &seen);
 			continue;
 		}
 		p->have_phys = pagemap_phys(&p->e, p->vaddr, ps, &p->phys);
 		if ((p->e.flags & PMF_PRESENT) && !p->e.pfn_valid)
-			hidden = true;
-		if (p->e.swap_valid && p->e.swap_type < nsw)
-			p->swapdev = &sw[p->e.swap_type];
+			s->hidden = true;
+		if (p->e.swap_valid && p->e.swap_type < s->nsw)
+			p->swapdev = &s->sw[p->e.swap_type];
 		if (!(p->e.flags & PMF_PRESENT))
 			p->kwhy = "page not present";
 		else if (kwhy_all != NULL)
@@ -701,44 +724,194 @@ cli_translate(const struct cli_opts *o, const char *spec, const char *range)
 		else if (!p->e.pfn_valid)
 			p->kwhy = "PFN hidden by the kernel (needs "
 			    "CAP_SYS_ADMIN in the initial user namespace)";
-		else if (kpage_flags(&kp, p->e.pfn, &p->kflags) == 0) {
+		else if (kpage_flags(&s->kp, p->e.pfn, &p->kflags) == 0) {
 			p->have_kflags = true;
-			p->have_mapcount = kpage_count(&kp, p->e.pfn,
+			p->have_mapcount = kpage_count(&s->kp, p->e.pfn,
 			    &p->mapcount) == 0;
 		} else
 			p->kwhy = "/proc/kpageflags has no entry for this PFN";
-		p->huge = page_huge(p, si, ps, &kp, &t.pm, &seen);
+		p->huge = page_huge(p, si, ps, &s->kp, &s->t.pm, &seen);
 	}
-	if (target_changed(&t)) {
+	return target_changed(&s->t) ? 1 : 0;
+}
+
+static void
+hidden_note(void)
+{
+	fprintf(stderr, "vmpeek: PFNs are hidden by the kernel: reading them "
+	    "needs CAP_SYS_ADMIN in the initial user namespace (run as root, "
+	    "outside any container)\n");
+}
+
+int
+cli_translate(const struct cli_opts *o, const char *spec, const char *range)
+{
+	struct outbuf out = { NULL, NULL, 0 };
+	struct tr_set *s;
+	uint64_t start, end, i;
+	bool single;
+	int ret;
+
+	/* A malformed or reversed range is a usage error: check it first. */
+	if (parse_range(range, &start, &end, &single) == -1)
+		return 2;
+	/* big (the swap table): not on the stack */
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		cli_err("out of memory");
+		return 1;
+	}
+	if ((ret = tr_build(o, "--translate", spec, start, end, s)) != 0)
+		goto out;
+	ret = 1;
+	if (!s->any_mapped) {
+		if (single)
+			cli_err("%d: address 0x%" PRIx64 " is not mapped",
+			    (int)s->t.pid, start);
+		else
+			cli_err("%d: range 0x%" PRIx64 "-0x%" PRIx64 " is not "
+			    "mapped", (int)s->t.pid, start, end);
 		goto out;
 	}
-
 	if (out_open(&out) == -1)
 		goto out;
 	if (o->json)
 		fputc('[', out.f);
-	for (i = 0; i < npages; i++) {
+	for (i = 0; i < s->npages; i++) {
 		if (o->json) {
 			fputs(i > 0 ? ",\n" : "\n", out.f);
-			translate_json_one(out.f, &recs[i]);
+			translate_json_one(out.f, &s->recs[i]);
 		} else
-			translate_text_one(out.f, &recs[i]);
+			translate_text_one(out.f, &s->recs[i]);
 	}
 	if (o->json)
 		fputs("\n]\n", out.f);
 	ret = out_flush(&out);
-	if (ret == 0 && hidden && !o->json)
-		fprintf(stderr, "vmpeek: PFNs are hidden by the kernel: "
-		    "reading them needs CAP_SYS_ADMIN in the initial user "
-		    "namespace (run as root, outside any container)\n");
+	if (ret == 0 && s->hidden && !o->json)
+		hidden_note();
 out:
 	if (out.f != NULL)
 		out_drop(&out);
-	kpage_close(&kp);
-	smaps_free(&sm);
-	free(recs);
-	free(raw);
-	target_close(&t);
+	tr_free(s);
+	free(s);
+	return ret;
+}
+
+/* --------------------------------------------------------- --compare */
+
+/*
+ * Same frame? 1 yes, 0 no, -1 can't tell: a page absent (not present, no
+ * entry) on either side, or its PFN hidden. The kernel's truth: KSM and
+ * the shared zero page share frames too, not only copy-on-write.
+ */
+static int
+same_pfn(const struct page_rec *a, const struct page_rec *b)
+{
+	if (!a->have_entry || !b->have_entry || !a->e.pfn_valid ||
+	    !b->e.pfn_valid)
+		return -1;
+	return a->e.pfn == b->e.pfn;
+}
+
+/* One side of a --compare text line: flags and the frame (pad: to 24). */
+static void
+compare_text_side(FILE *f, const struct page_rec *p, bool pad)
+{
+	char flags[PMF_COUNT + 1], t[32];
+
+	if (p->vma == NULL)
+		snprintf(t, sizeof(t), "unmapped");
+	else if (!p->have_entry)
+		snprintf(t, sizeof(t), "no entry");
+	else if (p->e.flags & PMF_GUARD)
+		snprintf(t, sizeof(t), "guard");
+	else if (p->e.pfn_valid)
+		snprintf(t, sizeof(t), "pfn 0x%" PRIx64, p->e.pfn);
+	else if (p->e.flags & PMF_PRESENT)
+		snprintf(t, sizeof(t), "pfn hidden");
+	else if (p->e.flags & PMF_SWAPPED)
+		snprintf(t, sizeof(t), "swapped");
+	else
+		snprintf(t, sizeof(t), "not present");
+	fprintf(f, "%s %-*s", p->have_entry ? fmt_flags(&p->e, flags,
+	    sizeof(flags)) : "-------", pad ? 16 : 0, t);
+}
+
+int
+cli_compare(const struct cli_opts *o, const char *spec_a,
+    const char *spec_b, const char *range)
+{
+	struct outbuf out = { NULL, NULL, 0 };
+	struct tr_set *s;
+	uint64_t start, end, i;
+	bool single;
+	int ret;
+
+	if (parse_range(range, &start, &end, &single) == -1)
+		return 2;
+	if ((s = calloc(2, sizeof(*s))) == NULL) {
+		cli_err("out of memory");
+		return 1;
+	}
+	if ((ret = tr_build(o, "--compare", spec_a, start, end, &s[0])) != 0 ||
+	    (ret = tr_build(o, "--compare", spec_b, start, end, &s[1])) != 0)
+		goto out;
+	ret = 1;
+	/* B was read after A: A must still be the process it was. */
+	if (target_changed(&s[0].t))
+		goto out;
+	if (!s[0].any_mapped && !s[1].any_mapped) {
+		if (single)
+			cli_err("address 0x%" PRIx64 " is mapped in neither "
+			    "%d nor %d", start, (int)s[0].t.pid,
+			    (int)s[1].t.pid);
+		else
+			cli_err("range 0x%" PRIx64 "-0x%" PRIx64 " is mapped "
+			    "in neither %d nor %d", start, end,
+			    (int)s[0].t.pid, (int)s[1].t.pid);
+		goto out;
+	}
+	if (out_open(&out) == -1)
+		goto out;
+	if (o->json)
+		fputc('[', out.f);
+	else {
+		char ha[32], hb[32];
+
+		snprintf(ha, sizeof(ha), "a: pid %d", (int)s[0].t.pid);
+		snprintf(hb, sizeof(hb), "b: pid %d", (int)s[1].t.pid);
+		fprintf(out.f, "%-18s  %-24s   %s\n", "", ha, hb);
+	}
+	for (i = 0; i < s[0].npages; i++) {
+		const struct page_rec *a = &s[0].recs[i], *b = &s[1].recs[i];
+		int same = same_pfn(a, b);
+
+		if (o->json) {
+			fprintf(out.f, "%s{\"vaddr\":\"0x%" PRIx64 "\",\"a\":",
+			    i > 0 ? ",\n" : "\n", a->vaddr);
+			translate_json_one(out.f, a);
+			fputs(",\"b\":", out.f);
+			translate_json_one(out.f, b);
+			fprintf(out.f, ",\"same_pfn\":%s}", same == 1 ? "true" :
+			    same == 0 ? "false" : "null");
+			continue;
+		}
+		fprintf(out.f, "0x%016" PRIx64 "  ", a->vaddr);
+		compare_text_side(out.f, a, true);
+		fprintf(out.f, " %c ", same == 1 ? '=' : ' ');
+		compare_text_side(out.f, b, false);
+		fputc('\n', out.f);
+	}
+	if (o->json)
+		fputs("\n]\n", out.f);
+	ret = out_flush(&out);
+	if (ret == 0 && (s[0].hidden || s[1].hidden) && !o->json)
+		hidden_note();
+out:
+	if (out.f != NULL)
+		out_drop(&out);
+	tr_free(&s[0]);
+	tr_free(&s[1]);
+	free(s);
 	return ret;
 }
 

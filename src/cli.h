@@ -21,6 +21,9 @@ int cli_resolve(int rootfd, const char *spec, pid_t *pid);
 int cli_maps(const struct cli_opts *o, const char *spec);
 int cli_translate(const struct cli_opts *o, const char *spec,
     const char *range);
+/* Two processes' records of the same pages, and whether the frames match. */
+int cli_compare(const struct cli_opts *o, const char *spec_a,
+    const char *spec_b, const char *range);
 int cli_stack(const struct cli_opts *o, const char *spec);
 /* xxd-style bytes of the present pages of ADDR[-END]; never faults one in. */
 int cli_dump(const struct cli_opts *o, const char *spec, const char *range);

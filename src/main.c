@@ -15,7 +15,8 @@
 #include "target.h"
 #include "ui/ui.h"
 
-enum cmd { CMD_UI, CMD_MAPS, CMD_TRANSLATE, CMD_STACK, CMD_DUMP, CMD_CAPS };
+enum cmd { CMD_UI, CMD_MAPS, CMD_TRANSLATE, CMD_STACK, CMD_DUMP, CMD_CAPS,
+    CMD_COMPARE };
 
 enum {
 	OPT_JSON = 256,
@@ -24,6 +25,7 @@ enum {
 	OPT_VERSION,
 	OPT_DUMP,
 	OPT_CAPS,
+	OPT_COMPARE,
 };
 
 static const struct option longopts[] = {
@@ -32,6 +34,7 @@ static const struct option longopts[] = {
 	{ "stack",	optional_argument,	NULL, 's' },
 	{ "dump",	optional_argument,	NULL, OPT_DUMP },
 	{ "caps",	no_argument,		NULL, OPT_CAPS },
+	{ "compare",	optional_argument,	NULL, OPT_COMPARE },
 	{ "json",	no_argument,		NULL, OPT_JSON },
 	{ "no-scan",	no_argument,		NULL, OPT_NO_SCAN },
 	{ "proc",	required_argument,	NULL, OPT_PROC },
@@ -50,6 +53,7 @@ usage(FILE *f)
 "       vmpeek --stack PID [--json]\n"
 "       vmpeek --dump PID ADDR[-END]\n"
 "       vmpeek --caps [--json]\n"
+"       vmpeek --compare PID1 PID2 ADDR[-END] [--json]\n"
 "Explore a live process's virtual memory: /proc/PID/maps and pagemap.\n"
 "Without a command, starts the interactive explorer (the process picker,\n"
 "or straight to PID's VMAs).\n"
@@ -65,6 +69,8 @@ usage(FILE *f)
 "      --caps              what this machine can show (PFNs, kpageflags,\n"
 "                          PAGEMAP_SCAN, soft-dirty, guard, swap, THP, the\n"
 "                          zero page, ...) and why not\n"
+"      --compare[=PID1]    both processes' records of each page of\n"
+"                          ADDR[-END] and whether they share the frame\n"
 "      --json              machine-readable output for the commands\n"
 "      --no-scan           don't use the PAGEMAP_SCAN ioctl (linear reads)\n"
 "      --proc=DIR          read DIR instead of /proc (for tests)\n"
@@ -118,7 +124,7 @@ int
 main(int argc, char *argv[])
 {
 	const char *procdir = "/proc", *spec = NULL, *range = NULL;
-	const char *cmd_arg = NULL;
+	const char *cmd_arg = NULL, *spec_b = NULL;
 	struct cli_opts co;
 	enum cmd cmd = CMD_UI;
 	bool json = false, no_scan = false;
@@ -144,6 +150,9 @@ main(int argc, char *argv[])
 		case OPT_CAPS:
 			want = CMD_CAPS;
 			break;
+		case OPT_COMPARE:
+			want = CMD_COMPARE;
+			break;
 		case OPT_JSON:
 			json = true;
 			continue;
@@ -165,8 +174,9 @@ main(int argc, char *argv[])
 			return 2;
 		}
 		if (cmd != CMD_UI && cmd != want)
-			return usage_error("--maps, --translate, --stack, "
-			    "--dump and --caps exclude each other", NULL);
+			return usage_error("--maps, --translate, --compare, "
+			    "--stack, --dump and --caps exclude each other",
+			    NULL);
 		cmd = want;
 		if (optarg != NULL)
 			cmd_arg = optarg;
@@ -204,6 +214,20 @@ main(int argc, char *argv[])
 		range = argv[optind++];
 		npos--;
 		break;
+	case CMD_COMPARE:
+		if (spec == NULL || npos == 0)
+			return usage_error("--compare needs two PIDs and an "
+			    "address", NULL);
+		spec_b = argv[optind++];
+		npos--;
+		if (npos == 0)
+			return usage_error("--compare needs an address: "
+			    "ADDR or ADDR-END", NULL);
+		range = argv[optind++];
+		npos--;
+		if (spec_b[0] == '\0')
+			return usage_error("empty PID", NULL);
+		break;
 	case CMD_MAPS:
 	case CMD_STACK:
 		if (spec == NULL)
@@ -213,7 +237,7 @@ main(int argc, char *argv[])
 	case CMD_UI:
 		if (json)
 			return usage_error("--json goes with --maps, "
-			    "--translate, --stack or --caps", NULL);
+			    "--translate, --compare, --stack or --caps", NULL);
 		break;
 	case CMD_CAPS:
 		if (spec != NULL)
@@ -250,6 +274,9 @@ main(int argc, char *argv[])
 		break;
 	case CMD_CAPS:
 		ret = cli_caps(&co);
+		break;
+	case CMD_COMPARE:
+		ret = cli_compare(&co, spec, spec_b, range);
 		break;
 	default:
 		ret = run_ui(rootfd, spec, no_scan);

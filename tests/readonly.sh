@@ -114,13 +114,15 @@ case $THP in
 	cli translate_json --translate "$PID" "$TS" --json ;;
 esac
 cli translate_file --translate "$PID" "$(hfield "$H" file 2)" --json
+cli compare --compare "$PID" "$(hfield "$H" cowchild 2)" "$(hfield "$H" cow 2)-$(hfield "$H" cow 3)"
+cli compare_json --compare "$PID" "$(hfield "$H" cowchild 2)" "$(hfield "$H" cow 2)" --json
 cli stack --stack "$PID"
 cli stack_json --stack "$PID" --json
 cli dump --dump "$PID" "$TS-$(hex $((TS + 2 * $(getconf PAGESIZE))))"
 cli caps --caps
 cli caps_json --caps --json
 
-# The TUI: VMA pane, page pane (kpageflags column, refresh, detail),
+# The TUI: VMA pane, page pane (kpageflags column, refresh, detail, compare),
 # the stack view, help, the picker; then quit.
 REAL=$VMPEEK
 VMPEEK=$(command -v strace)
@@ -137,7 +139,12 @@ tui_keys Enter
 tui_wait "> pages" 5 || tui_fail "the page pane did not open"
 tui_keys f r Enter
 sleep 0.3
-tui_keys Escape Escape
+# compare mode (c) reads a second process: its child
+tui_keys Escape c
+tui_wait "^compare with process" 5 || tui_fail "c did not ask for a process"
+tui_keys Enter
+tui_wait "^ADDRESS +PFN P S F X D U G STATE += " 5 || tui_fail "compare mode did not open"
+tui_keys r Escape Escape
 tui_wait "> VMAs" 5 || tui_fail "Esc did not go back to the VMA pane"
 tui_keys r :
 tm send-keys -l "0x$(awk '$NF == "[stack]" { sub(/-.*/, "", $1); print $1 }' "/proc/$PID/maps")"

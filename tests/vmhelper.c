@@ -29,6 +29,8 @@
  *   shared START END NPAGES           MAP_SHARED|MAP_ANONYMOUS, written
  *   cow START END NPAGES WRITTEN      written, then shared with a forked
  *                                     child; page WRITTEN rewritten after
+ *   cowchild PID [WROTE]              the forked child of cow; with -F it
+ *                                     rewrote page WROTE of cow after fork
  *   guard START END NPAGES FIRST N    written, then MADV_GUARD_INSTALL on
  *                                     pages [FIRST, FIRST+N)
  *   file START END NPAGES PATH        MAP_SHARED file mapping, all read
@@ -330,7 +332,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: vmhelper [-n PAGES] [-d DIR [-H]] [-S GIB] "
-	    "[-T] [-U] [-P] [-W] [-B] [-k DEPTH] [-X N]\n       vmhelper -C PID\n");
+	    "[-T] [-U] [-P] [-W] [-B] [-F] [-k DEPTH] [-X N]\n       vmhelper -C PID\n");
 	exit(2);
 }
 
@@ -357,9 +359,9 @@ main(int argc, char *argv[])
 	const char *dir = NULL;
 	size_t n = 16, gib = 0;
 	int hostile = 0, thp = 0, hugetlb = 0, pageout = 0, uffdwp = 0;
-	int depth = -1;
+	int depth = -1, childwrite = 0, sync[2];
 	int pattern = 0;
-	char *p, *path, why[256];
+	char *p, *path, why[256], c;
 	pid_t child, parent;
 
 	ps = (size_t)sysconf(_SC_PAGESIZE);
@@ -390,6 +392,10 @@ main(int argc, char *argv[])
 		}
 		if (strcmp(o, "-B") == 0) {
 			pattern = 1;
+			continue;
+		}
+		if (strcmp(o, "-F") == 0) {
+			childwrite = 1;
 			continue;
 		}
 		if (arg == NULL || o[0] != '-' || o[1] == '\0' || o[2] != '\0')
@@ -434,18 +440,33 @@ main(int argc, char *argv[])
 		die("mmap cow");
 	touch(p, n);
 	parent = getpid();
+	if (pipe(sync) == -1)
+		die("pipe");
 	if ((child = fork()) == -1)
 		die("fork");
 	if (child == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		if (getppid() != parent)
 			_exit(0);
+		/* -F: the child's own copy of page 2, before "ready" */
+		if (childwrite)
+			p[2 * ps] = 'c';
+		if (write(sync[1], "", 1) != 1)
+			_exit(1);
 		for (;;)
 			pause();
 	}
 	p[1 * ps] = 'w';	/* breaks COW: page 1 is ours alone again */
+	if (read(sync[0], &c, 1) != 1)
+		die("child");
+	close(sync[0]);
+	close(sync[1]);
 	show("cow", p, n);
 	printf(" 1\n");
+	if (childwrite)
+		printf("cowchild %d 2\n", (int)child);
+	else
+		printf("cowchild %d\n", (int)child);
 
 	if ((p = region(n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
 	    -1)) == NULL)

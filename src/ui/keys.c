@@ -49,6 +49,7 @@ static const struct key_bind key_tab[] = {
 	{ KEY_RIGHT,	KA_EXPAND,	"Right" },
 	{ '-',		KA_COLLAPSE,	"-" },
 	{ 'x',		KA_HEX,		"x" },
+	{ 'c',		KA_COMPARE,	"c" },
 	{ KEY_MOUSE,	KA_MOUSE,	"mouse" },
 	{ KEY_RESIZE,	KA_RESIZE,	NULL },
 };
@@ -79,6 +80,8 @@ static const char *const action_help[KA_COUNT] = {
 	    "back into one row",
 	[KA_HEX] = "page pane: hex view of the page's bytes (/proc/PID/mem);"
 	    " a page not present is never read",
+	[KA_COMPARE] = "page pane: compare with another process (parent or "
+	    "child by default); '=' marks a shared frame",
 	[KA_MOUSE] = "click selects, double-click opens, wheel scrolls",
 };
 

@@ -27,6 +27,7 @@ enum key_action {
 	KA_EXPAND,	/* page pane: a huge page's row into its base pages */
 	KA_COLLAPSE,
 	KA_HEX,		/* page pane: the selected page's bytes */
+	KA_COMPARE,	/* page pane: split rows with another process */
 	KA_MOUSE,
 	KA_RESIZE,
 	KA_COUNT

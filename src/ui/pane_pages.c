@@ -220,6 +220,28 @@ fold_free(struct pages_state *ps)
 }
 
 void
+pages_fold_off(struct ui *ui)
+{
+	struct pages_state *ps = &ui->pages;
+	uint64_t sel = item_of(ps, ps->v.sel, NULL);
+
+	fold_free(ps);
+	ps->blk = 1;
+	ps->fold_wait = ps->fold_kpf = false;
+	ps->huge_valid = false;
+	pane_set_rows(&ps->v, ps->w.npages);
+	pane_select_center(&ps->v, sel);
+}
+
+void
+pages_fold_on(struct ui *ui)
+{
+	ui->pages.goto_addr = 0;	/* fold_init would expand its block */
+	fold_init(ui);
+	ui->pages.huge_valid = false;
+}
+
+void
 pages_select_page(struct ui *ui, uint64_t page)
 {
 	hex_close(ui);	/* ':' or a search leaves the hex view */
@@ -300,6 +322,7 @@ pages_free(struct ui *ui)
 {
 	struct pages_state *ps = &ui->pages;
 
+	pages_cmp_free(ui);
 	if (ps->have_win)
 		pagewin_free(&ps->w);
 	ps->have_win = false;
@@ -1018,6 +1041,13 @@ draw(struct ui *ui)
 	/* Fold the huge pages on screen first: it changes what is shown. */
 	discover(ui);
 	draw_header(ui);
+	if (ps->cmp.on) {
+		pages_cmp_draw(ui);
+		draw_map(ui);
+		draw_detail(ui);
+		draw_legend(ui);
+		return;
+	}
 	col_widths(ui, w);
 	used = pane_cols_fit(w, col_prio, NCOLS, l->list_w, shown);
 	w[COL_MARKS] += l->list_w - used > 0 ? l->list_w - used : 0;
@@ -1291,7 +1321,15 @@ key(struct ui *ui, enum key_action a)
 			hex_open(ui, pagewin_vaddr(&ps->w, idx));
 		break;
 	}
+	case KA_COMPARE:
+		pages_cmp_key(ui);
+		break;
 	case KA_BACK:
+		if (ps->cmp.on) {
+			pages_cmp_stop(ui);
+			ui_msg(ui, false, "compare mode off");
+			break;
+		}
 		pages_free(ui);
 		ui_set_level(ui, LV_VMAS);
 		break;
@@ -1307,6 +1345,9 @@ key(struct ui *ui, enum key_action a)
 		slices_free(ps);
 		ps->huge_valid = false;
 		ui->swaps_state = 0;
+		if (ps->cmp.on && target_refresh(&ps->cmp.t) == 0)
+			pagewin_invalidate(&ps->cmp.w);
+		pages_cmp_reread(ui);
 		if (ps->is_stack)
 			inspect_stack(ui);
 		ui_msg(ui, false, "pages re-read");
@@ -1388,6 +1429,7 @@ tick(struct ui *ui, uint64_t deadline)
 		ps->reread_ms = now;
 		pagewin_invalidate(&ps->w);
 		ps->huge_valid = false;
+		pages_cmp_reread(ui);
 	}
 	for (int i = 0; i < ps->nslices; i++) {
 		if (ps->slices[i].state != 0)
@@ -1492,6 +1534,8 @@ hint(struct ui *ui)
 
 	if (ps->hex.on)
 		return hex_hint(ui);
+	if (ps->cmp.on)
+		return pages_cmp_hint(ui);
 	/* Say why PFNs read "hidden" rather than leaving a mystery. */
 	if (ui->t.pm.caps.pfn_visible == 0 || (ps->have_win &&
 	    ui->t.pm.caps.pfn_visible != 1))

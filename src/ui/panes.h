@@ -11,6 +11,7 @@
 #include "keys.h"
 #include "memdump.h"
 #include "pagemap.h"
+#include "pages_compare.h"
 #include "pagewin.h"
 #include "pane.h"
 #include "proclist.h"
@@ -133,6 +134,8 @@ struct pages_state {
 	struct ui_count *slices;
 	int nslices;
 	struct hexview hex;		/* x: the selected page's bytes */
+	/* compare mode (c): another process's pages beside these */
+	struct pages_cmp cmp;
 };
 
 struct ui {
@@ -242,6 +245,11 @@ void vmas_free(struct ui *ui);
 enum ui_color vmas_kind_color(const struct vma *v);
 int pages_open(struct ui *ui, size_t vma, uint64_t page);
 void pages_free(struct ui *ui);
+/* Compare mode shows every base page: unfold all / fold again. */
+void pages_fold_off(struct ui *ui);
+void pages_fold_on(struct ui *ui);
+/* Start a status-line prompt of kind k (ui.c), its text set to init. */
+void ui_prompt_start(struct ui *ui, int k, const char *init);
 /* Select the row showing page (an index in the VMA), centred. */
 void pages_select_page(struct ui *ui, uint64_t page);
 /* The VMA pane's rows (VMAs plus the guard-gap pseudo-row). */

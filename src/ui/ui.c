@@ -705,6 +705,8 @@ draw_status(struct ui *ui)
 	if (ui->prompt) {
 		snprintf(buf, sizeof(buf), "%s%s",
 		    ui->prompt == ':' ? "go to address (hex): " :
+		    ui->prompt == 'c' ? "compare with process (PID, self, "
+		    "name): " :
 		    ui->level == LV_PROCS ? "filter: " : "search: ", ui->pbuf);
 		ui_put(y, 0, COLS - 1, a | A_BOLD, buf);
 		move(y, (int)strlen(buf) < COLS - 1 ? (int)strlen(buf) :
@@ -823,6 +825,14 @@ prompt_start(struct ui *ui, int kind)
 	ui->status[0] = '\0';
 }
 
+void
+ui_prompt_start(struct ui *ui, int k, const char *init)
+{
+	prompt_start(ui, k);
+	strlcpy(ui->pbuf, init, sizeof(ui->pbuf));
+	ui->plen = strlen(ui->pbuf);
+}
+
 /* Incremental effect of the text typed so far. */
 static void
 prompt_changed(struct ui *ui)
@@ -892,6 +902,10 @@ prompt_key(struct ui *ui, int ch)
 		int kind = ui->prompt;
 
 		ui->prompt = 0;
+		if (kind == 'c') {
+			pages_cmp_answer(ui, ui->pbuf);
+			return;
+		}
 		if (kind == ':') {
 			uint64_t addr;
 			char *a = ui->pbuf;

@@ -1,0 +1,329 @@
+/* pages_compare: the page pane's compare mode (c): this process | another, '=' where they share a frame. */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fmt.h"
+#include "maps.h"
+#include "panes.h"
+
+#define CMP_WIN_CAP	1024		/* entries kept: a few screens */
+#define PFN_W		10
+#define FLAGS_W		(2 * PMF_COUNT - 1)
+#define STATE_W		8
+
+/* Colour of each flag letter, in PMF_* bit order (P S F X D U G). */
+static const enum ui_color flag_color[PMF_COUNT] = {
+	UC_PRESENT, UC_SWAPPED, UC_FSHARED, UC_EXCL, UC_SDIRTY, UC_UFFD,
+	UC_GUARDPG,
+};
+
+pid_t
+pages_cmp_default(int rootfd, pid_t pid, uint64_t start, uint64_t end)
+{
+	struct proc_stat st;
+	struct vma_list l;
+	struct dirent *de;
+	DIR *d;
+	pid_t found = 0;
+	int fd;
+
+	if (procfs_read_stat(rootfd, pid, &st) == 0 && st.ppid > 1 &&
+	    maps_read(rootfd, st.ppid, &l) == 0) {
+		long i = maps_find(&l, start);
+		bool same = i >= 0 && l.v[i].start <= start &&
+		    l.v[i].end >= end;
+
+		maps_free(&l);
+		if (same)
+			return st.ppid;
+	}
+	/* The children: every process whose stat names pid as parent. */
+	if ((fd = openat(rootfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
+	    -1)
+		return 0;
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return 0;
+	}
+	while (found == 0 && (de = readdir(d)) != NULL) {
+		pid_t c;
+
+		if (procfs_parse_pid(de->d_name, &c) == -1 || c == pid)
+			continue;
+		if (procfs_read_stat(rootfd, c, &st) == 0 && st.ppid == pid)
+			found = c;
+	}
+	closedir(d);
+	return found;
+}
+
+void
+pages_cmp_free(struct ui *ui)
+{
+	struct pages_cmp *c = &ui->pages.cmp;
+
+	if (!c->on)
+		return;
+	pagewin_free(&c->w);
+	target_close(&c->t);
+	c->on = false;
+}
+
+void
+pages_cmp_stop(struct ui *ui)
+{
+	if (!ui->pages.cmp.on)
+		return;
+	pages_cmp_free(ui);
+	pages_fold_on(ui);
+}
+
+void
+pages_cmp_key(struct ui *ui)
+{
+	struct pages_state *ps = &ui->pages;
+	char def[24] = "";
+	pid_t p;
+
+	if (ps->cmp.on) {
+		pages_cmp_stop(ui);
+		ui_msg(ui, false, "compare mode off");
+		return;
+	}
+	if ((p = pages_cmp_default(ui->rootfd, ui->t.pid, ps->cur.start,
+	    ps->cur.end)) > 0)
+		snprintf(def, sizeof(def), "%d", (int)p);
+	ui_prompt_start(ui, 'c', def);
+}
+
+void
+pages_cmp_answer(struct ui *ui, const char *text)
+{
+	struct pages_state *ps = &ui->pages;
+	struct pages_cmp *c = &ps->cmp;
+	char vis[100], *cands = NULL;
+	pid_t pid;
+
+	while (*text == ' ')
+		text++;
+	if (*text == '\0') {
+		ui_msg(ui, true, "compare: no process given (a PID, self or "
+		    "a name)");
+		return;
+	}
+	fmt_vis(text, vis, sizeof(vis));
+	if (target_resolve(ui->rootfd, text, &pid, &cands) == -1) {
+		ui_msg(ui, true, "compare: %s: %s", vis, errno == EEXIST ?
+		    "more than one process has that name: give the PID" :
+		    "no such process");
+		free(cands);
+		return;
+	}
+	if (pid == ui->t.pid) {
+		ui_msg(ui, true, "compare: %d is the process on screen", (int)pid);
+		return;
+	}
+	if (target_open(&c->t, ui->rootfd, pid) == -1) {
+		ui_msg(ui, true, "compare: %d: %s", (int)pid,
+		    target_strerror(errno));
+		return;
+	}
+	if (c->t.pm.fd < 0) {
+		ui_msg(ui, true, "compare: %d: pagemap unreadable: %s",
+		    (int)pid, target_strerror(c->t.pm_errno));
+		target_close(&c->t);
+		return;
+	}
+	c->t.pm.force_pread = ui->t.pm.force_pread;
+	if (pagewin_init(&c->w, &c->t.pm, ps->cur.start, ps->cur.end,
+	    CMP_WIN_CAP) == -1) {
+		ui_msg(ui, true, "compare: %s", strerror(errno));
+		target_close(&c->t);
+		return;
+	}
+	c->on = true;
+	/* a folded THP row has no counterpart on the other side */
+	pages_fold_off(ui);
+	ui_msg(ui, false, "comparing with %d: '=' where both map the same "
+	    "frame; c or Esc leaves", (int)pid);
+}
+
+void
+pages_cmp_reread(struct ui *ui)
+{
+	struct pages_cmp *c = &ui->pages.cmp;
+	pid_t pid = c->t.pid;
+
+	if (!c->on)
+		return;
+	/* A zombie keeps its pid and start time; its pagemap reads empty. */
+	if (!target_alive(&c->t) || target_pagemap_stale(&c->t)) {
+		pages_cmp_stop(ui);
+		ui_msg(ui, true, "compare: %d exited (or exec'd); compare mode "
+		    "off", (int)pid);
+		return;
+	}
+	pagewin_invalidate(&c->w);
+}
+
+const char *
+pages_cmp_hint(struct ui *ui)
+{
+	static char buf[200];
+	char comm[80];
+
+	snprintf(buf, sizeof(buf), "left %d | right %d %s   = same frame  "
+	    "? PFN hidden   c/Esc leave compare", (int)ui->t.pid,
+	    (int)ui->pages.cmp.t.pid, fmt_vis(ui->pages.cmp.t.comm, comm,
+	    sizeof(comm)));
+	return buf;
+}
+
+/* One side of a row from x: PFN, flags, state (state_w 0: none). */
+static void
+draw_side(struct ui *ui, int y, int x, attr_t base, int got, bool mapped,
+    const struct pm_entry *e, int state_w)
+{
+	char cell[40];
+	const char *st;
+	attr_t a = base;
+
+	if (got != 0 || !mapped || !(e->flags & PMF_PRESENT))
+		strlcpy(cell, "-", sizeof(cell));
+	else if (!e->pfn_valid)
+		strlcpy(cell, "hidden", sizeof(cell));
+	else
+		snprintf(cell, sizeof(cell), "%" PRIx64, e->pfn);
+	{
+		char t[40];
+
+		snprintf(t, sizeof(t), "%*s", PFN_W, cell);
+		ui_put(y, x, PFN_W, a, t);
+	}
+	x += PFN_W + 1;
+	for (int k = 0; k < PMF_COUNT; k++) {
+		uint32_t f = 1u << k;
+		char s[2] = { '-', '\0' };
+		attr_t fa = base | ui_attr(ui, UC_ABSENT);
+
+		if (got == 0 && mapped && !(e->known & f))
+			s[0] = '?';
+		else if (got == 0 && mapped && (e->flags & f)) {
+			s[0] = fmt_flag_letter(f);
+			fa = base | ui_attr(ui, flag_color[k]);
+		}
+		ui_put(y, x + 2 * k, 1, fa, s);
+	}
+	x += FLAGS_W + 1;
+	if (state_w == 0)
+		return;
+	if (!mapped)
+		st = "unmapped";
+	else if (got != 0)
+		st = got > 0 ? "no entry" : "error";
+	else if (e->flags & PMF_GUARD)
+		st = "guard";
+	else if (e->flags & PMF_PRESENT)
+		st = "present";
+	else if (e->flags & PMF_SWAPPED)
+		st = "swapped";
+	else
+		st = "absent";
+	snprintf(cell, sizeof(cell), "%-*s", state_w, st);
+	ui_put(y, x, state_w, base | (got == 0 && mapped && (e->flags &
+	    PMF_PRESENT) ? ui_attr(ui, UC_PRESENT) : ui_attr(ui, UC_ABSENT)),
+	    cell);
+}
+
+void
+pages_cmp_draw(struct ui *ui)
+{
+	struct pages_state *ps = &ui->pages;
+	struct pages_cmp *c = &ps->cmp;
+	struct pane_layout *l = &ui->lay;
+	int aw = 12, sw, stw = STATE_W, x;
+	char buf[200], comm[80];
+
+	snprintf(buf, sizeof(buf), "%" PRIx64, ps->cur.end - 1);
+	if ((int)strlen(buf) > aw)
+		aw = (int)strlen(buf);
+	sw = PFN_W + 1 + FLAGS_W + 1 + stw;
+	if (aw + 1 + 2 * sw + 3 > l->list_w) {
+		stw = 0;	/* narrow: the frames matter more */
+		sw = PFN_W + 1 + FLAGS_W;
+	}
+
+	ui_blank(l->colhdr_y, 0, l->cols, ui_attr(ui, UC_COLHDR));
+	x = ui_put(l->colhdr_y, 0, aw, ui_attr(ui, UC_COLHDR), "ADDRESS") + 1;
+	x = aw + 1;
+	for (int side = 0; side < 2; side++) {
+		snprintf(buf, sizeof(buf), "%*s %-*s%s%-*s", PFN_W, "PFN",
+		    FLAGS_W, "P S F X D U G", stw ? " " : "", stw, stw ?
+		    "STATE" : "");
+		ui_put(l->colhdr_y, x, sw, ui_attr(ui, UC_COLHDR), buf);
+		x += sw;
+		if (side == 0) {
+			ui_put(l->colhdr_y, x, 3, ui_attr(ui, UC_COLHDR),
+			    " = ");
+			x += 3;
+		}
+	}
+	snprintf(buf, sizeof(buf), "  %d | %d %s", (int)ui->t.pid,
+	    (int)c->t.pid, fmt_vis(c->t.comm, comm, sizeof(comm)));
+	if (x < l->list_w)
+		ui_put(l->colhdr_y, x, l->list_w - x, ui_attr(ui, UC_COLHDR) |
+		    A_BOLD, buf);
+
+	/* Only the rows on screen are read, on both sides. */
+	pagewin_ensure(&ps->w, ps->v.top, (size_t)l->list_h);
+	pagewin_ensure(&c->w, ps->v.top, (size_t)l->list_h);
+	for (int y = 0; y < l->list_h; y++) {
+		struct pm_entry ea, eb;
+		uint64_t row, va;
+		int ga, gb;
+		bool mb, sel;
+		attr_t base;
+		char eq[2] = " ";
+
+		if (!pane_row_at(&ps->v, y, &row))
+			break;
+		va = pagewin_vaddr(&ps->w, row);
+		if ((ga = pagewin_get(&ps->w, row, &ea)) != 0)
+			memset(&ea, 0, sizeof(ea));
+		if ((gb = pagewin_get(&c->w, row, &eb)) != 0)
+			memset(&eb, 0, sizeof(eb));
+		mb = maps_find(&c->t.maps, va) >= 0;
+		sel = row == ps->v.sel;
+		base = sel ? A_REVERSE : A_NORMAL;
+		if (sel)
+			ui_blank(l->list_y + y, 0, l->list_w, base);
+		snprintf(buf, sizeof(buf), "%0*" PRIx64, aw, va);
+		ui_put(l->list_y + y, 0, aw, base, buf);
+		x = aw + 1;
+		draw_side(ui, l->list_y + y, x, base, ga, true, &ea, stw);
+		x += sw;
+		/* '?': both present, but the kernel hides the frames */
+		if (ga == 0 && gb == 0 && mb && ea.pfn_valid && eb.pfn_valid &&
+		    ea.pfn == eb.pfn)
+			eq[0] = '=';
+		else if (ga == 0 && gb == 0 && mb && (ea.flags & PMF_PRESENT) &&
+		    (eb.flags & PMF_PRESENT) && (!ea.pfn_valid ||
+		    !eb.pfn_valid))
+			eq[0] = '?';
+		ui_put(l->list_y + y, x + 1, 1, base | A_BOLD | (eq[0] == '=' ?
+		    ui_attr(ui, UC_PRESENT) : 0), eq);
+		x += 3;
+		draw_side(ui, l->list_y + y, x, base, gb, mb, &eb, stw);
+	}
+	if (c->w.err)
+		ui_msg(ui, true, "compare: reading %d's pagemap: %s",
+		    (int)c->t.pid, strerror(c->w.err));
+}
