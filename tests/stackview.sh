@@ -151,7 +151,15 @@ else
 		while [ "$i" -lt "$n" ]; do
 			a=$(printf '%x' $((gs + i * PS)))
 			r=$(row "$a")
-			case $r in *" guard "*) ;; *) tfail "$a: not shown as guard: $r" ;; esac
+			case $r in *" guard "*) ;; *)
+				# what the kernel says now, to tell a misread from a change
+				j=0
+				while [ "$j" -lt "$n" ]; do
+					echo "raw entry of $(printf '%x' $((gs + j * PS))) now: $(raw_entry "$GPID" $((gs + j * PS)))"
+					j=$((j + 1))
+				done
+				tfail "$a: not shown as guard: $r" ;;
+			esac
 			case $r in *never-faulted*) tfail "$a: guard page marked never-faulted" ;; esac
 			i=$((i + 1))
 		done
