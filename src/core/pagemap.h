@@ -144,6 +144,15 @@ struct pm_reader {
 	uint64_t scan_ok;	/* optional PAGE_IS_* bits the kernel took */
 	uint64_t scan_bad;	/* optional PAGE_IS_* bits it refused */
 	bool force_pread;	/* never try PAGEMAP_SCAN (tests, benchmarks) */
+	/*
+	 * Worker threads of a count: 0 = one per online CPU (at most 4) for
+	 * ranges of 1 GiB of pages or more, else exactly this many (tests).
+	 */
+	unsigned int threads;
+	/* Regions per PAGEMAP_SCAN call of a count: 0 = 1024 (tests: less). */
+	unsigned int scan_vec;
+	/* Counts scan dense memory too, never pread it directly (tests). */
+	bool scan_dense;
 	uint64_t bytes_read;	/* bytes of pagemap read so far (stats) */
 	uint64_t preads;	/* pread calls so far (stats) */
 	uint64_t ioctls;	/* PAGEMAP_SCAN calls so far (stats) */
