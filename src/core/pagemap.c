@@ -818,27 +818,30 @@ pagemap_count_scans(struct pm_reader *r)
  * The count engine. A range is cut into steps, each claimed by one worker
  * thread and counted from pread entries only, so every page is counted
  * once, from what pagemap itself says (the pread path's meaning exactly).
- * What a step reads depends on what the last one found:
+ * PAGEMAP_SCAN only says where to read: its categories cannot tell
+ * exclusive (nor a uffd-wp or device entry's flags), and smaps cannot
+ * stand in for it (doc/design.md, "Counting").
+ * What a step does depends on what the last one found:
  *  - a scan step asks PAGEMAP_SCAN where something is in its span and
- *    preads only there, joining regions fewer than PM_COALESCE pages
- *    apart into one pread (an ASan shadow's one page per MiB: 8192 preads
- *    become 32); a span that held few regions doubles, up to PM_SPAN_MAX
+ *    preads only there, regions under PM_COALESCE pages apart in one
+ *    pread; a span that held few regions doubles, up to 1/PM_SPAN_MAX_DIV
  *    of the worker's range;
- *  - a pread step reads PM_PREAD_STEP entries straight away: on dense memory
- *    the scan walks every PTE once more for nothing (a 4 GiB dense VMA
- *    took 1.4x longer with the scan first).
- * A scan step whose regions cover a quarter of its span or more switches
- * its worker to pread steps; a pread batch with under 1/64 non-zero
- * entries switches back. Workers start on equal parts of the range, and
- * one that runs out takes the upper half of the largest unclaimed rest
- * (an ASan reservation has all its pages in its first 8 GiB of 16 TiB).
+ *  - a pread step reads PM_PREAD_STEP entries straight away: on dense
+ *    memory the scan only walks every PTE once more.
+ * The switch is by the kernel's cost (count_costs): a scan step switches to
+ * pread steps when reading all of its span would have cost less; a pread
+ * step switches back when scanning would have cost under half.
+ * Workers start on equal parts of the range, and one that runs out takes
+ * the upper half of the largest unclaimed rest (an ASan reservation has
+ * all its pages in the first 8 GiB of 16 TiB). The kernel walks one mm
+ * from several threads under mmap_read_lock, which they share.
  */
 /* Tuning (each can be overridden with -D to measure another value). */
 #ifndef PM_COUNT_VEC
 #define PM_COUNT_VEC	1024	/* regions per scan call of a count */
 #endif
 #ifndef PM_COALESCE
-#define PM_COALESCE	512	/* pages: closer regions share a pread */
+#define PM_COALESCE	64	/* pages: closer regions share a pread */
 #endif
 #ifndef PM_SPAN_MIN
 #define PM_SPAN_MIN	512	/* pages: the first scan step (2 MiB) */
@@ -846,6 +849,17 @@ pagemap_count_scans(struct pm_reader *r)
 #ifndef PM_SPAN_MAX_DIV
 #define PM_SPAN_MAX_DIV	8	/* a step spans at most 1/8 of a range */
 #endif
+/*
+ * What the kernel spends, roughly (ns, 6.18 on this project's 2-CPU VM;
+ * only the ratios matter): per empty PTE, a PAGEMAP_SCAN and a pread; per
+ * page present, what the scan adds (the pread's own cost for it is paid
+ * either way); a pread call of its own. Holes above the PTE level cost
+ * the scan next to nothing and a pread ~3 ns an entry.
+ */
+#define PM_COST_SCAN_PTE	10
+#define PM_COST_PREAD_PTE	33
+#define PM_COST_SCAN_PRESENT	150
+#define PM_COST_PREAD_CALL	2500
 #ifndef PM_PREAD_STEP
 #define PM_PREAD_STEP	4096	/* pages per pread step (32 KiB of entries) */
 #endif
@@ -931,6 +945,21 @@ out:
 	return n;
 }
 
+/*
+ * What scan steps and pread steps would cost (PM_COST_* units, less what
+ * both pay) over n pages holding nreg regions (runs of pages with entries)
+ * that cover `covered` pages: a scan walks every PTE, then preads each
+ * region; pread steps read every entry.
+ */
+static void
+count_costs(uint64_t n, uint64_t nreg, uint64_t covered, uint64_t *scan,
+    uint64_t *pread)
+{
+	*scan = (n - covered) * PM_COST_SCAN_PTE +
+	    covered * PM_COST_SCAN_PRESENT + nreg * PM_COST_PREAD_CALL;
+	*pread = (n - covered) * PM_COST_PREAD_PTE;
+}
+
 /* pread the joined regions [*ps, *pe) (bytes), if any. */
 static int
 count_flush(struct count_worker *w, uint64_t *ps, uint64_t *pe)
@@ -960,7 +989,8 @@ count_step_scan(struct count_worker *w, uint64_t s, uint64_t e)
 	struct pm_reader *r = &w->r;
 	uint64_t need = count_scan_needs(r);
 	uint64_t cur = s << r->pageshift, end = e << r->pageshift;
-	uint64_t done = cur, ps = 0, pe = 0, covered = 0, nreg = 0, got;
+	uint64_t done = cur, ps = 0, pe = 0, nreg = 0, covered = 0, got;
+	uint64_t cs, cp;
 	uint64_t gap = (uint64_t)PM_COALESCE << r->pageshift;
 
 	while (cur < end) {
@@ -1009,7 +1039,8 @@ count_step_scan(struct count_worker *w, uint64_t s, uint64_t e)
 	}
 	if (count_flush(w, &ps, &pe) == -1)
 		return -1;
-	if (covered * 4 >= e - s && !r->scan_dense)
+	count_costs(e - s, nreg, covered, &cs, &cp);
+	if (!r->scan_dense && cp < cs)
 		w->scan = false;
 	else if (nreg < w->vecn / 2 && w->span < w->span_max)
 		w->span = w->span * 2 < w->span_max ? w->span * 2 :
@@ -1017,17 +1048,29 @@ count_step_scan(struct count_worker *w, uint64_t s, uint64_t e)
 	return 0;
 }
 
-/* Count [s, e) (pages) from one batched pread. -1 with errno. */
+/*
+ * Count [s, e) (pages, at most w->bufn) from one pread, and go back to
+ * scan steps when they would have cost less than half as much. -1 with
+ * errno.
+ */
 static int
 count_step_pread(struct count_worker *w, uint64_t s, uint64_t e)
 {
 	struct pm_reader *r = &w->r;
-	uint64_t got, nonzero = 0;
+	uint64_t nonzero, runs = 0, cs, cp;
+	ssize_t got;
 
-	if (count_pread(r, s << r->pageshift, e - s, w->buf, w->bufn, &w->c,
-	    &got, &nonzero) == -1)
+	if ((got = pagemap_read(r, s << r->pageshift, (size_t)(e - s),
+	    w->buf)) == -1)
 		return -1;
-	if (w->job->use_scan && nonzero * 64 < e - s) {
+	nonzero = count_raw(w->buf, (size_t)got, &r->caps, &w->c);
+	if (!w->job->use_scan || got == 0)
+		return 0;
+	for (ssize_t i = 0; i < got; i++)
+		runs += w->buf[i] != 0 && (i == 0 || w->buf[i - 1] == 0);
+	/* Back only when scanning costs under half: no flapping. */
+	count_costs((uint64_t)got, runs, nonzero, &cs, &cp);
+	if (cs * 2 < cp) {
 		w->scan = true;
 		w->span = e - s;
 	}
