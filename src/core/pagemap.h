@@ -178,10 +178,12 @@ ssize_t pagemap_read(struct pm_reader *r, uint64_t vaddr, size_t n,
     uint64_t *out);
 
 /*
- * Count pages in [start, end) by category. Uses PAGEMAP_SCAN when the
- * kernel has it (exclusive/uffd-wp then read by pread over present ranges
- * only), else a linear batched pread; the counts are the same either way.
- * 0 or -1 with errno.
+ * Count pages in [start, end) by category, always from decoded pread
+ * entries: PAGEMAP_SCAN (when the kernel has it) only says where to read,
+ * and dense stretches are read without it; the counts are the same either
+ * way. Ranges of 1 GiB of pages or more are counted by one thread per
+ * online CPU (r->threads); the calling thread is one of them, the others
+ * block every signal and are joined before return. 0 or -1 with errno.
  */
 int pagemap_count(struct pm_reader *r, uint64_t start, uint64_t end,
     struct pm_counts *c);
