@@ -931,11 +931,12 @@ count_claim(struct count_worker *w, uint64_t want, uint64_t *at)
 		w->cur = v->cur + best / 2;
 		w->end = v->end;
 		v->end = w->cur;
-		w->scan = job->use_scan;
-		w->span = PM_SPAN_MIN;
+		/* Go on as the victim went: no relearning from 2 MiB up. */
+		w->scan = v->scan;
 		w->span_max = best / 2 / PM_SPAN_MAX_DIV;
 		if (w->span_max < PM_SPAN_MIN)
 			w->span_max = PM_SPAN_MIN;
+		w->span = v->span < w->span_max ? v->span : w->span_max;
 	}
 	n = w->end - w->cur < want ? w->end - w->cur : want;
 	*at = w->cur;
@@ -1042,9 +1043,13 @@ count_step_scan(struct count_worker *w, uint64_t s, uint64_t e)
 	count_costs(e - s, nreg, covered, &cs, &cp);
 	if (!r->scan_dense && cp < cs)
 		w->scan = false;
-	else if (nreg < w->vecn / 2 && w->span < w->span_max)
-		w->span = w->span * 2 < w->span_max ? w->span * 2 :
+	else if (nreg < w->vecn / 2 && w->span < w->span_max) {
+		/* Nothing at all: a reservation's empty rest, go fast. */
+		uint64_t grow = nreg == 0 ? 16 : 2;
+
+		w->span = w->span <= w->span_max / grow ? w->span * grow :
 		    w->span_max;
+	}
 	return 0;
 }
 
