@@ -509,6 +509,8 @@ bench_layouts() {
 	if ! command -v pmap >/dev/null; then
 		echo "  (no pmap: install procps)"; return
 	fi
+	echo "  load average before: $(cut -d' ' -f1-3 /proc/loadavg)" \
+	    "(vmpeek counts on $(nproc) threads; the others use one)"
 	lay_row layout "--maps" "pmap -X" "cat smaps" "raw scan" "/pmap" \
 	    target "/scan" target result
 	lay_row ------ ------ ------- --------- -------- ----- ------ \
@@ -562,6 +564,7 @@ bench_layouts() {
 		kill -KILL "$pid" 2>/dev/null
 		wait "$pid" 2>/dev/null
 	done
+	echo "  load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 	echo "  (ratios: vmpeek's median over pmap -X's and over the raw scan's, from the"
 	echo "   same rounds; every time is a whole process run, start-up included)"
 }
