@@ -510,7 +510,7 @@ bench_layouts() {
 		echo "  (no pmap: install procps)"; return
 	fi
 	echo "  load average before: $(cut -d' ' -f1-3 /proc/loadavg)" \
-	    "(vmpeek counts on $(nproc) threads; the others use one)"
+	    "($(nproc) CPUs; vmpeek counts a big VMA on one thread per CPU, up to 4)"
 	lay_row layout "--maps" "pmap -X" "cat smaps" "raw scan" "/pmap" \
 	    target "/scan" target result
 	lay_row ------ ------ ------- --------- -------- ----- ------ \
