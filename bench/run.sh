@@ -3,7 +3,8 @@
 #
 # make bench                                 (in a build dir), or by hand:
 # VMPEEK=/path/to/src/vmpeek [BENCHDIR=/path/to/build/bench] bench/run.sh
-# Knobs (environment): BENCH_ONLY="sparse scan vmas procs", BENCH_RUNS (5,
+# Knobs (environment): BENCH_ONLY="sparse scan layouts vmas procs",
+# BENCH_LAYOUTS ("dense asan wide"), BENCH_RUNS (5,
 # fast commands), BENCH_SLOW_RUNS (1, the 64 TB linear reads), BENCH_SPARSE
 # (1T), BENCH_SCAN_SIZE (64T), BENCH_VMAS (65000), BENCH_PROCS (5000),
 # BENCH_PAGEMON (1; 0 skips it), BENCH_TIMEOUT (per screen wait, 5 s),
@@ -32,7 +33,7 @@ if [[ -z $VMPEEK || ! -x $VMPEEK ]]; then
 	echo "run.sh: set VMPEEK to the vmpeek binary" >&2
 	exit 2
 fi
-for f in sparse manyvma manyproc linread; do
+for f in sparse manyvma manyproc linread layouts rawscan; do
 	if [[ ! -x $BENCHDIR/$f ]]; then
 		echo "run.sh: $BENCHDIR/$f missing: 'make bench' builds it" \
 		    "(or make bench/$f), or set BENCHDIR" >&2
@@ -43,7 +44,8 @@ for t in tmux awk; do
 	command -v $t >/dev/null || { echo "run.sh: needs $t" >&2; exit 2; }
 done
 
-ONLY=${BENCH_ONLY:-sparse scan vmas procs}
+ONLY=${BENCH_ONLY:-sparse scan layouts vmas procs}
+LAYOUTS=${BENCH_LAYOUTS:-dense asan wide}
 RUNS=${BENCH_RUNS:-5}
 SLOW_RUNS=${BENCH_SLOW_RUNS:-1}
 SPARSE=${BENCH_SPARSE:-1T}
@@ -485,6 +487,88 @@ bench_scan() {
 	kill -KILL "$pid" 2>/dev/null
 }
 
+# ------------------------------------------------------------ layouts
+# Wall time of one run (output dropped): T_ONCE in us, "" if it failed.
+t_once() {
+	local t0
+	now; t0=$NOW
+	"$@" >/dev/null 2>&1 || { T_ONCE=; return 1; }
+	now; T_ONCE=$(( NOW - t0 ))
+}
+lay_row() {
+	printf '  %-6s %10s %10s %10s %10s %7s %6s %7s %6s  %s\n' "$@"
+}
+# vmpeek --maps, pmap -X (which reads smaps), cat smaps and a bare
+# PAGEMAP_SCAN walk of the layout's VMA, on the same process, one after
+# the other in each round (the order rotating), RUNS rounds; medians.
+bench_layouts() {
+	local lay out pid start end want i j k line cmds tag
+	echo
+	echo "== vmpeek --maps vs pmap -X on three layouts (median of $RUNS" \
+	    "interleaved runs each, same process)"
+	if ! command -v pmap >/dev/null; then
+		echo "  (no pmap: install procps)"; return
+	fi
+	echo "  load average before: $(cut -d' ' -f1-3 /proc/loadavg)" \
+	    "($(nproc) CPUs; vmpeek counts a big VMA on one thread per CPU, up to 4)"
+	lay_row layout "--maps" "pmap -X" "cat smaps" "raw scan" "/pmap" \
+	    target "/scan" target result
+	lay_row ------ ------ ------- --------- -------- ----- ------ \
+	    ----- ------ ------
+	for lay in $LAYOUTS; do
+		out=$tmp/lay.$lay
+		start_fixture layouts "$out" "$lay"; pid=$FPID; fixtures+=($pid)
+		if ! wait_ready "$out" 120 "$pid"; then
+			echo "  $lay: fixture failed: $(cat "$out.err")"
+			kill -KILL "$pid" 2>/dev/null; continue
+		fi
+		start=$(field "$out" start); end=$(field "$out" end)
+		want=$(field "$out" pages)
+		cmds=("$VMPEEK --maps $pid" "pmap -X $pid"
+		    "cat /proc/$pid/smaps" "$BENCHDIR/rawscan $pid $start $end")
+		local -a t0s=() t1s=() t2s=() t3s=()
+		for j in 0 1 2 3; do t_once ${cmds[$j]}; done	# warm-up
+		for ((i = 0; i < RUNS; i++)); do
+			for ((k = 0; k < 4; k++)); do
+				j=$(( (i + k) % 4 ))
+				t_once ${cmds[$j]} || continue
+				eval "t${j}s+=($T_ONCE)"
+			done
+		done
+		local v=$(echo "${t0s[*]}" | median) p=$(echo "${t1s[*]}" | median)
+		local sm=$(echo "${t2s[*]}" | median) r=$(echo "${t3s[*]}" | median)
+		local tp=1.00 rp rs res
+		[[ $lay == wide ]] && tp=1.50
+		rp=$(awk -v a="$v" -v b="$p" 'BEGIN { if (b > 0) printf "%.2f", a / b }')
+		rs=$(awk -v a="$v" -v b="$r" 'BEGIN { if (b > 0) printf "%.2f", a / b }')
+		res=$( [[ $(verdict "$rp" le "$tp") == PASS &&
+		    $(verdict "$rs" le 1.30) == PASS ]] && echo PASS || echo MISS)
+		lay_row "$lay" "$(u2ms "$v")" "$(u2ms "$p")" "$(u2ms "$sm")" \
+		    "$(u2ms "$r")" "${rp}x" "<= ${tp}" "${rs}x" "<= 1.30" "$res"
+		# honesty: the counts are the layout's, and the pread path's
+		line=$("$VMPEEK" --maps "$pid" | grep -i "^0x0*$(hex "$start") ")
+		tag="present $(echo "$line" | awk '{ print $9 }'), exclusive $(echo "$line" | awk '{ print $12 }')"
+		if [[ $(echo "$line" | awk '{ print $9 "/" $12 }') != "$want/$want" ]]; then
+			echo "         WARNING: --maps says $tag; the fixture wrote $want pages"
+		elif [[ $lay != wide ]]; then
+			# (the 64 TiB pread takes ~45 s: the scan table above
+			# compares both paths on such a region)
+			if [[ $("$VMPEEK" --maps --no-scan "$pid" | grep -i "^0x0*$(hex "$start") ") == "$line" ]]; then
+				echo "         $tag = pages written = the --no-scan line"
+			else
+				echo "         WARNING: --maps and --maps --no-scan differ"
+			fi
+		else
+			echo "         $tag = pages written; raw scan: $("$BENCHDIR/rawscan" "$pid" "$start" "$end")"
+		fi
+		kill -KILL "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	done
+	echo "  load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+	echo "  (ratios: vmpeek's median over pmap -X's and over the raw scan's, from the"
+	echo "   same rounds; every time is a whole process run, start-up included)"
+}
+
 # ------------------------------------------------------------ 65,000 VMAs
 bench_vmas() {
 	local out=$tmp/vmas.out pid n first lastv fp= endt= steps=() i hwm
@@ -598,6 +682,7 @@ for s in $ONLY; do
 	case $s in
 	sparse) bench_sparse ;;
 	scan) bench_scan ;;
+	layouts) bench_layouts ;;
 	vmas) bench_vmas ;;
 	procs) bench_procs ;;
 	*) echo "run.sh: unknown scenario $s" >&2 ;;

@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -203,7 +204,13 @@ static struct fake {
 	unsigned int asked_sd, asked_guard;
 	unsigned int full;	/* returns with walk_end short of end */
 	unsigned int overlaps;	/* regions reported past walk_end */
+	uint64_t walked;	/* pages the calls walked */
+	uint64_t last_end;	/* walk_end of the last call */
+	unsigned int jumps;	/* calls starting past the last walk_end */
 } fk;
+
+/* Counts run on several threads: one call at a time through the fake. */
+static pthread_mutex_t fk_mu = PTHREAD_MUTEX_INITIALIZER;
 
 static void
 fake_reset(uint64_t cats)
@@ -231,8 +238,23 @@ page_cats(uint64_t idx)
 	return c;
 }
 
+static int fake_scan_locked(int fd, void *p);
+
 static int
 fake_scan(int fd, void *p)
+{
+	int ret, err;
+
+	pthread_mutex_lock(&fk_mu);
+	ret = fake_scan_locked(fd, p);
+	err = errno;
+	pthread_mutex_unlock(&fk_mu);
+	errno = err;
+	return ret;
+}
+
+static int
+fake_scan_locked(int fd, void *p)
 {
 	struct pm_scan_arg *a = p;
 	struct page_region *vec = (struct page_region *)(uintptr_t)a->vec;
@@ -316,6 +338,10 @@ fake_scan(int fd, void *p)
 		walk_end = vec[n / 2].start;
 		fk.overlaps++;
 	}
+	if (a->start > fk.last_end && fk.last_end != 0)
+		fk.jumps++;
+	fk.walked += (walk_end - a->start) / pagesize;
+	fk.last_end = walk_end;
 	a->walk_end = walk_end;
 	return (int)n;
 }
@@ -377,6 +403,15 @@ reader(struct pm_reader *r, const char *release, bool sd_known)
 	else
 		r->caps.known &= ~(uint32_t)PMF_SOFT_DIRTY;
 	r->scan_ioctl = fake_scan;
+	/*
+	 * One worker, a small vector, scan steps only: the fault tests count
+	 * calls and need the vector to fill, on a fixture dense enough that
+	 * a count would read most of it directly (the tests of the count
+	 * engine set their own).
+	 */
+	r->threads = 1;
+	r->scan_vec = 64;
+	r->scan_dense = true;
 }
 
 /* Ranges (in pages) every check counts. */
@@ -653,6 +688,79 @@ test_scan_optional_bits_dropped(void **state)
 	assert_int_equal(r.scan, 1);
 }
 
+/* ---------------------------------------------------------------- engine */
+
+/*
+ * The count engine with 1-4 workers, any vector, regions past walk_end,
+ * dense stretches read directly or scanned: the same counts as the kind
+ * table and the pread path, which itself runs on as many workers.
+ */
+static void
+test_scan_workers_same_counts(void **state)
+{
+	static const enum overlap ov[] = { OV_NONE, OV_FWD, OV_STALE };
+	static const unsigned int vecs[] = { 0, 5 };
+
+	(void)state;
+	for (unsigned int nt = 1; nt <= 4; nt++)
+	for (size_t v = 0; v < sizeof(vecs) / sizeof(vecs[0]); v++)
+	for (size_t o = 0; o < sizeof(ov) / sizeof(ov[0]); o++)
+	for (int dense = 0; dense <= 1; dense++) {
+		struct pm_reader r, rp;
+		struct pm_counts c, want;
+
+		fake_reset(CATS_6_16);
+		fk.overlap = ov[o];
+		reader(&r, "6.18.0", true);
+		r.threads = nt;
+		r.scan_vec = vecs[v];
+		r.scan_dense = dense;
+		check_counts(&r, "6.18.0", true);
+		assert_int_equal(r.scan, 1);
+		assert_true(r.ioctls > 0);
+		/* The pread path on nt workers too. */
+		reader(&rp, "6.18.0", true);
+		rp.force_pread = true;
+		rp.threads = nt;
+		for (size_t i = 0; i < NRANGES; i++) {
+			expect(ranges[i][0], ranges[i][1], true, true, &want);
+			assert_int_equal(pagemap_count(&rp, ranges[i][0] *
+			    pagesize, ranges[i][1] * pagesize, &c), 0);
+			assert_counts_equal(&c, &want);
+		}
+		assert_int_equal(rp.ioctls, 0);
+	}
+}
+
+/*
+ * A dense stretch is read without asking the scan about it, and the scan
+ * comes back where pread batches turn up (almost) nothing: the fixture's
+ * 11,000-page gap with its one lone page.
+ */
+static void
+test_scan_dense_read_directly(void **state)
+{
+	struct pm_reader r;
+	struct pm_counts c, want;
+
+	(void)state;
+	fake_reset(CATS_6_16);
+	reader(&r, "6.18.0", true);
+	r.scan_vec = 0;
+	r.scan_dense = false;
+	expect(0, FIX_N, true, true, &want);
+	assert_int_equal(pagemap_count(&r, 0, (uint64_t)FIX_N * pagesize, &c),
+	    0);
+	assert_counts_equal(&c, &want);
+	/* Most of the fixture was never scanned... */
+	assert_true(fk.walked < FIX_N / 2);
+	/* ...and scanning resumed after direct reads. */
+	assert_true(fk.jumps > 0);
+	fprintf(stderr, "dense fixture: %" PRIu64 " of %d pages scanned, "
+	    "%u calls, %u resumed after direct reads\n", fk.walked, FIX_N,
+	    fk.calls, fk.jumps);
+}
+
 /* ---------------------------------------------------------------- live */
 
 #define LIVE_LEN	(1ULL << 30)
@@ -765,6 +873,18 @@ test_scan_live_regions_past_walk_end(void **state)
 	rp.force_pread = true;
 	assert_int_equal(pagemap_count(&rp, s, e, &cp), 0);
 	assert_counts_equal(&c, &cp);
+	/* Several workers on the real kernel, dense parts read or scanned. */
+	for (unsigned int nt = 2; nt <= 4; nt += 2) {
+		for (int dense = 0; dense <= 1; dense++) {
+			r.threads = nt;
+			r.scan_dense = dense;
+			assert_int_equal(pagemap_count(&r, s, e, &c), 0);
+			assert_counts_equal(&c, &cp);
+		}
+		rp.threads = nt;
+		assert_int_equal(pagemap_count(&rp, s, e, &c), 0);
+		assert_counts_equal(&c, &cp);
+	}
 	pagemap_close(&r);
 	pagemap_close(&rp);
 	close(rootfd);
@@ -783,6 +903,8 @@ main(void)
 		cmocka_unit_test(test_scan_full_vector),
 		cmocka_unit_test(test_scan_regions_past_walk_end),
 		cmocka_unit_test(test_scan_optional_bits_dropped),
+		cmocka_unit_test(test_scan_workers_same_counts),
+		cmocka_unit_test(test_scan_dense_read_directly),
 		cmocka_unit_test(test_scan_live_regions_past_walk_end),
 	};
 

@@ -144,6 +144,15 @@ struct pm_reader {
 	uint64_t scan_ok;	/* optional PAGE_IS_* bits the kernel took */
 	uint64_t scan_bad;	/* optional PAGE_IS_* bits it refused */
 	bool force_pread;	/* never try PAGEMAP_SCAN (tests, benchmarks) */
+	/*
+	 * Worker threads of a count: 0 = one per online CPU (at most 4) for
+	 * ranges of 1 GiB of pages or more, else exactly this many (tests).
+	 */
+	unsigned int threads;
+	/* Regions per PAGEMAP_SCAN call of a count: 0 = 1024 (tests: less). */
+	unsigned int scan_vec;
+	/* Counts scan dense memory too, never pread it directly (tests). */
+	bool scan_dense;
 	uint64_t bytes_read;	/* bytes of pagemap read so far (stats) */
 	uint64_t preads;	/* pread calls so far (stats) */
 	uint64_t ioctls;	/* PAGEMAP_SCAN calls so far (stats) */
@@ -169,10 +178,12 @@ ssize_t pagemap_read(struct pm_reader *r, uint64_t vaddr, size_t n,
     uint64_t *out);
 
 /*
- * Count pages in [start, end) by category. Uses PAGEMAP_SCAN when the
- * kernel has it (exclusive/uffd-wp then read by pread over present ranges
- * only), else a linear batched pread; the counts are the same either way.
- * 0 or -1 with errno.
+ * Count pages in [start, end) by category, always from decoded pread
+ * entries: PAGEMAP_SCAN (when the kernel has it) only says where to read,
+ * and dense stretches are read without it; the counts are the same either
+ * way. Ranges of 1 GiB of pages or more are counted by one thread per
+ * online CPU (r->threads); the calling thread is one of them, the others
+ * block every signal and are joined before return. 0 or -1 with errno.
  */
 int pagemap_count(struct pm_reader *r, uint64_t start, uint64_t end,
     struct pm_counts *c);
