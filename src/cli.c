@@ -13,6 +13,7 @@
 #include "kpage.h"
 #include "maps.h"
 #include "memdump.h"
+#include "pageinfo.h"
 #include "pagemap.h"
 #include "smaps.h"
 #include "stack.h"
@@ -333,23 +334,6 @@ fail:
  */
 #define CLI_MAX_SWAPS	32
 
-/* Everything known about one page of the range. */
-struct page_rec {
-	uint64_t vaddr;			/* given address for the first page */
-	bool have_entry;		/* pagemap had an entry for it */
-	struct pm_entry e;
-	bool have_phys;
-	uint64_t phys;
-	const struct vma *vma;		/* NULL: unmapped */
-	const struct swap_dev *swapdev;	/* NULL: unknown or not swapped */
-	int huge;			/* 1 yes, 0 no, -1 unknown */
-	bool have_kflags;
-	uint64_t kflags;
-	bool have_mapcount;
-	uint64_t mapcount;
-	const char *kwhy;		/* why no kflags, or NULL */
-};
-
 /* Parse "ADDR" or "ADDR-END" (END exclusive). 0, or -1 (message printed). */
 static int
 parse_range(const char *range, uint64_t *start, uint64_t *end, bool *single)
@@ -383,24 +367,8 @@ parse_range(const char *range, uint64_t *start, uint64_t *end, bool *single)
 	return -1;
 }
 
-static const char *
-kpage_why(int err)
-{
-	switch (err) {
-	case EACCES:
-	case EPERM:
-		return "/proc/kpageflags is readable by root only "
-		    "(needs CAP_SYS_ADMIN)";
-	case ENOENT:
-		return "this kernel has no /proc/kpageflags "
-		    "(CONFIG_PROC_PAGE_MONITOR)";
-	default:
-		return "/proc/kpageflags could not be read";
-	}
-}
-
 static void
-json_bool(FILE *f, const char *key, const struct page_rec *p, uint32_t flag)
+json_bool(FILE *f, const char *key, const struct pageinfo *p, uint32_t flag)
 {
 	fprintf(f, ",\"%s\":", key);
 	if (!p->have_entry || !(p->e.known & flag))
@@ -410,7 +378,7 @@ json_bool(FILE *f, const char *key, const struct page_rec *p, uint32_t flag)
 }
 
 static void
-translate_json_one(FILE *f, const struct page_rec *p)
+translate_json_one(FILE *f, const struct pageinfo *p)
 {
 	char names[512], swname[SWAP_NAME_ESC_LEN];
 
@@ -491,7 +459,7 @@ translate_json_one(FILE *f, const struct page_rec *p)
 }
 
 static void
-translate_text_one(FILE *f, const struct page_rec *p)
+translate_text_one(FILE *f, const struct pageinfo *p)
 {
 	char flags[PMF_COUNT + 1], vis[VIS_LEN(256)], names[512];
 	char swname[SWAP_NAME_ESC_LEN];
@@ -544,51 +512,6 @@ translate_text_one(FILE *f, const struct page_rec *p)
 	fputc('\n', f);
 }
 
-/* The PMD block whose folio was last looked at: a range's pages share it. */
-struct pmd_seen {
-	uint64_t start;		/* UINT64_MAX: none yet */
-	int kind;		/* kpage_block_kind's answer */
-};
-
-/*
- * Huge page? From kpageflags, else smaps: 1 yes, 0 no, -1 unknown. Every
- * page of a large folio has KPF_THP, mTHP (64K...) too: a THP page is huge
- * only when its whole PMD block in the VMA is one folio (the core's rule,
- * the same the TUI folds by).
- */
-static int
-page_huge(const struct page_rec *p, const struct smaps_vma *si,
-    size_t pagesize, struct kpage *kp, struct pm_reader *pm,
-    struct pmd_seen *seen)
-{
-	uint64_t pmd = kpage_pmd_size(), bs;
-
-	if (si != NULL && smaps_is_hugetlb(si, pagesize))
-		return 1;	/* hugetlb VMA */
-	if (p->vma == NULL)
-		return 0;
-	if (p->have_kflags) {
-		if (p->kflags & (1ULL << KPF_HUGE))
-			return 1;
-		if (!(p->kflags & (1ULL << KPF_THP)) || pmd <= pagesize)
-			return 0;
-		bs = p->vaddr & ~(pmd - 1);
-		if (bs < p->vma->start || p->vma->end - bs < pmd)
-			return 0;	/* no whole PMD block in the VMA */
-		if (seen->start != bs) {
-			seen->start = bs;
-			seen->kind = kpage_block_kind(kp, pm, bs,
-			    (size_t)(pmd / pagesize));
-		}
-		return seen->kind == -1 ? -1 : seen->kind == KPF_THP;
-	}
-	if (!p->have_entry || !(p->e.flags & PMF_PRESENT))
-		return 0;
-	if (si != NULL && smaps_thp_bytes(si) == 0)
-		return 0;	/* nothing in this VMA is mapped huge */
-	return -1;
-}
-
 /*
  * The records of one process's pages in a range: what --translate prints,
  * and each side of --compare. vma and swapdev point into t and sw.
@@ -596,7 +519,7 @@ page_huge(const struct page_rec *p, const struct smaps_vma *si,
 struct tr_set {
 	struct target t;
 	bool have_t;
-	struct page_rec *recs;
+	struct pageinfo *recs;
 	uint64_t npages;
 	bool any_mapped;
 	bool hidden;			/* a present page's PFN was hidden */
@@ -605,6 +528,21 @@ struct tr_set {
 	size_t nsw;
 	struct kpage kp;
 };
+
+/* The context pageinfo_fill reads s's extras from. */
+static void
+tr_ctx(struct tr_set *s, struct pageinfo_ctx *c)
+{
+	struct pageinfo_pmd none = PAGEINFO_PMD_INIT;
+
+	c->pagesize = s->t.pm.pagesize;
+	c->kp = &s->kp;
+	c->pm = &s->t.pm;
+	c->sm = &s->sm;
+	c->sw = s->sw;
+	c->nsw = s->nsw;
+	c->pmd = none;
+}
 
 static void
 tr_free(struct tr_set *s)
@@ -630,8 +568,7 @@ tr_build(const struct cli_opts *o, const char *cmd, const char *spec,
     uint64_t start, uint64_t end, struct tr_set *s)
 {
 	uint64_t first, last, i, *raw = NULL;
-	const char *kwhy_all = NULL;
-	struct pmd_seen seen = { UINT64_MAX, 0 };
+	struct pageinfo_ctx ctx;
 	size_t ps;
 	int ret;
 
@@ -693,8 +630,6 @@ tr_build(const struct cli_opts *o, const char *cmd, const char *spec,
 
 	/* Extras: kpageflags, swap device names, smaps for huge pages. */
 	kpage_open(&s->kp, o->rootfd);
-	if (s->kp.flags_fd < 0)
-		kwhy_all = kpage_why(s->kp.flags_errno);
 	/*
 	 * Both best effort: without them a page just goes without its swap
 	 * device's name or the smaps hint. A malformed /proc/swaps still
@@ -702,35 +637,13 @@ tr_build(const struct cli_opts *o, const char *cmd, const char *spec,
 	 */
 	(void)swaps_read(o->rootfd, s->sw, CLI_MAX_SWAPS, &s->nsw);
 	(void)smaps_read(o->rootfd, s->t.pid, &s->sm);
+	tr_ctx(s, &ctx);
 	for (i = 0; i < s->npages; i++) {
-		struct page_rec *p = &s->recs[i];
-		const struct smaps_vma *si = p->vma != NULL ?
-		    smaps_find(&s->sm, p->vma->start, p->vma->end) : NULL;
+		struct pageinfo *p = &s->recs[i];
 
-		if (!p->have_entry) {
-			p->kwhy = "no pagemap entry";
-			p->huge = page_huge(p, si, ps, &s->kp, &s->t.pm, &seen);
-			continue;
-		}
-		p->have_phys = pagemap_phys(&p->e, p->vaddr, ps, &p->phys);
-		if ((p->e.flags & PMF_PRESENT) && !p->e.pfn_valid)
+		pageinfo_fill(p, &ctx);
+		if (p->have_entry && (p->e.flags & PMF_PRESENT) && !p->e.pfn_valid)
 			s->hidden = true;
-		if (p->e.swap_valid && p->e.swap_type < s->nsw)
-			p->swapdev = &s->sw[p->e.swap_type];
-		if (!(p->e.flags & PMF_PRESENT))
-			p->kwhy = "page not present";
-		else if (kwhy_all != NULL)
-			p->kwhy = kwhy_all;
-		else if (!p->e.pfn_valid)
-			p->kwhy = "PFN hidden by the kernel (needs "
-			    "CAP_SYS_ADMIN in the initial user namespace)";
-		else if (kpage_flags(&s->kp, p->e.pfn, &p->kflags) == 0) {
-			p->have_kflags = true;
-			p->have_mapcount = kpage_count(&s->kp, p->e.pfn,
-			    &p->mapcount) == 0;
-		} else
-			p->kwhy = "/proc/kpageflags has no entry for this PFN";
-		p->huge = page_huge(p, si, ps, &s->kp, &s->t.pm, &seen);
 	}
 	return target_changed(&s->t) ? 1 : 0;
 }
@@ -804,7 +717,7 @@ out:
  * the shared zero page share frames too, not only copy-on-write.
  */
 static int
-same_pfn(const struct page_rec *a, const struct page_rec *b)
+same_pfn(const struct pageinfo *a, const struct pageinfo *b)
 {
 	if (!a->have_entry || !b->have_entry || !a->e.pfn_valid ||
 	    !b->e.pfn_valid)
@@ -814,7 +727,7 @@ same_pfn(const struct page_rec *a, const struct page_rec *b)
 
 /* One side of a --compare text line: flags and the frame (pad: to 24). */
 static void
-compare_text_side(FILE *f, const struct page_rec *p, bool pad)
+compare_text_side(FILE *f, const struct pageinfo *p, bool pad)
 {
 	char flags[PMF_COUNT + 1], t[32];
 
@@ -882,7 +795,7 @@ cli_compare(const struct cli_opts *o, const char *spec_a,
 		fprintf(out.f, "%-18s  %-24s   %s\n", "", ha, hb);
 	}
 	for (i = 0; i < s[0].npages; i++) {
-		const struct page_rec *a = &s[0].recs[i], *b = &s[1].recs[i];
+		const struct pageinfo *a = &s[0].recs[i], *b = &s[1].recs[i];
 		int same = same_pfn(a, b);
 
 		if (o->json) {
