@@ -2,6 +2,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <signal.h>
+#include <time.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -825,6 +827,168 @@ out:
 	tr_free(&s[0]);
 	tr_free(&s[1]);
 	free(s);
+	return ret;
+}
+
+/* ------------------------------------------------ --translate --watch */
+
+static volatile sig_atomic_t watch_stop;
+
+static void
+watch_on_signal(int sig)
+{
+	(void)sig;
+	watch_stop = 1;
+}
+
+/* Sleep ms, cut short by SIGINT/SIGTERM (no SA_RESTART). */
+static void
+watch_sleep(int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	while (!watch_stop && nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
+/* One changed page: a JSON object, or a text line "VADDR NAMES: A -> B". */
+static void
+watch_line(FILE *f, bool json, uint32_t m, const struct pageinfo *a,
+    const struct pageinfo *b)
+{
+	char names[256];
+
+	if (json) {
+		unsigned int i;
+		bool first = true;
+
+		fprintf(f, "{\"vaddr\":\"0x%" PRIx64 "\",\"changed\":[",
+		    b->vaddr);
+		for (i = 0; i < PID_COUNT; i++) {
+			if (!(m & (1u << i)))
+				continue;
+			fprintf(f, "%s\"%s\"", first ? "" : ",",
+			    pageinfo_field_name(i));
+			first = false;
+		}
+		fputs("],\"before\":", f);
+		translate_json_one(f, a);
+		fputs(",\"after\":", f);
+		translate_json_one(f, b);
+		fputs("}\n", f);
+	} else {
+		fprintf(f, "0x%016" PRIx64 " %s: ", b->vaddr,
+		    pageinfo_diff_names(m, ",", names, sizeof(names)));
+		compare_text_side(f, a, false);
+		fputs(" -> ", f);
+		compare_text_side(f, b, false);
+		fputc('\n', f);
+	}
+}
+
+/*
+ * Has the process we started watching gone? Exited (or its PID reused), or
+ * exec'd: its first pagemap fd reads empty. Says so.
+ */
+static bool
+watch_gone(struct target *id)
+{
+	if (!target_alive(id)) {
+		cli_err("%d: process exited", (int)id->pid);
+		return true;
+	}
+	if (target_pagemap_stale(id)) {
+		cli_err("%d: process exited or exec'd (its pagemap reads "
+		    "empty)", (int)id->pid);
+		return true;
+	}
+	return false;
+}
+
+int
+cli_watch(const struct cli_opts *o, const char *spec, const char *range)
+{
+	struct sigaction sa;
+	struct target id;
+	struct tr_set *s, *prev, *cur, *tmp;
+	char pidspec[24];
+	uint64_t start, end, i;
+	bool single;
+	int ret;
+
+	if (parse_range(range, &start, &end, &single) == -1)
+		return 2;
+	if ((s = calloc(2, sizeof(*s))) == NULL) {
+		cli_err("out of memory");
+		return 1;
+	}
+	prev = &s[0];
+	cur = &s[1];
+	/* Kept open: the identity of the process being watched. */
+	if ((ret = open_target(o, spec, &id, true)) != 0) {
+		free(s);
+		return ret;
+	}
+	snprintf(pidspec, sizeof(pidspec), "%d", (int)id.pid);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = watch_on_signal;
+	sigemptyset(&sa.sa_mask);
+	(void)sigaction(SIGINT, &sa, NULL);
+	(void)sigaction(SIGTERM, &sa, NULL);
+	if ((ret = tr_build(o, "--translate --watch", pidspec, start, end,
+	    prev)) != 0)
+		goto out;
+	if (!prev->any_mapped) {
+		ret = 1;
+		if (single)
+			cli_err("%d: address 0x%" PRIx64 " is not mapped",
+			    (int)id.pid, start);
+		else
+			cli_err("%d: range 0x%" PRIx64 "-0x%" PRIx64 " is not "
+			    "mapped", (int)id.pid, start, end);
+		goto out;
+	}
+	if (prev->hidden && !o->json)
+		hidden_note();
+	for (;;) {
+		watch_sleep(o->interval_ms);
+		if (watch_stop)
+			break;
+		if (watch_gone(&id)) {
+			ret = 1;
+			goto out;
+		}
+		tr_free(cur);
+		if ((ret = tr_build(o, "--translate --watch", pidspec, start,
+		    end, cur)) != 0) {
+			if (!watch_stop)
+				(void)watch_gone(&id);
+			goto out;
+		}
+		for (i = 0; i < cur->npages; i++) {
+			uint32_t m = pageinfo_diff(&prev->recs[i],
+			    &cur->recs[i]);
+
+			if (m != 0)
+				watch_line(stdout, o->json, m, &prev->recs[i],
+				    &cur->recs[i]);
+		}
+		/* Scripts read it live. */
+		if (fflush(stdout) == EOF || ferror(stdout)) {
+			cli_err("writing output: %s", strerror(errno));
+			ret = 1;
+			goto out;
+		}
+		tmp = prev;
+		prev = cur;
+		cur = tmp;
+	}
+	ret = 0;
+out:
+	tr_free(&s[0]);
+	tr_free(&s[1]);
+	free(s);
+	target_close(&id);
 	return ret;
 }
 
