@@ -127,7 +127,7 @@ parse_seconds(const char *arg, int *ms)
 }
 
 static int
-run_ui(int rootfd, const char *spec, bool no_scan)
+run_ui(int rootfd, const char *spec, bool no_scan, int interval_ms)
 {
 	struct ui_opts uo;
 	pid_t pid = 0;
@@ -144,6 +144,7 @@ run_ui(int rootfd, const char *spec, bool no_scan)
 	uo.pid = pid;
 	uo.no_scan = no_scan;
 	uo.refresh_ms = 2000;
+	uo.interval_ms = interval_ms;
 	return ui_run(&uo);
 }
 
@@ -323,7 +324,8 @@ main(int argc, char *argv[])
 		ret = cli_compare(&co, spec, spec_b, range);
 		break;
 	default:
-		ret = run_ui(rootfd, spec, no_scan);
+		ret = run_ui(rootfd, spec, no_scan,
+		    have_interval ? interval_ms : 0);
 		break;
 	}
 	close(rootfd);

@@ -96,26 +96,50 @@ flag_val(const struct pageinfo *p, uint32_t flag)
 	return (p->e.flags & flag) != 0;
 }
 
-uint32_t
-pageinfo_diff(const struct pageinfo *a, const struct pageinfo *b)
+/* The diff of two reads, each with or without an entry. */
+static uint32_t
+diff_entries(bool ha, const struct pm_entry *ea, bool hb,
+    const struct pm_entry *eb)
 {
-	bool pa = a->have_entry && a->e.pfn_valid;
-	bool pb = b->have_entry && b->e.pfn_valid;
-	bool sa = a->have_entry && a->e.swap_valid;
-	bool sb = b->have_entry && b->e.swap_valid;
+	struct pageinfo a, b;
+	bool pa, pb, sa, sb;
 	uint32_t m = 0;
 	unsigned int i;
 
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	a.have_entry = ha;
+	b.have_entry = hb;
+	if (ha)
+		a.e = *ea;
+	if (hb)
+		b.e = *eb;
+	pa = ha && a.e.pfn_valid;
+	pb = hb && b.e.pfn_valid;
+	sa = ha && a.e.swap_valid;
+	sb = hb && b.e.swap_valid;
 	for (i = 0; i < PMF_COUNT; i++)
-		if (flag_val(a, 1u << i) != flag_val(b, 1u << i))
+		if (flag_val(&a, 1u << i) != flag_val(&b, 1u << i))
 			m |= 1u << i;
-	if (pa != pb || (pa && a->e.pfn != b->e.pfn))
+	if (pa != pb || (pa && a.e.pfn != b.e.pfn))
 		m |= PID_PFN;
-	if (sa != sb || (sa && a->e.swap_type != b->e.swap_type))
+	if (sa != sb || (sa && a.e.swap_type != b.e.swap_type))
 		m |= PID_SWAP_TYPE;
-	if (sa != sb || (sa && a->e.swap_offset != b->e.swap_offset))
+	if (sa != sb || (sa && a.e.swap_offset != b.e.swap_offset))
 		m |= PID_SWAP_OFFSET;
 	return m;
+}
+
+uint32_t
+pageinfo_diff(const struct pageinfo *a, const struct pageinfo *b)
+{
+	return diff_entries(a->have_entry, &a->e, b->have_entry, &b->e);
+}
+
+uint32_t
+pageinfo_entry_diff(const struct pm_entry *a, const struct pm_entry *b)
+{
+	return diff_entries(true, a, true, b);
 }
 
 const char *

@@ -87,6 +87,10 @@ enum {
  */
 uint32_t pageinfo_diff(const struct pageinfo *a, const struct pageinfo *b);
 
+/* The same for two decoded entries (the page pane's rows). */
+uint32_t pageinfo_entry_diff(const struct pm_entry *a,
+    const struct pm_entry *b);
+
 /* JSON key of bit i of a diff mask ("present", "pfn"...), NULL past the end. */
 const char *pageinfo_field_name(unsigned int i);
 
