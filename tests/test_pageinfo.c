@@ -11,6 +11,7 @@
 
 #include "pageinfo.h"
 #include "pagemap.h"
+#include "pagemarks.h"
 
 /* Raw pagemap bits, written out here rather than taken from the decoder. */
 #define B_PRESENT	(1ULL << 63)
@@ -189,6 +190,92 @@ test_names(void **state)
 	assert_int_equal(strlen(small), sizeof(small) - 1);
 }
 
+/* pagemarks: a change is marked for PAGEMARKS_FADE refreshes, then fades. */
+static void
+test_marks_fade(void **state)
+{
+	struct pageinfo a = rec(0, "6.18.0", 1);
+	struct pageinfo b = rec(B_PRESENT | B_EXCL | 0x77, "6.18.0", 1);
+	struct pagemarks pm;
+	char tok[16];
+	bool hide;
+	int k;
+
+	(void)state;
+	assert_int_equal(pagemarks_init(&pm, 4), 0);
+	assert_int_equal(pagemarks_see(&pm, 5, &a.e, &hide), 0);
+	/* drawn again in the same refresh: nothing new */
+	assert_int_equal(pagemarks_see(&pm, 5, &b.e, &hide), 0);
+	pagemarks_tick(&pm);
+	assert_int_equal(pagemarks_see(&pm, 5, &b.e, &hide),
+	    PID_PRESENT | PID_EXCLUSIVE | PID_PFN);
+	assert_false(hide);
+	assert_string_equal(pagemarks_token(PID_PRESENT | PID_EXCLUSIVE |
+	    PID_PFN, tok, sizeof(tok)), "~PX*");
+	for (k = 1; k < PAGEMARKS_FADE; k++) {
+		pagemarks_tick(&pm);
+		assert_int_not_equal(pagemarks_see(&pm, 5, &b.e, &hide), 0);
+	}
+	pagemarks_tick(&pm);
+	assert_int_equal(pagemarks_see(&pm, 5, &b.e, &hide), 0);
+	pagemarks_free(&pm);
+}
+
+/* frozen: changes hidden (accumulated) until reveal; then marked. */
+static void
+test_marks_predict(void **state)
+{
+	struct pageinfo a = rec(0, "6.18.0", 1);
+	struct pageinfo b = rec(B_PRESENT | 0x77, "6.18.0", 1);
+	struct pageinfo c = rec(B_PRESENT | B_EXCL | 0x77, "6.18.0", 1);
+	struct pagemarks pm;
+	bool hide;
+	int k;
+
+	(void)state;
+	assert_int_equal(pagemarks_init(&pm, 4), 0);
+	pagemarks_see(&pm, 1, &a.e, &hide);
+	pagemarks_see(&pm, 2, &a.e, &hide);
+	assert_int_equal(pagemarks_freeze(&pm, true), 0);
+	pagemarks_tick(&pm);
+	assert_int_equal(pagemarks_see(&pm, 1, &b.e, &hide), 0);
+	assert_true(hide);
+	assert_int_equal(pagemarks_see(&pm, 2, &a.e, &hide), 0);
+	assert_false(hide);	/* unchanged rows stay visible */
+	for (k = 0; k < PAGEMARKS_FADE + 1; k++) {
+		pagemarks_tick(&pm);
+		pagemarks_see(&pm, 1, &c.e, &hide);
+		assert_true(hide);	/* no fading while frozen */
+	}
+	assert_int_equal(pagemarks_freeze(&pm, false), 1);
+	assert_int_equal(pagemarks_see(&pm, 1, &c.e, &hide),
+	    PID_PRESENT | PID_EXCLUSIVE | PID_PFN);
+	assert_false(hide);
+	pagemarks_free(&pm);
+}
+
+/* full: the page seen longest ago makes room; no crash, no stale mark. */
+static void
+test_marks_evict(void **state)
+{
+	struct pageinfo a = rec(0, "6.18.0", 1);
+	struct pageinfo b = rec(B_PRESENT | 0x77, "6.18.0", 1);
+	struct pagemarks pm;
+	bool hide;
+
+	(void)state;
+	assert_int_equal(pagemarks_init(&pm, 2), 0);
+	pagemarks_see(&pm, 1, &a.e, &hide);
+	pagemarks_tick(&pm);
+	pagemarks_see(&pm, 2, &a.e, &hide);
+	pagemarks_see(&pm, 3, &a.e, &hide);	/* evicts page 1 */
+	assert_int_equal(pm.n, 2);
+	pagemarks_tick(&pm);
+	/* page 1 is new again: no before to diff */
+	assert_int_equal(pagemarks_see(&pm, 1, &b.e, &hide), 0);
+	pagemarks_free(&pm);
+}
+
 int
 main(void)
 {
@@ -202,6 +289,9 @@ main(void)
 		cmocka_unit_test(test_hidden_pfn_not_compared),
 		cmocka_unit_test(test_unknown_to_known),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_marks_fade),
+		cmocka_unit_test(test_marks_predict),
+		cmocka_unit_test(test_marks_evict),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
