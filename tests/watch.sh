@@ -196,6 +196,24 @@ tui_wait "^exit=0" 5 || tui_fail "vmpeek did not quit with 0"
 tui_stop
 ok "tui: quit with 0"
 
+# NO_COLOR: the mark is text, so it is there without colour too.
+NO_COLOR=1
+export NO_COLOR
+tui_start -d 0.3 "$PID2"
+tui_wait "> VMAs" 10 || tui_fail "NO_COLOR: the VMA pane did not open"
+tui_keys :
+tm send-keys -l "$V"
+tui_keys Enter
+tui_wait "$(row 6).* absent " 5 || tui_fail "NO_COLOR: page 6 is not shown absent"
+sleep 0.7
+kill -USR1 "$PID2"
+tui_wait "$(row 6).* present +~PX" 5 || tui_fail "NO_COLOR: page 6 has no ~PX mark"
+ok "NO_COLOR: page 6 marked ~PX"
+tui_keys Q
+tui_wait "^exit=0" 5 || tui_fail "NO_COLOR: vmpeek did not quit with 0"
+tui_stop
+unset NO_COLOR
+
 # The target exits: 1 and a message.
 kill -KILL "$PID"
 wait "$PID" 2>/dev/null
