@@ -12,6 +12,7 @@
 #include "pageinfo.h"
 #include "pagemap.h"
 #include "pagemarks.h"
+#include "vmadiff.h"
 
 /* Raw pagemap bits, written out here rather than taken from the decoder. */
 #define B_PRESENT	(1ULL << 63)
@@ -276,6 +277,58 @@ test_marks_evict(void **state)
 	pagemarks_free(&pm);
 }
 
+/* vmadiff on hand-made maps: each kind of change alone. */
+static struct vma vv_old[4], vv_cur[4];
+
+static void
+set(struct vma *v, uint64_t s, uint64_t e)
+{
+	memset(v, 0, sizeof(*v));
+	v->start = s;
+	v->end = e;
+}
+
+static void
+test_vmadiff(void **state)
+{
+	struct vma_list old = { vv_old, 0, 4 }, cur = { vv_cur, 0, 4 };
+
+	(void)state;
+	/* same */
+	set(&vv_old[0], 0x1000, 0x5000);
+	old.n = 1;
+	set(&vv_cur[0], 0x1000, 0x5000);
+	cur.n = 1;
+	assert_int_equal(vmadiff_one(&old, &cur, 0), 0);
+	assert_int_equal(vmadiff_gone(&old, &cur), 0);
+	/* grew (stack down, heap up), shrank */
+	set(&vv_cur[0], 0x0000, 0x5000);
+	assert_int_equal(vmadiff_one(&old, &cur, 0), VMD_GREW);
+	set(&vv_cur[0], 0x1000, 0x9000);
+	assert_int_equal(vmadiff_one(&old, &cur, 0), VMD_GREW);
+	set(&vv_cur[0], 0x1000, 0x3000);
+	assert_int_equal(vmadiff_one(&old, &cur, 0), VMD_SHRANK);
+	assert_string_equal(vmadiff_token(VMD_SHRANK), "<");
+	/* split in three (mprotect of the middle page) */
+	set(&vv_cur[0], 0x1000, 0x2000);
+	set(&vv_cur[1], 0x2000, 0x3000);
+	set(&vv_cur[2], 0x3000, 0x5000);
+	cur.n = 3;
+	for (size_t i = 0; i < 3; i++)
+		assert_int_equal(vmadiff_one(&old, &cur, i), VMD_SPLIT);
+	/* ... and merged back: the reverse */
+	assert_int_equal(vmadiff_one(&cur, &old, 0), VMD_MERGED);
+	/* appeared, and gone */
+	set(&vv_cur[0], 0x1000, 0x5000);
+	set(&vv_cur[1], 0x8000, 0x9000);
+	cur.n = 2;
+	assert_int_equal(vmadiff_one(&old, &cur, 1), VMD_APPEARED);
+	assert_int_equal(vmadiff_one(&old, &cur, 0), 0);
+	assert_int_equal(vmadiff_gone(&cur, &old), 1);
+	assert_string_equal(vmadiff_token(VMD_APPEARED), "+");
+	assert_string_equal(vmadiff_token(0), "");
+}
+
 int
 main(void)
 {
@@ -292,6 +345,7 @@ main(void)
 		cmocka_unit_test(test_marks_fade),
 		cmocka_unit_test(test_marks_predict),
 		cmocka_unit_test(test_marks_evict),
+		cmocka_unit_test(test_vmadiff),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
