@@ -2,6 +2,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <signal.h>
+#include <time.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -13,6 +15,7 @@
 #include "kpage.h"
 #include "maps.h"
 #include "memdump.h"
+#include "pageinfo.h"
 #include "pagemap.h"
 #include "smaps.h"
 #include "stack.h"
@@ -333,23 +336,6 @@ fail:
  */
 #define CLI_MAX_SWAPS	32
 
-/* Everything known about one page of the range. */
-struct page_rec {
-	uint64_t vaddr;			/* given address for the first page */
-	bool have_entry;		/* pagemap had an entry for it */
-	struct pm_entry e;
-	bool have_phys;
-	uint64_t phys;
-	const struct vma *vma;		/* NULL: unmapped */
-	const struct swap_dev *swapdev;	/* NULL: unknown or not swapped */
-	int huge;			/* 1 yes, 0 no, -1 unknown */
-	bool have_kflags;
-	uint64_t kflags;
-	bool have_mapcount;
-	uint64_t mapcount;
-	const char *kwhy;		/* why no kflags, or NULL */
-};
-
 /* Parse "ADDR" or "ADDR-END" (END exclusive). 0, or -1 (message printed). */
 static int
 parse_range(const char *range, uint64_t *start, uint64_t *end, bool *single)
@@ -383,24 +369,8 @@ parse_range(const char *range, uint64_t *start, uint64_t *end, bool *single)
 	return -1;
 }
 
-static const char *
-kpage_why(int err)
-{
-	switch (err) {
-	case EACCES:
-	case EPERM:
-		return "/proc/kpageflags is readable by root only "
-		    "(needs CAP_SYS_ADMIN)";
-	case ENOENT:
-		return "this kernel has no /proc/kpageflags "
-		    "(CONFIG_PROC_PAGE_MONITOR)";
-	default:
-		return "/proc/kpageflags could not be read";
-	}
-}
-
 static void
-json_bool(FILE *f, const char *key, const struct page_rec *p, uint32_t flag)
+json_bool(FILE *f, const char *key, const struct pageinfo *p, uint32_t flag)
 {
 	fprintf(f, ",\"%s\":", key);
 	if (!p->have_entry || !(p->e.known & flag))
@@ -410,7 +380,7 @@ json_bool(FILE *f, const char *key, const struct page_rec *p, uint32_t flag)
 }
 
 static void
-translate_json_one(FILE *f, const struct page_rec *p)
+translate_json_one(FILE *f, const struct pageinfo *p)
 {
 	char names[512], swname[SWAP_NAME_ESC_LEN];
 
@@ -491,7 +461,7 @@ translate_json_one(FILE *f, const struct page_rec *p)
 }
 
 static void
-translate_text_one(FILE *f, const struct page_rec *p)
+translate_text_one(FILE *f, const struct pageinfo *p)
 {
 	char flags[PMF_COUNT + 1], vis[VIS_LEN(256)], names[512];
 	char swname[SWAP_NAME_ESC_LEN];
@@ -544,51 +514,6 @@ translate_text_one(FILE *f, const struct page_rec *p)
 	fputc('\n', f);
 }
 
-/* The PMD block whose folio was last looked at: a range's pages share it. */
-struct pmd_seen {
-	uint64_t start;		/* UINT64_MAX: none yet */
-	int kind;		/* kpage_block_kind's answer */
-};
-
-/*
- * Huge page? From kpageflags, else smaps: 1 yes, 0 no, -1 unknown. Every
- * page of a large folio has KPF_THP, mTHP (64K...) too: a THP page is huge
- * only when its whole PMD block in the VMA is one folio (the core's rule,
- * the same the TUI folds by).
- */
-static int
-page_huge(const struct page_rec *p, const struct smaps_vma *si,
-    size_t pagesize, struct kpage *kp, struct pm_reader *pm,
-    struct pmd_seen *seen)
-{
-	uint64_t pmd = kpage_pmd_size(), bs;
-
-	if (si != NULL && smaps_is_hugetlb(si, pagesize))
-		return 1;	/* hugetlb VMA */
-	if (p->vma == NULL)
-		return 0;
-	if (p->have_kflags) {
-		if (p->kflags & (1ULL << KPF_HUGE))
-			return 1;
-		if (!(p->kflags & (1ULL << KPF_THP)) || pmd <= pagesize)
-			return 0;
-		bs = p->vaddr & ~(pmd - 1);
-		if (bs < p->vma->start || p->vma->end - bs < pmd)
-			return 0;	/* no whole PMD block in the VMA */
-		if (seen->start != bs) {
-			seen->start = bs;
-			seen->kind = kpage_block_kind(kp, pm, bs,
-			    (size_t)(pmd / pagesize));
-		}
-		return seen->kind == -1 ? -1 : seen->kind == KPF_THP;
-	}
-	if (!p->have_entry || !(p->e.flags & PMF_PRESENT))
-		return 0;
-	if (si != NULL && smaps_thp_bytes(si) == 0)
-		return 0;	/* nothing in this VMA is mapped huge */
-	return -1;
-}
-
 /*
  * The records of one process's pages in a range: what --translate prints,
  * and each side of --compare. vma and swapdev point into t and sw.
@@ -596,7 +521,7 @@ page_huge(const struct page_rec *p, const struct smaps_vma *si,
 struct tr_set {
 	struct target t;
 	bool have_t;
-	struct page_rec *recs;
+	struct pageinfo *recs;
 	uint64_t npages;
 	bool any_mapped;
 	bool hidden;			/* a present page's PFN was hidden */
@@ -605,6 +530,21 @@ struct tr_set {
 	size_t nsw;
 	struct kpage kp;
 };
+
+/* The context pageinfo_fill reads s's extras from. */
+static void
+tr_ctx(struct tr_set *s, struct pageinfo_ctx *c)
+{
+	struct pageinfo_pmd none = PAGEINFO_PMD_INIT;
+
+	c->pagesize = s->t.pm.pagesize;
+	c->kp = &s->kp;
+	c->pm = &s->t.pm;
+	c->sm = &s->sm;
+	c->sw = s->sw;
+	c->nsw = s->nsw;
+	c->pmd = none;
+}
 
 static void
 tr_free(struct tr_set *s)
@@ -630,8 +570,7 @@ tr_build(const struct cli_opts *o, const char *cmd, const char *spec,
     uint64_t start, uint64_t end, struct tr_set *s)
 {
 	uint64_t first, last, i, *raw = NULL;
-	const char *kwhy_all = NULL;
-	struct pmd_seen seen = { UINT64_MAX, 0 };
+	struct pageinfo_ctx ctx;
 	size_t ps;
 	int ret;
 
@@ -693,8 +632,6 @@ tr_build(const struct cli_opts *o, const char *cmd, const char *spec,
 
 	/* Extras: kpageflags, swap device names, smaps for huge pages. */
 	kpage_open(&s->kp, o->rootfd);
-	if (s->kp.flags_fd < 0)
-		kwhy_all = kpage_why(s->kp.flags_errno);
 	/*
 	 * Both best effort: without them a page just goes without its swap
 	 * device's name or the smaps hint. A malformed /proc/swaps still
@@ -702,35 +639,13 @@ tr_build(const struct cli_opts *o, const char *cmd, const char *spec,
 	 */
 	(void)swaps_read(o->rootfd, s->sw, CLI_MAX_SWAPS, &s->nsw);
 	(void)smaps_read(o->rootfd, s->t.pid, &s->sm);
+	tr_ctx(s, &ctx);
 	for (i = 0; i < s->npages; i++) {
-		struct page_rec *p = &s->recs[i];
-		const struct smaps_vma *si = p->vma != NULL ?
-		    smaps_find(&s->sm, p->vma->start, p->vma->end) : NULL;
+		struct pageinfo *p = &s->recs[i];
 
-		if (!p->have_entry) {
-			p->kwhy = "no pagemap entry";
-			p->huge = page_huge(p, si, ps, &s->kp, &s->t.pm, &seen);
-			continue;
-		}
-		p->have_phys = pagemap_phys(&p->e, p->vaddr, ps, &p->phys);
-		if ((p->e.flags & PMF_PRESENT) && !p->e.pfn_valid)
+		pageinfo_fill(p, &ctx);
+		if (p->have_entry && (p->e.flags & PMF_PRESENT) && !p->e.pfn_valid)
 			s->hidden = true;
-		if (p->e.swap_valid && p->e.swap_type < s->nsw)
-			p->swapdev = &s->sw[p->e.swap_type];
-		if (!(p->e.flags & PMF_PRESENT))
-			p->kwhy = "page not present";
-		else if (kwhy_all != NULL)
-			p->kwhy = kwhy_all;
-		else if (!p->e.pfn_valid)
-			p->kwhy = "PFN hidden by the kernel (needs "
-			    "CAP_SYS_ADMIN in the initial user namespace)";
-		else if (kpage_flags(&s->kp, p->e.pfn, &p->kflags) == 0) {
-			p->have_kflags = true;
-			p->have_mapcount = kpage_count(&s->kp, p->e.pfn,
-			    &p->mapcount) == 0;
-		} else
-			p->kwhy = "/proc/kpageflags has no entry for this PFN";
-		p->huge = page_huge(p, si, ps, &s->kp, &s->t.pm, &seen);
 	}
 	return target_changed(&s->t) ? 1 : 0;
 }
@@ -804,7 +719,7 @@ out:
  * the shared zero page share frames too, not only copy-on-write.
  */
 static int
-same_pfn(const struct page_rec *a, const struct page_rec *b)
+same_pfn(const struct pageinfo *a, const struct pageinfo *b)
 {
 	if (!a->have_entry || !b->have_entry || !a->e.pfn_valid ||
 	    !b->e.pfn_valid)
@@ -814,7 +729,7 @@ same_pfn(const struct page_rec *a, const struct page_rec *b)
 
 /* One side of a --compare text line: flags and the frame (pad: to 24). */
 static void
-compare_text_side(FILE *f, const struct page_rec *p, bool pad)
+compare_text_side(FILE *f, const struct pageinfo *p, bool pad)
 {
 	char flags[PMF_COUNT + 1], t[32];
 
@@ -882,7 +797,7 @@ cli_compare(const struct cli_opts *o, const char *spec_a,
 		fprintf(out.f, "%-18s  %-24s   %s\n", "", ha, hb);
 	}
 	for (i = 0; i < s[0].npages; i++) {
-		const struct page_rec *a = &s[0].recs[i], *b = &s[1].recs[i];
+		const struct pageinfo *a = &s[0].recs[i], *b = &s[1].recs[i];
 		int same = same_pfn(a, b);
 
 		if (o->json) {
@@ -912,6 +827,168 @@ out:
 	tr_free(&s[0]);
 	tr_free(&s[1]);
 	free(s);
+	return ret;
+}
+
+/* ------------------------------------------------ --translate --watch */
+
+static volatile sig_atomic_t watch_stop;
+
+static void
+watch_on_signal(int sig)
+{
+	(void)sig;
+	watch_stop = 1;
+}
+
+/* Sleep ms, cut short by SIGINT/SIGTERM (no SA_RESTART). */
+static void
+watch_sleep(int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	while (!watch_stop && nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
+/* One changed page: a JSON object, or a text line "VADDR NAMES: A -> B". */
+static void
+watch_line(FILE *f, bool json, uint32_t m, const struct pageinfo *a,
+    const struct pageinfo *b)
+{
+	char names[256];
+
+	if (json) {
+		unsigned int i;
+		bool first = true;
+
+		fprintf(f, "{\"vaddr\":\"0x%" PRIx64 "\",\"changed\":[",
+		    b->vaddr);
+		for (i = 0; i < PID_COUNT; i++) {
+			if (!(m & (1u << i)))
+				continue;
+			fprintf(f, "%s\"%s\"", first ? "" : ",",
+			    pageinfo_field_name(i));
+			first = false;
+		}
+		fputs("],\"before\":", f);
+		translate_json_one(f, a);
+		fputs(",\"after\":", f);
+		translate_json_one(f, b);
+		fputs("}\n", f);
+	} else {
+		fprintf(f, "0x%016" PRIx64 " %s: ", b->vaddr,
+		    pageinfo_diff_names(m, ",", names, sizeof(names)));
+		compare_text_side(f, a, false);
+		fputs(" -> ", f);
+		compare_text_side(f, b, false);
+		fputc('\n', f);
+	}
+}
+
+/*
+ * Has the process we started watching gone? Exited (or its PID reused), or
+ * exec'd: its first pagemap fd reads empty. Says so.
+ */
+static bool
+watch_gone(struct target *id)
+{
+	if (!target_alive(id)) {
+		cli_err("%d: process exited", (int)id->pid);
+		return true;
+	}
+	if (target_pagemap_stale(id)) {
+		cli_err("%d: process exited or exec'd (its pagemap reads "
+		    "empty)", (int)id->pid);
+		return true;
+	}
+	return false;
+}
+
+int
+cli_watch(const struct cli_opts *o, const char *spec, const char *range)
+{
+	struct sigaction sa;
+	struct target id;
+	struct tr_set *s, *prev, *cur, *tmp;
+	char pidspec[24];
+	uint64_t start, end, i;
+	bool single;
+	int ret;
+
+	if (parse_range(range, &start, &end, &single) == -1)
+		return 2;
+	if ((s = calloc(2, sizeof(*s))) == NULL) {
+		cli_err("out of memory");
+		return 1;
+	}
+	prev = &s[0];
+	cur = &s[1];
+	/* Kept open: the identity of the process being watched. */
+	if ((ret = open_target(o, spec, &id, true)) != 0) {
+		free(s);
+		return ret;
+	}
+	snprintf(pidspec, sizeof(pidspec), "%d", (int)id.pid);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = watch_on_signal;
+	sigemptyset(&sa.sa_mask);
+	(void)sigaction(SIGINT, &sa, NULL);
+	(void)sigaction(SIGTERM, &sa, NULL);
+	if ((ret = tr_build(o, "--translate --watch", pidspec, start, end,
+	    prev)) != 0)
+		goto out;
+	if (!prev->any_mapped) {
+		ret = 1;
+		if (single)
+			cli_err("%d: address 0x%" PRIx64 " is not mapped",
+			    (int)id.pid, start);
+		else
+			cli_err("%d: range 0x%" PRIx64 "-0x%" PRIx64 " is not "
+			    "mapped", (int)id.pid, start, end);
+		goto out;
+	}
+	if (prev->hidden && !o->json)
+		hidden_note();
+	for (;;) {
+		watch_sleep(o->interval_ms);
+		if (watch_stop)
+			break;
+		if (watch_gone(&id)) {
+			ret = 1;
+			goto out;
+		}
+		tr_free(cur);
+		if ((ret = tr_build(o, "--translate --watch", pidspec, start,
+		    end, cur)) != 0) {
+			if (!watch_stop)
+				(void)watch_gone(&id);
+			goto out;
+		}
+		for (i = 0; i < cur->npages; i++) {
+			uint32_t m = pageinfo_diff(&prev->recs[i],
+			    &cur->recs[i]);
+
+			if (m != 0)
+				watch_line(stdout, o->json, m, &prev->recs[i],
+				    &cur->recs[i]);
+		}
+		/* Scripts read it live. */
+		if (fflush(stdout) == EOF || ferror(stdout)) {
+			cli_err("writing output: %s", strerror(errno));
+			ret = 1;
+			goto out;
+		}
+		tmp = prev;
+		prev = cur;
+		cur = tmp;
+	}
+	ret = 0;
+out:
+	tr_free(&s[0]);
+	tr_free(&s[1]);
+	free(s);
+	target_close(&id);
 	return ret;
 }
 

@@ -9,6 +9,7 @@ struct cli_opts {
 	int rootfd;		/* the /proc tree */
 	bool json;
 	bool no_scan;		/* force the pread path (no PAGEMAP_SCAN) */
+	int interval_ms;	/* --watch: re-read every this often */
 };
 
 /*
@@ -24,6 +25,12 @@ int cli_translate(const struct cli_opts *o, const char *spec,
 /* Two processes' records of the same pages, and whether the frames match. */
 int cli_compare(const struct cli_opts *o, const char *spec_a,
     const char *spec_b, const char *range);
+/*
+ * --translate --watch: re-read the range every o->interval_ms and print
+ * each page that changed; 0 on SIGINT/SIGTERM, 1 when the target exits.
+ */
+int cli_watch(const struct cli_opts *o, const char *spec,
+    const char *range);
 int cli_stack(const struct cli_opts *o, const char *spec);
 /* xxd-style bytes of the present pages of ADDR[-END]; never faults one in. */
 int cli_dump(const struct cli_opts *o, const char *spec, const char *range);

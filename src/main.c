@@ -26,6 +26,7 @@ enum {
 	OPT_DUMP,
 	OPT_CAPS,
 	OPT_COMPARE,
+	OPT_WATCH,
 };
 
 static const struct option longopts[] = {
@@ -36,6 +37,8 @@ static const struct option longopts[] = {
 	{ "caps",	no_argument,		NULL, OPT_CAPS },
 	{ "compare",	optional_argument,	NULL, OPT_COMPARE },
 	{ "json",	no_argument,		NULL, OPT_JSON },
+	{ "watch",	no_argument,		NULL, OPT_WATCH },
+	{ "delay",	required_argument,	NULL, 'd' },
 	{ "no-scan",	no_argument,		NULL, OPT_NO_SCAN },
 	{ "proc",	required_argument,	NULL, OPT_PROC },
 	{ "help",	no_argument,		NULL, 'h' },
@@ -49,7 +52,7 @@ usage(FILE *f)
 	fputs(
 "Usage: vmpeek [OPTIONS] [PID|self|NAME]\n"
 "       vmpeek --maps PID [--json]\n"
-"       vmpeek --translate PID ADDR[-END] [--json]\n"
+"       vmpeek --translate PID ADDR[-END] [--json] [--watch [-d SECONDS]]\n"
 "       vmpeek --stack PID [--json]\n"
 "       vmpeek --dump PID ADDR[-END]\n"
 "       vmpeek --caps [--json]\n"
@@ -71,6 +74,11 @@ usage(FILE *f)
 "                          zero page, ...) and why not\n"
 "      --compare[=PID1]    both processes' records of each page of\n"
 "                          ADDR[-END] and whether they share the frame\n"
+"      --watch             with --translate: re-read the range every interval\n"
+"                          and print each page that changed (one JSON object\n"
+"                          a line with --json); ends on SIGINT/SIGTERM\n"
+"  -d, --delay=SECONDS     refresh interval (fractional allowed) of --watch\n"
+"                          and of every pane (default 1)\n"
 "      --json              machine-readable output for the commands\n"
 "      --no-scan           don't use the PAGEMAP_SCAN ioctl (linear reads)\n"
 "      --proc=DIR          read DIR instead of /proc (for tests)\n"
@@ -99,8 +107,27 @@ usage_error(const char *msg, const char *arg)
 	return 2;
 }
 
+/*
+ * SECONDS ("2", "0.5") as milliseconds, 10 ms to an hour; -1 if not that.
+ * strtod, not sscanf: the whole string must be the number.
+ */
 static int
-run_ui(int rootfd, const char *spec, bool no_scan)
+parse_seconds(const char *arg, int *ms)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if (end == arg || *end != '\0' || errno != 0 || !(v >= 0.01) ||
+	    !(v <= 3600))
+		return -1;
+	*ms = (int)(v * 1000 + 0.5);
+	return 0;
+}
+
+static int
+run_ui(int rootfd, const char *spec, bool no_scan, int interval_ms)
 {
 	struct ui_opts uo;
 	pid_t pid = 0;
@@ -117,6 +144,7 @@ run_ui(int rootfd, const char *spec, bool no_scan)
 	uo.pid = pid;
 	uo.no_scan = no_scan;
 	uo.refresh_ms = 2000;
+	uo.interval_ms = interval_ms;
 	return ui_run(&uo);
 }
 
@@ -127,10 +155,11 @@ main(int argc, char *argv[])
 	const char *cmd_arg = NULL, *spec_b = NULL;
 	struct cli_opts co;
 	enum cmd cmd = CMD_UI;
-	bool json = false, no_scan = false;
-	int c, npos, rootfd, ret;
+	bool json = false, no_scan = false, watch = false;
+	int c, npos, rootfd, ret, interval_ms = 1000;
+	bool have_interval = false;
 
-	while ((c = getopt_long(argc, argv, "m::t::s::h", longopts, NULL)) !=
+	while ((c = getopt_long(argc, argv, "m::t::s::hd:", longopts, NULL)) !=
 	    -1) {
 		enum cmd want = CMD_UI;
 
@@ -158,6 +187,15 @@ main(int argc, char *argv[])
 			continue;
 		case OPT_NO_SCAN:
 			no_scan = true;
+			continue;
+		case OPT_WATCH:
+			watch = true;
+			continue;
+		case 'd':
+			if (parse_seconds(optarg, &interval_ms) == -1)
+				return usage_error("-d wants SECONDS from 0.01 "
+				    "to 3600, e.g. 0.5; not", optarg);
+			have_interval = true;
 			continue;
 		case OPT_PROC:
 			procdir = optarg;
@@ -244,6 +282,11 @@ main(int argc, char *argv[])
 			return usage_error("--caps takes no PID", spec);
 		break;
 	}
+	if (watch && cmd != CMD_TRANSLATE)
+		return usage_error("--watch goes with --translate", NULL);
+	if (have_interval && !watch && cmd != CMD_UI)
+		return usage_error("-d goes with --translate --watch or the "
+		    "interactive explorer", NULL);
 	if (npos > 0)
 		return usage_error("unexpected argument", argv[optind]);
 	if (spec != NULL && spec[0] == '\0')
@@ -259,12 +302,14 @@ main(int argc, char *argv[])
 	co.rootfd = rootfd;
 	co.json = json;
 	co.no_scan = no_scan;
+	co.interval_ms = interval_ms;
 	switch (cmd) {
 	case CMD_MAPS:
 		ret = cli_maps(&co, spec);
 		break;
 	case CMD_TRANSLATE:
-		ret = cli_translate(&co, spec, range);
+		ret = watch ? cli_watch(&co, spec, range) :
+		    cli_translate(&co, spec, range);
 		break;
 	case CMD_STACK:
 		ret = cli_stack(&co, spec);
@@ -279,7 +324,8 @@ main(int argc, char *argv[])
 		ret = cli_compare(&co, spec, spec_b, range);
 		break;
 	default:
-		ret = run_ui(rootfd, spec, no_scan);
+		ret = run_ui(rootfd, spec, no_scan,
+		    have_interval ? interval_ms : 0);
 		break;
 	}
 	close(rootfd);

@@ -116,6 +116,17 @@ esac
 cli translate_file --translate "$PID" "$(hfield "$H" file 2)" --json
 cli compare --compare "$PID" "$(hfield "$H" cowchild 2)" "$(hfield "$H" cow 2)-$(hfield "$H" cow 3)"
 cli compare_json --compare "$PID" "$(hfield "$H" cowchild 2)" "$(hfield "$H" cow 2)" --json
+# --translate --watch runs until a signal: ~2 s of re-reads, then SIGTERM
+# to vmpeek itself (strace's child), which must end it with 0.
+$STRACE -o "$TMPD/tr/watch" "$VMPEEK" --translate "$PID" "$TS-$(hex $(($(hfield "$H" touched 3))))" \
+    --watch --json -d 0.1 >"$TMPD/watch.out" 2>"$TMPD/watch.err" &
+_sp=$!
+sleep 2
+_wp=$(awk '{ print $1 }' "/proc/$_sp/task/$_sp/children" 2>/dev/null)
+[ -n "$_wp" ] || fail "watch: vmpeek under strace is not running: $(cat "$TMPD/watch.err")"
+kill -TERM "$_wp"
+wait "$_sp" || fail "watch: exit $? on SIGTERM: $(cat "$TMPD/watch.err")"
+check_trace watch
 cli stack --stack "$PID"
 cli stack_json --stack "$PID" --json
 cli dump --dump "$PID" "$TS-$(hex $((TS + 2 * $(getconf PAGESIZE))))"

@@ -55,6 +55,9 @@
  * START and END (exclusive) are 0x-prefixed hex. Every region sits between
  * two PROT_NONE pages, so it is a VMA of its own.
  *
+ * vmhelper -A K: each SIGUSR1 writes the next page of "untouched", from
+ * page K on (watch mode's tests see it become present as they watch).
+ *
  * vmhelper -X N: on SIGUSR1 it execs itself as "vmhelper -n N" (same pid,
  * a new mm), which prints its own layout after the old one.
  *
@@ -281,6 +284,18 @@ count_mode(const char *pid)
 
 static char exec_n[24];
 
+/* -A: the untouched region and the next page of it SIGUSR1 writes. */
+static volatile char *touch_base;
+static volatile size_t touch_next, touch_n;
+
+static void
+touch_on_signal(int sig)
+{
+	(void)sig;
+	if (touch_base != NULL && touch_next < touch_n)
+		touch_base[touch_next++ * ps] = 't';
+}
+
 /* SIGUSR1 with -X: become a fresh vmhelper (execv is signal-safe). */
 static void
 exec_self(int sig)
@@ -332,7 +347,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: vmhelper [-n PAGES] [-d DIR [-H]] [-S GIB] "
-	    "[-T] [-U] [-P] [-W] [-B] [-F] [-k DEPTH] [-X N]\n       vmhelper -C PID\n");
+	    "[-T] [-U] [-P] [-W] [-B] [-F] [-k DEPTH] [-X N] [-A K]\n       vmhelper -C PID\n");
 	exit(2);
 }
 
@@ -404,6 +419,10 @@ main(int argc, char *argv[])
 		switch (o[1]) {
 		case 'C':
 			return count_mode(arg);
+		case 'A':
+			touch_next = (size_t)strtoul(arg, NULL, 0);
+			signal(SIGUSR1, touch_on_signal);
+			break;
 		case 'd':
 			dir = arg;
 			break;
@@ -478,6 +497,8 @@ main(int argc, char *argv[])
 	if ((p = region(n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
 	    -1)) == NULL)
 		die("mmap untouched");
+	touch_n = n;
+	touch_base = p;
 	show("untouched", p, n);
 	putchar('\n');
 

@@ -50,6 +50,8 @@ static const struct key_bind key_tab[] = {
 	{ '-',		KA_COLLAPSE,	"-" },
 	{ 'x',		KA_HEX,		"x" },
 	{ 'c',		KA_COMPARE,	"c" },
+	{ 'w',		KA_WATCH,	"w" },
+	{ 'p',		KA_PREDICT,	"p" },
 	{ KEY_MOUSE,	KA_MOUSE,	"mouse" },
 	{ KEY_RESIZE,	KA_RESIZE,	NULL },
 };
@@ -82,6 +84,10 @@ static const char *const action_help[KA_COUNT] = {
 	    " a page not present is never read",
 	[KA_COMPARE] = "page pane: compare with another process (parent or "
 	    "child by default); '=' marks a shared frame",
+	[KA_WATCH] = "pause/resume the timed refresh (-d SECONDS); the page "
+	    "pane marks changed rows ~PX* for 3 refreshes",
+	[KA_PREDICT] = "page pane: predict: changed rows show _ until p "
+	    "again reveals them",
 	[KA_MOUSE] = "click selects, double-click opens, wheel scrolls",
 };
 

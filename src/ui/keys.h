@@ -28,6 +28,8 @@ enum key_action {
 	KA_COLLAPSE,
 	KA_HEX,		/* page pane: the selected page's bytes */
 	KA_COMPARE,	/* page pane: split rows with another process */
+	KA_WATCH,	/* pause/resume the timed refreshes */
+	KA_PREDICT,	/* page pane: freeze (hide changes), then reveal */
 	KA_MOUSE,
 	KA_RESIZE,
 	KA_COUNT

@@ -18,6 +18,7 @@
 #define WIN_CAP		1024		/* entries kept: a few screens */
 #define SEARCH_MAX	(1u << 18)	/* rows a text search reads per key */
 #define REREAD_MS	1000		/* screen rows are re-read this often */
+#define MARKS_CAP	1024		/* pages whose last read is kept */
 #define FOLD_MAX	(1u << 16)	/* folded huge blocks remembered */
 #define SCAN_REGIONS	64
 
@@ -309,6 +310,9 @@ pages_open(struct ui *ui, size_t vma, uint64_t page)
 			    ui->t.pm.pageshift;
 	} else
 		ps->goto_addr = ps->cur.start + (page << ui->t.pm.pageshift);
+	/* no marks is fine: rows just go unmarked */
+	if (pagemarks_init(&ps->marks, MARKS_CAP) == -1)
+		ui_msg(ui, true, "change marks: %s", strerror(errno));
 	fold_init(ui);
 	pane_view_init(&ps->v, ps->w.npages, 1);
 	pane_select(&ps->v, page);
@@ -329,6 +333,7 @@ pages_free(struct ui *ui)
 	hex_close(ui);
 	slices_free(ps);
 	fold_free(ps);
+	pagemarks_free(&ps->marks);
 }
 
 static void
@@ -1073,6 +1078,9 @@ draw(struct ui *ui)
 		bool sel, folded;
 		attr_t base;
 		int got;
+		uint32_t mark = 0;
+		bool hide = false;
+		int shift = 0;		/* MARKS cells after the change mark */
 
 		if (!pane_row_at(&ps->v, y, &row))
 			break;
@@ -1081,6 +1089,8 @@ draw(struct ui *ui)
 		got = pagewin_get(&ps->w, i, &e);
 		if (got != 0)
 			memset(&e, 0, sizeof(e));
+		else
+			mark = pagemarks_see(&ps->marks, i, &e, &hide);
 		sel = row == ps->v.sel;
 		base = sel ? A_REVERSE : A_NORMAL;
 		if (sel)
@@ -1102,6 +1112,8 @@ draw(struct ui *ui)
 				char t[32];
 
 				fmt_pfn(&e, got, t, sizeof(t));
+				if (hide)
+					strlcpy(t, "_", sizeof(t));
 				snprintf(cell, sizeof(cell), "%*s", w[c], t);
 				if (strcmp(t, "hidden") == 0 && !sel)
 					a |= A_DIM;
@@ -1111,6 +1123,8 @@ draw(struct ui *ui)
 				char t[32];
 
 				fmt_phys(ui, &e, got, va, t, sizeof(t));
+				if (hide)
+					strlcpy(t, "_", sizeof(t));
 				snprintf(cell, sizeof(cell), "%*s", w[c], t);
 				if (strcmp(t, "hidden") == 0 && !sel)
 					a |= A_DIM;
@@ -1123,7 +1137,10 @@ draw(struct ui *ui)
 					attr_t fa = base | ui_attr(ui,
 					    UC_ABSENT);
 
-					if (got == 0 && !(e.known & f)) {
+					if (hide) {
+						/* predict: not '?' (unknown) */
+						s[0] = '_';
+					} else if (got == 0 && !(e.known & f)) {
 						s[0] = '?';
 					} else if (got == 0 && (e.flags & f)) {
 						s[0] = fmt_flag_letter(f);
@@ -1155,8 +1172,10 @@ draw(struct ui *ui)
 					break;
 				}
 				snprintf(cell, sizeof(cell), "%-*s", w[c],
-				    state_word(got, &e));
-				if (got == 0 && (e.flags & PMF_PRESENT))
+				    hide ? "_" : state_word(got, &e));
+				if (hide)
+					;
+				else if (got == 0 && (e.flags & PMF_PRESENT))
 					a |= ui_attr(ui, UC_PRESENT);
 				else if (got == 0 && (e.flags & PMF_GUARD))
 					a |= ui_attr(ui, UC_GUARDPG);
@@ -1178,7 +1197,21 @@ draw(struct ui *ui)
 					a |= ui_attr(ui, UC_HUGE);
 					break;
 				}
+				if (mark != 0) {
+					char tok[16];
+					int tx;
+
+					/* the change mark leads, in its colour */
+					pagemarks_token(mark, tok, sizeof(tok));
+					tx = ui_put(l->list_y + y, x,
+					    (int)strlen(tok), base | A_BOLD |
+					    ui_attr(ui, UC_SP), tok);
+					shift = tx + 1 - x;
+					x = tx + 1;
+				}
 				marks_text(ui, i, got, &e, cell, sizeof(cell));
+				if (hide)
+					strlcpy(cell, "", sizeof(cell));
 				if (is_sp_row(ui, i))
 					a |= A_BOLD;
 				else if (strncmp(cell, "never", 5) == 0)
@@ -1189,8 +1222,8 @@ draw(struct ui *ui)
 					a |= ui_attr(ui, UC_HUGE);
 				break;
 			}
-			ui_put(l->list_y + y, x, w[c], a, cell);
-			x += w[c] + 1;
+			ui_put(l->list_y + y, x, w[c] - shift, a, cell);
+			x += w[c] - shift + 1;
 		}
 	}
 	if (ps->w.err)
@@ -1324,6 +1357,18 @@ key(struct ui *ui, enum key_action a)
 	case KA_COMPARE:
 		pages_cmp_key(ui);
 		break;
+	case KA_PREDICT:
+		if (!ps->marks.frozen) {
+			pagemarks_freeze(&ps->marks, true);
+			ui_msg(ui, false, "predict: rows that change show _ "
+			    "until p reveals them");
+		} else {
+			size_t n = pagemarks_freeze(&ps->marks, false);
+
+			ui_msg(ui, false, "revealed %zu changed page%s", n,
+			    n == 1 ? "" : "s");
+		}
+		break;
 	case KA_BACK:
 		if (ps->cmp.on) {
 			pages_cmp_stop(ui);
@@ -1342,6 +1387,7 @@ key(struct ui *ui, enum key_action a)
 			break;
 		}
 		pagewin_invalidate(&ps->w);
+		pagemarks_tick(&ps->marks);
 		slices_free(ps);
 		ps->huge_valid = false;
 		ui->swaps_state = 0;
@@ -1425,9 +1471,11 @@ tick(struct ui *ui, uint64_t deadline)
 		}
 	}
 	/* The process keeps running: re-read the screen now and then. */
-	if (now - ps->reread_ms >= REREAD_MS) {
+	if (!ui->paused && now - ps->reread_ms >= (uint64_t)(ui->o->interval_ms >
+	    0 ? ui->o->interval_ms : REREAD_MS)) {
 		ps->reread_ms = now;
 		pagewin_invalidate(&ps->w);
+		pagemarks_tick(&ps->marks);
 		ps->huge_valid = false;
 		pages_cmp_reread(ui);
 	}

@@ -281,9 +281,10 @@ static bool
 tick(struct ui *ui, uint64_t deadline)
 {
 	struct procs_state *ps = &ui->procs;
-	int period = ui->o->refresh_ms > 0 ? ui->o->refresh_ms : 2000;
+	int period = ui->o->interval_ms > 0 ? ui->o->interval_ms :
+	    ui->o->refresh_ms > 0 ? ui->o->refresh_ms : 2000;
 
-	if (ui->prompt == 0 && ui_now_ms() - ps->loaded_ms >= (uint64_t)period)
+	if (ui->prompt == 0 && !ui->paused && ui_now_ms() - ps->loaded_ms >= (uint64_t)period)
 		procs_load(ui);
 	return false;
 }

@@ -13,6 +13,7 @@
 #include "pagemap.h"
 #include "pages_compare.h"
 #include "pagewin.h"
+#include "pagemarks.h"
 #include "pane.h"
 #include "proclist.h"
 #include "smaps.h"
@@ -136,6 +137,8 @@ struct pages_state {
 	struct hexview hex;		/* x: the selected page's bytes */
 	/* compare mode (c): another process's pages beside these */
 	struct pages_cmp cmp;
+	/* watch marks and predict/reveal (p) of the rows on screen */
+	struct pagemarks marks;
 };
 
 struct ui {
@@ -156,6 +159,7 @@ struct ui {
 	bool status_err;
 	char search[128];
 	bool quit;
+	bool paused;			/* w: timed refreshes stopped */
 	uint64_t alive_ms;		/* last liveness check of the target */
 	/* a popup (page detail), closed by any key */
 	char popup[40][200];

@@ -1130,6 +1130,11 @@ handle_key(struct ui *ui, int ch)
 	case KA_MOUSE:
 		mouse_event(ui);
 		break;
+	case KA_WATCH:
+		ui->paused = !ui->paused;
+		ui_msg(ui, false, ui->paused ? "refresh paused (w resumes)" :
+		    "refresh resumed");
+		break;
 	case KA_NONE:
 		break;
 	default:

@@ -9,6 +9,7 @@ struct ui_opts {
 	pid_t pid;		/* 0: open the picker; else open this VMA pane */
 	int no_scan;		/* force the pread path */
 	int refresh_ms;		/* picker auto-refresh period */
+	int interval_ms;	/* -d: every pane's refresh period, 0: defaults */
 };
 
 /* Run the interactive UI; returns the exit status. Terminal restored. */

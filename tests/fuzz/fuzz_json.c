@@ -54,7 +54,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct ctl c = { data, size < CTL_BYTES ? size : CTL_BYTES };
 	struct vma_list l = { NULL, 0, 0 };
 	struct pm_counts cnt;
-	struct page_rec rec;
+	struct pageinfo rec;
 	struct swap_dev sw;
 	struct stack_info si;
 	struct pm_caps caps;

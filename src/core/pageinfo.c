@@ -1,0 +1,173 @@
+/* pageinfo: one record per page, built once for every face, and its diff. */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "pageinfo.h"
+
+const char *
+pageinfo_kpage_why(int err)
+{
+	switch (err) {
+	case EACCES:
+	case EPERM:
+		return "/proc/kpageflags is readable by root only "
+		    "(needs CAP_SYS_ADMIN)";
+	case ENOENT:
+		return "this kernel has no /proc/kpageflags "
+		    "(CONFIG_PROC_PAGE_MONITOR)";
+	default:
+		return "/proc/kpageflags could not be read";
+	}
+}
+
+int
+pageinfo_huge(const struct pageinfo *p, struct pageinfo_ctx *c)
+{
+	const struct smaps_vma *si = p->vma != NULL && c->sm != NULL ?
+	    smaps_find(c->sm, p->vma->start, p->vma->end) : NULL;
+	uint64_t pmd = kpage_pmd_size(), bs;
+
+	if (si != NULL && smaps_is_hugetlb(si, c->pagesize))
+		return 1;	/* hugetlb VMA */
+	if (p->vma == NULL)
+		return 0;
+	if (p->have_kflags) {
+		if (p->kflags & (1ULL << KPF_HUGE))
+			return 1;
+		if (!(p->kflags & (1ULL << KPF_THP)) || pmd <= c->pagesize)
+			return 0;
+		bs = p->vaddr & ~(pmd - 1);
+		if (bs < p->vma->start || p->vma->end - bs < pmd)
+			return 0;	/* no whole PMD block in the VMA */
+		if (c->pmd.start != bs) {
+			c->pmd.start = bs;
+			c->pmd.kind = kpage_block_kind(c->kp, c->pm, bs,
+			    (size_t)(pmd / c->pagesize));
+		}
+		return c->pmd.kind == -1 ? -1 : c->pmd.kind == KPF_THP;
+	}
+	if (!p->have_entry || !(p->e.flags & PMF_PRESENT))
+		return 0;
+	if (si != NULL && smaps_thp_bytes(si) == 0)
+		return 0;	/* nothing in this VMA is mapped huge */
+	return -1;
+}
+
+void
+pageinfo_fill(struct pageinfo *p, struct pageinfo_ctx *c)
+{
+	p->have_phys = false;
+	p->swapdev = NULL;
+	p->have_kflags = p->have_mapcount = false;
+	p->kwhy = NULL;
+	if (!p->have_entry) {
+		p->kwhy = "no pagemap entry";
+		p->huge = pageinfo_huge(p, c);
+		return;
+	}
+	p->have_phys = pagemap_phys(&p->e, p->vaddr, c->pagesize, &p->phys);
+	if (p->e.swap_valid && p->e.swap_type < c->nsw)
+		p->swapdev = &c->sw[p->e.swap_type];
+	if (!(p->e.flags & PMF_PRESENT))
+		p->kwhy = "page not present";
+	else if (c->kp == NULL || c->kp->flags_fd < 0)
+		p->kwhy = pageinfo_kpage_why(c->kp != NULL ?
+		    c->kp->flags_errno : ENOENT);
+	else if (!p->e.pfn_valid)
+		p->kwhy = "PFN hidden by the kernel (needs "
+		    "CAP_SYS_ADMIN in the initial user namespace)";
+	else if (kpage_flags(c->kp, p->e.pfn, &p->kflags) == 0) {
+		p->have_kflags = true;
+		p->have_mapcount = kpage_count(c->kp, p->e.pfn,
+		    &p->mapcount) == 0;
+	} else
+		p->kwhy = "/proc/kpageflags has no entry for this PFN";
+	p->huge = pageinfo_huge(p, c);
+}
+
+/* A flag's JSON value: -1 null, 0 false, 1 true. */
+static int
+flag_val(const struct pageinfo *p, uint32_t flag)
+{
+	if (!p->have_entry || !(p->e.known & flag))
+		return -1;
+	return (p->e.flags & flag) != 0;
+}
+
+/* The diff of two reads, each with or without an entry. */
+static uint32_t
+diff_entries(bool ha, const struct pm_entry *ea, bool hb,
+    const struct pm_entry *eb)
+{
+	struct pageinfo a, b;
+	bool pa, pb, sa, sb;
+	uint32_t m = 0;
+	unsigned int i;
+
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	a.have_entry = ha;
+	b.have_entry = hb;
+	if (ha)
+		a.e = *ea;
+	if (hb)
+		b.e = *eb;
+	pa = ha && a.e.pfn_valid;
+	pb = hb && b.e.pfn_valid;
+	sa = ha && a.e.swap_valid;
+	sb = hb && b.e.swap_valid;
+	for (i = 0; i < PMF_COUNT; i++)
+		if (flag_val(&a, 1u << i) != flag_val(&b, 1u << i))
+			m |= 1u << i;
+	if (pa != pb || (pa && a.e.pfn != b.e.pfn))
+		m |= PID_PFN;
+	if (sa != sb || (sa && a.e.swap_type != b.e.swap_type))
+		m |= PID_SWAP_TYPE;
+	if (sa != sb || (sa && a.e.swap_offset != b.e.swap_offset))
+		m |= PID_SWAP_OFFSET;
+	return m;
+}
+
+uint32_t
+pageinfo_diff(const struct pageinfo *a, const struct pageinfo *b)
+{
+	return diff_entries(a->have_entry, &a->e, b->have_entry, &b->e);
+}
+
+uint32_t
+pageinfo_entry_diff(const struct pm_entry *a, const struct pm_entry *b)
+{
+	return diff_entries(true, a, true, b);
+}
+
+const char *
+pageinfo_field_name(unsigned int i)
+{
+	static const char *const names[PID_COUNT] = {
+		"present", "swapped", "file_shared", "exclusive",
+		"soft_dirty", "uffd_wp", "guard", "pfn", "swap_type",
+		"swap_offset",
+	};
+
+	return i < PID_COUNT ? names[i] : NULL;
+}
+
+char *
+pageinfo_diff_names(uint32_t mask, const char *sep, char *buf, size_t len)
+{
+	unsigned int i;
+
+	if (len == 0)
+		return buf;
+	buf[0] = '\0';
+	for (i = 0; i < PID_COUNT; i++) {
+		if (!(mask & (1u << i)))
+			continue;
+		if (buf[0] != '\0')
+			strlcat(buf, sep, len);
+		strlcat(buf, pageinfo_field_name(i), len);
+	}
+	return buf;
+}
