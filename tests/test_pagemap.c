@@ -1201,8 +1201,8 @@ test_pagemap_live_scan_equals_pread(void **state)
 {
 	static struct range v[4096];
 	struct pm_reader rs, rp;
-	struct pm_counts cs, cp;
-	size_t n, compared = 0, skipped = 0;
+	struct pm_counts cs, cp, cp2;
+	size_t n, compared = 0, skipped = 0, moving = 0;
 	char *p;
 
 	/* Some pages present, some not, inside one VMA. */
@@ -1235,14 +1235,30 @@ test_pagemap_live_scan_equals_pread(void **state)
 			skipped++;
 			continue;
 		}
-		/* Our own stack and heap move under us: retry a race. */
-		for (int tries = 0; tries < 5; tries++) {
+		/*
+		 * Our own stack and heap move under us: compare only a scan
+		 * count taken between two equal pread counts. A VMA that
+		 * never holds still (under ASan its allocator's: every
+		 * count's buffer lands on a fresh page, the quarantine keeps
+		 * the old ones) is said and left out.
+		 */
+		bool still = false;
+
+		for (int tries = 0; tries < 5 && !still; tries++) {
+			assert_int_equal(pagemap_count(&rp, v[i].start,
+			    v[i].end, &cp), 0);
 			assert_int_equal(pagemap_count(&rs, v[i].start,
 			    v[i].end, &cs), 0);
 			assert_int_equal(pagemap_count(&rp, v[i].start,
-			    v[i].end, &cp), 0);
-			if (counts_same(&cs, &cp))
-				break;
+			    v[i].end, &cp2), 0);
+			still = counts_same(&cp, &cp2);
+		}
+		if (!still) {
+			fprintf(stderr, "note: VMA %" PRIx64 "-%" PRIx64
+			    " changed between every two reads: not compared\n",
+			    v[i].start, v[i].end);
+			moving++;
+			continue;
 		}
 		if (!counts_same(&cs, &cp))
 			fail_msg("VMA %" PRIx64 "-%" PRIx64 ": scan present %"
@@ -1262,8 +1278,10 @@ test_pagemap_live_scan_equals_pread(void **state)
 		fprintf(stderr, "note: %zu VMAs over %llu GiB not compared "
 		    "(linear pread too slow; sanitizer shadow)\n", skipped,
 		    COMPARE_MAX_BYTES >> 30);
-	fprintf(stderr, "compared %zu VMAs scan vs pread\n", compared);
+	fprintf(stderr, "compared %zu VMAs scan vs pread (%zu moving)\n",
+	    compared, moving);
 	assert_true(compared > 3);
+	assert_true(moving <= 2);
 	pagemap_close(&rs);
 	pagemap_close(&rp);
 	munmap(p, 32 * pagesize);
