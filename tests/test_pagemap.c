@@ -1215,13 +1215,6 @@ test_pagemap_live_scan_equals_pread(void **state)
 	assert_int_equal(pagemap_open(&rs, rootfd, getpid()), 0);
 	assert_int_equal(pagemap_open(&rp, rootfd, getpid()), 0);
 	rp.force_pread = true;
-	/*
-	 * One thread each: worker threads allocate, and under ASan that
-	 * moves pages in the allocator's own VMA between the two counts of
-	 * it. Threaded counts are compared on fixed data in test_scan.
-	 */
-	rs.threads = 1;
-	rp.threads = 1;
 	if (!scan_usable(p)) {
 		pagemap_close(&rs);
 		pagemap_close(&rp);

@@ -900,16 +900,17 @@ struct count_job {
 };
 
 /*
- * Claim the next step of at most want pages for w: *at and the number of
+ * Claim the next step for w (a scan step of w->span pages, or a pread step
+ * of PM_PREAD_STEP, by the kind it goes on with): *at and the number of
  * pages, 0 when nothing is left (or a worker failed). An idle worker takes
  * the upper half of the largest unclaimed range; what a worker has claimed
  * is never taken from it, so no page is counted twice or missed.
  */
 static uint64_t
-count_claim(struct count_worker *w, uint64_t want, uint64_t *at)
+count_claim(struct count_worker *w, uint64_t *at)
 {
 	struct count_job *job = w->job;
-	uint64_t n = 0;
+	uint64_t n = 0, want;
 
 	pthread_mutex_lock(&job->mu);
 	if (job->stop)
@@ -938,6 +939,12 @@ count_claim(struct count_worker *w, uint64_t want, uint64_t *at)
 			w->span_max = PM_SPAN_MIN;
 		w->span = v->span < w->span_max ? v->span : w->span_max;
 	}
+	/*
+	 * The step kind is known only now: a steal takes the victim's, and
+	 * a pread step must fit the worker's buffer whatever span a scan
+	 * step had.
+	 */
+	want = w->scan ? w->span : PM_PREAD_STEP;
 	n = w->end - w->cur < want ? w->end - w->cur : want;
 	*at = w->cur;
 	w->cur += n;
@@ -1088,8 +1095,7 @@ count_worker_run(void *arg)
 	struct count_worker *w = arg;
 	uint64_t at, n;
 
-	while ((n = count_claim(w, w->scan ? w->span : PM_PREAD_STEP,
-	    &at)) > 0) {
+	while ((n = count_claim(w, &at)) > 0) {
 		int ret = w->scan ? count_step_scan(w, at, at + n) :
 		    count_step_pread(w, at, at + n);
 
