@@ -347,18 +347,26 @@ path_text(const struct ui *ui, size_t i, char *buf, size_t len)
 /*
  * A path too long for its column keeps its end, where the file name is:
  * "...x86_64-linux-gnu/libc.so.6", not "/usr/lib/x86_64-linux-gnu/li".
- * The text is already escaped (ASCII), so bytes are columns.
+ * The text is escaped already; in a UTF-8 locale it may hold characters
+ * of one or two columns, so columns are counted, not bytes.
  */
 static void
 keep_tail(char *cell, int width)
 {
-	size_t len = strlen(cell);
+	size_t i = 0, k, uw, len = strlen(cell), w = fmt_width(cell);
 
-	if (width < 8 || len <= (size_t)width)
+	if (width < 8 || w <= (size_t)width)
 		return;
-	memmove(cell + 3, cell + len - (size_t)(width - 3), (size_t)width - 3);
+	while (cell[i] != '\0' && w > (size_t)width - 3) {
+		/* one unit: a narrow one fits in 1 column, a wide one in 2 */
+		if ((k = fmt_fit(cell + i, 1, &uw)) == 0 &&
+		    (k = fmt_fit(cell + i, 2, &uw)) == 0)
+			break;
+		i += k;
+		w -= uw;
+	}
+	memmove(cell + 3, cell + i, len - i + 1);
 	memcpy(cell, "...", 3);
-	cell[width] = '\0';
 }
 
 /* "2M", "1G", "64K": a page size in few columns. */
