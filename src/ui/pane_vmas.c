@@ -707,6 +707,73 @@ draw_gap_row(struct ui *ui, int y, const int *w, const bool *shown, bool sel)
 	}
 }
 
+/* Columns of the widest path cell, over every VMA (not just the rows on
+ * screen: the columns must not jump while scrolling). */
+static int
+widest_path(const struct ui *ui)
+{
+	char cell[420];
+	size_t wmax = 0, cw;
+
+	for (size_t i = 0; i < ui->t.maps.n; i++) {
+		path_text(ui, i, cell, sizeof(cell));
+		if ((cw = fmt_width(cell)) > wmax)
+			wmax = cw;
+	}
+	return (int)wmax;
+}
+
+/* Is the HUGE column blank on every row (smaps read, nothing huge)? */
+static bool
+huge_all_blank(const struct ui *ui)
+{
+	char hb[48];
+	bool hl;
+
+	if (ui->vmas.smaps_state != 2)
+		return false;
+	for (size_t i = 0; i < ui->t.maps.n; i++) {
+		huge_cell(ui, i, hb, sizeof(hb), &hl);
+		if (hb[0] != '\0')
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The path is what a row is about: while the widest path does not fit,
+ * columns that matter less give it their room — a HUGE column blank on
+ * every row, then INODE, DEV, OFFSET (prio above PATH_YIELD). The counts,
+ * the residency bar and a HUGE column with something in it stay. Returns
+ * the width used by the columns still shown (path at PATH_MIN).
+ */
+#define PATH_YIELD	5
+static int
+path_room(const struct ui *ui, const int *w, bool *shown, int used)
+{
+	int want = widest_path(ui), avail = ui->lay.list_w;
+
+	if (used - w[COL_PATH] + want <= avail)
+		return used;
+	if (shown[COL_HUGE] && huge_all_blank(ui)) {
+		shown[COL_HUGE] = false;
+		used -= w[COL_HUGE] + 1;
+	}
+	while (used - w[COL_PATH] + want > avail) {
+		int worst = -1;
+
+		for (int c = 0; c < NCOLS; c++)
+			if (shown[c] && col_prio[c] > PATH_YIELD &&
+			    (worst < 0 || col_prio[c] > col_prio[worst]))
+				worst = c;
+		if (worst < 0)
+			break;
+		shown[worst] = false;
+		used -= w[worst] + 1;
+	}
+	return used;
+}
+
 static void
 draw(struct ui *ui)
 {
@@ -724,6 +791,7 @@ draw(struct ui *ui)
 	col_widths(ui, w);
 	aw = addr_w(ui);
 	used = pane_cols_fit(w, col_prio, NCOLS, l->list_w, shown);
+	used = path_room(ui, w, shown, used);
 	/* The path takes whatever is left. */
 	w[COL_PATH] += l->list_w - used > 0 ? l->list_w - used : 0;
 
