@@ -45,6 +45,8 @@ struct procs_state {
 	size_t nidx;
 	struct pane_view v;
 	enum proclist_sort sort;
+	bool tree;		/* rows in process tree order ('t') */
+	int *depth;		/* tree depth of each row (with idx) */
 	char filter[128];
 	pid_t sel_pid;		/* the selection survives refreshes by pid */
 	uint64_t loaded_ms;	/* 0: never loaded */
