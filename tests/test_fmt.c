@@ -342,6 +342,20 @@ test_fmt_width_and_fit_count_columns(void **state)
 	assert_int_equal(w, 1);
 	assert_int_equal(fmt_fit("abc", 0, &w), 0);
 	assert_int_equal(w, 0);
+	/* units: one character or one whole escape */
+	assert_int_equal(fmt_unit("\\342\\230x", &w), 4);
+	assert_int_equal(w, 4);
+	assert_int_equal(fmt_unit("\\\\a", &w), 2);
+	assert_int_equal(fmt_unit("\\n", &w), 2);
+	assert_int_equal(fmt_unit("\\0x", &w), 2);
+	assert_int_equal(fmt_unit("\xe2\x98\x83!", &w), 3);
+	assert_int_equal(w, 1);
+	assert_int_equal(fmt_unit("\xe4\xb8\xad", &w), 3);
+	assert_int_equal(w, 2);
+	assert_int_equal(fmt_unit("ab", &w), 1);
+	assert_int_equal(w, 1);
+	assert_int_equal(fmt_unit("", &w), 0);
+	assert_int_equal(w, 0);
 	setlocale(LC_CTYPE, "C");
 	/* C locale: fmt_vis output is ASCII, one byte one column */
 	assert_int_equal(fmt_width("\\342\\230\\203"), 12);

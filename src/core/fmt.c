@@ -284,6 +284,16 @@ fmt_fit(const char *s, size_t cols, size_t *width)
 }
 
 size_t
+fmt_unit(const char *s, size_t *width)
+{
+	size_t l = s[0] == '\0' ? 0 : vis_unit(s);
+
+	if (width != NULL)
+		*width = l == 0 ? 0 : (size_t)unit_width(s, l);
+	return l;
+}
+
+size_t
 fmt_width(const char *s)
 {
 	size_t w;

@@ -38,6 +38,13 @@ size_t fmt_width(const char *s);
  */
 size_t fmt_fit(const char *s, size_t cols, size_t *width);
 
+/*
+ * Bytes of the first unit of fmt_vis output s — one character, or one
+ * whole escape ("\\033", "\\n", "\\\\") — and its columns in *width
+ * (may be NULL). 0 at the end of s.
+ */
+size_t fmt_unit(const char *s, size_t *width);
+
 /* Is s (NUL-terminated) valid UTF-8? */
 bool fmt_utf8_valid(const char *s);
 

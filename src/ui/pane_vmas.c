@@ -357,11 +357,8 @@ keep_tail(char *cell, int width)
 
 	if (width < 8 || w <= (size_t)width)
 		return;
-	while (cell[i] != '\0' && w > (size_t)width - 3) {
-		/* one unit: a narrow one fits in 1 column, a wide one in 2 */
-		if ((k = fmt_fit(cell + i, 1, &uw)) == 0 &&
-		    (k = fmt_fit(cell + i, 2, &uw)) == 0)
-			break;
+	/* drop whole units: never half an escape ("\\342" to "42") */
+	while (w > (size_t)width - 3 && (k = fmt_unit(cell + i, &uw)) > 0) {
 		i += k;
 		w -= uw;
 	}
