@@ -217,8 +217,9 @@ draw(struct ui *ui)
 		uint64_t i;
 		struct proc_info *p;
 		bool sel;
-		attr_t a;
-		int x;
+		attr_t a, na;
+		int x, room;
+		const char *note;
 
 		if (!pane_row_at(&ps->v, y, &i) || (p = row_proc(ui, i)) ==
 		    NULL)
@@ -241,22 +242,19 @@ draw(struct ui *ui)
 		format_row(p, l->list_w < 60, ps->depth[i], buf, sizeof(buf));
 		if (sel)
 			ui_blank(l->list_y + y, 0, l->list_w, a);
-		x = ui_put(l->list_y + y, 0, l->list_w, a, buf);
-		if (p->kernel_thread)
-			ui_put(l->list_y + y, x, l->list_w - x, a,
-			    "  (kernel thread)");
-		else if (p->zombie)
-			ui_put(l->list_y + y, x, l->list_w - x, a,
-			    "  (zombie)");
-		else if (p->err == ESRCH)
-			ui_put(l->list_y + y, x, l->list_w - x, a |
-			    (sel ? 0 : ui_attr(ui, UC_DIM)), "  (exited)");
-		else if (p->err)
-			ui_put(l->list_y + y, x, l->list_w - x, a |
-			    (sel ? 0 : ui_attr(ui, UC_DIM)),
-			    p->err == EACCES || p->err == EPERM ?
-			    "  (not readable: permission denied)" :
-			    "  (not readable)");
+		note = p->kernel_thread ? "  (kernel thread)" : p->zombie ?
+		    "  (zombie)" : p->err == ESRCH ? "  (exited)" :
+		    p->err == EACCES || p->err == EPERM ?
+		    "  (not readable: permission denied)" :
+		    p->err ? "  (not readable)" : "";
+		na = a | (p->err && !sel ? ui_attr(ui, UC_DIM) : 0);
+		/* a long command line is cut so the note still shows */
+		room = l->list_w - (int)strlen(note);
+		if (room < l->list_w / 2)
+			room = l->list_w / 2;
+		x = ui_put(l->list_y + y, 0, room, a, buf);
+		if (note[0] != '\0')
+			ui_put(l->list_y + y, x, l->list_w - x, na, note);
 	}
 	if (ps->nidx == 0)
 		ui_put(l->list_y + 1, 2, l->cols - 2, ui_attr(ui, UC_DIM),
