@@ -713,6 +713,15 @@ widest_path(const struct ui *ui)
 	size_t wmax = 0, cw;
 
 	for (size_t i = 0; i < ui->t.maps.n; i++) {
+		size_t len = strlen(ui->t.maps.v[i].path);
+
+		/*
+		 * Cheap bound first (a process may have 65,000 VMAs): an
+		 * escaped path takes at most 4 columns a byte, a label
+		 * ("(guard page of [stack:TID])") under 40.
+		 */
+		if (wmax >= 40 && 4 * len <= wmax)
+			continue;
 		path_text(ui, i, cell, sizeof(cell));
 		if ((cw = fmt_width(cell)) > wmax)
 			wmax = cw;
