@@ -63,6 +63,15 @@ settled() {
 	fail "the VMA pane never finished counting"
 }
 keys() { tm send-keys "$@"; }
+# row ADDR: bring the VMA holding 0xADDR on screen (a sanitizer build
+# has more VMAs than a screen), wait for its row
+row_of() {
+	wait_for '^START-END' || fail "no VMA pane"
+	keys /
+	tm send-keys -l -- "${1#0x}"
+	keys Enter
+	wait_for "^0*${1#0x}-"
+}
 # vis TEXT: TEXT for a message (lib.sh echoes: dash would turn "\342"
 # into a byte)
 vis() { printf '%s' "$1" | sed 's/\\/\\\\/g'; }
@@ -131,7 +140,7 @@ vma_row() {
 	grep -E "^0*${start#0x}-" "$TMPD/screen" | head -1
 }
 run 120 "LC_ALL=C '$VMPEEK' $HP"
-wait_for "^0*${start#0x}-" || fail "C: no row for the utf8 file"
+row_of "$start" || fail "C: no row for the utf8 file"
 settled
 # (the escaped path is longer than the column: its tail is kept)
 case $(vma_row) in
@@ -141,7 +150,7 @@ esac
 
 if [ -n "$U8" ]; then
 	run 120 "LC_ALL=$U8 '$VMPEEK' $HP"
-	wait_for "^0*${start#0x}-" || fail "$U8: no row for the utf8 file"
+	row_of "$start" || fail "$U8: no row for the utf8 file"
 	settled
 	wsnow=$(printf 'snow\342\230\203-\\377-\344\270\255-\\302\\233')
 	case $(vma_row) in
@@ -170,7 +179,7 @@ if [ -n "$U8" ]; then
 	# a terminal too narrow for the path: cut at its start, whole
 	# characters, never past the edge
 	run 90 "LC_ALL=$U8 '$VMPEEK' $HP"
-	wait_for "^0*${start#0x}-" || fail "90 columns: no utf8 row"
+	row_of "$start" || fail "90 columns: no utf8 row"
 	settled
 	wide=$(vma_row | LC_ALL=$U8 wc -L)
 	[ "$wide" -le 90 ] || fail "90 columns: the row is $wide wide"
@@ -184,7 +193,7 @@ else
 fi
 
 # --------------------------------------------------------- path column
-# Two helpers mapping files whose paths are 45 and 95 characters long.
+# Two helpers mapping files whose paths are 45 and 90 characters long.
 mkpath() {	# DIRLEN -> a directory whose vmhelper-file path is that long
 	_d=$TMPD/p
 	_pad=$(($1 - ${#_d} - 1 - 13 - 1))
@@ -194,7 +203,7 @@ mkpath() {	# DIRLEN -> a directory whose vmhelper-file path is that long
 	echo "$_d"
 }
 d45=$(mkpath 45)
-d95=$(mkpath 95)
+d95=$(mkpath 90)
 start_helper "$TMPD/p45.out" "$VMHELPER" -d "$d45"
 H45=$HELPER_PID
 start_helper "$TMPD/p95.out" "$VMHELPER" -d "$d95"
@@ -202,7 +211,7 @@ H95=$HELPER_PID
 p45=$(hfield "$TMPD/p45.out" file 5)
 p95=$(hfield "$TMPD/p95.out" file 5)
 expect_eq "45-character path" "${#p45}" 45
-expect_eq "95-character path" "${#p95}" 95
+expect_eq "90-character path" "${#p95}" 90
 s45=$(hfield "$TMPD/p45.out" file 2)
 s95=$(hfield "$TMPD/p95.out" file 2)
 
@@ -210,7 +219,7 @@ s95=$(hfield "$TMPD/p95.out" file 2)
 file_row() { grep -E "^0*${1#0x}-" "$TMPD/screen" | head -1; }
 
 run 120 "'$VMPEEK' $H45"
-wait_for "^0*${s45#0x}-" || fail "120: no file row"
+row_of "$s45" || fail "120: no file row"
 settled
 case $(file_row "$s45") in
 *" $p45") ok "120 columns: a 45-character path is shown whole" ;;
@@ -219,7 +228,7 @@ esac
 grep '^START-END' "$TMPD/screen" | grep -q ' RES ' ||
     fail "120 columns: RES was given up for the path"
 run 120 "'$VMPEEK' $H95"
-wait_for "^0*${s95#0x}-" || fail "120: no file row (95)"
+row_of "$s95" || fail "120: no file row (95)"
 settled
 r=$(file_row "$s95")
 # the cut path fills the line to the last column
@@ -230,20 +239,29 @@ case $p95 in
 *) fail "120 columns: '...$tail' is not the end of the path" ;;
 esac
 [ ${#tail} -ge 40 ] || fail "120 columns: the path got ${#tail} + 3 columns"
-ok "120 columns: a 95-character path keeps its last ${#tail} characters, to the edge"
+ok "120 columns: a 90-character path keeps its last ${#tail} characters, to the edge"
 
 run 200 "'$VMPEEK' $H95"
-wait_for "^0*${s95#0x}-" || fail "200: no file row"
+row_of "$s95" || fail "200: no file row"
 settled
 case $(file_row "$s95") in
-*" $p95") ok "200 columns: a 95-character path is shown whole" ;;
+*" $p95") ok "200 columns: a 90-character path is shown whole" ;;
 *) fail "200 columns: path cut: $(file_row "$s95")" ;;
 esac
-for c in OFFSET DEV INODE RES SWAP EXCL RESIDENCY HUGE PATH; do
-	grep '^START-END' "$TMPD/screen" | grep -q " $c" ||
-	    fail "200 columns: no $c column"
-done
-ok "200 columns: every column and the whole path"
+# every column too, unless some path of the helper (a deep build tree,
+# a sanitizer's library; read from maps here) is wider than the 95
+# columns left after all the others
+widest=$(sed -E 's/^[^ ]+ +[^ ]+ +[^ ]+ +[^ ]+ +[^ ]+ *//' /proc/"$H95"/maps |
+    awk '{ if (length($0) > w) w = length($0) } END { print w + 0 }')
+if [ "$widest" -le 95 ]; then
+	for c in OFFSET DEV INODE RES SWAP EXCL RESIDENCY HUGE PATH; do
+		grep '^START-END' "$TMPD/screen" | grep -q " $c" ||
+		    fail "200 columns: no $c column"
+	done
+	ok "200 columns: every column and the whole path"
+else
+	note_skip "200 columns, every column" "a path of $widest characters in the helper's maps needs their room"
+fi
 
 # --------------------------------------------------------- picker
 # A helper with a name of its own (comm "vtPID", via a symlink), so a
