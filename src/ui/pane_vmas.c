@@ -157,6 +157,8 @@ smaps_reset(struct vmas_state *vs)
 		smaps_reader_close(&vs->sr);
 	smaps_free(&vs->smaps);
 	vs->smaps_state = 0;
+	/* the maps or smaps change: the path column is measured again */
+	vs->path_want = vs->huge_blank = -1;
 	vs->smaps_err = 0;
 }
 
@@ -705,12 +707,15 @@ draw_gap_row(struct ui *ui, int y, const int *w, const bool *shown, bool sel)
 }
 
 /* Columns of the widest path cell, over every VMA (not just the rows on
- * screen: the columns must not jump while scrolling). */
+ * screen: the columns must not jump while scrolling); once per maps. */
 static int
-widest_path(const struct ui *ui)
+widest_path(struct ui *ui)
 {
 	char cell[420];
 	size_t wmax = 0, cw;
+
+	if (ui->vmas.path_want >= 0)
+		return ui->vmas.path_want;
 
 	for (size_t i = 0; i < ui->t.maps.n; i++) {
 		size_t len = strlen(ui->t.maps.v[i].path);
@@ -726,24 +731,30 @@ widest_path(const struct ui *ui)
 		if ((cw = fmt_width(cell)) > wmax)
 			wmax = cw;
 	}
-	return (int)wmax;
+	ui->vmas.path_want = (int)(wmax < 4096 ? wmax : 4096);
+	return ui->vmas.path_want;
 }
 
 /* Is the HUGE column blank on every row (smaps read, nothing huge)? */
 static bool
-huge_all_blank(const struct ui *ui)
+huge_all_blank(struct ui *ui)
 {
 	char hb[48];
 	bool hl;
 
 	if (ui->vmas.smaps_state != 2)
 		return false;
+	if (ui->vmas.huge_blank >= 0)
+		return ui->vmas.huge_blank;
+	ui->vmas.huge_blank = 1;
 	for (size_t i = 0; i < ui->t.maps.n; i++) {
 		huge_cell(ui, i, hb, sizeof(hb), &hl);
-		if (hb[0] != '\0')
-			return false;
+		if (hb[0] != '\0') {
+			ui->vmas.huge_blank = 0;
+			break;
+		}
 	}
-	return true;
+	return ui->vmas.huge_blank;
 }
 
 /*
@@ -755,7 +766,7 @@ huge_all_blank(const struct ui *ui)
  */
 #define PATH_YIELD	5
 static int
-path_room(const struct ui *ui, const int *w, bool *shown, int used)
+path_room(struct ui *ui, const int *w, bool *shown, int used)
 {
 	int want = widest_path(ui), avail = ui->lay.list_w;
 

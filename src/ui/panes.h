@@ -76,6 +76,10 @@ struct vmas_state {
 	/* the guard-gap pseudo-row drawn just below [stack] (-1: none) */
 	long gap_row;
 	uint64_t gap;			/* stack_guard_gap in bytes */
+	/* path column: widest path cell, HUGE blank on every row (-1: not
+	 * known yet; reset with smaps, whenever the maps are read) */
+	int path_want;
+	int huge_blank;
 };
 
 /* The page pane's hex view (x) of one page: read only if present. */
