@@ -58,8 +58,8 @@ comp vmpeek --js
 [ "$(reply)" = "--json " ] || fail "--js: got '$(reply)'"
 ok "--js completes to --json"
 comp vmpeek --
-for o in --maps --translate --stack --json --no-scan --proc= --help \
-    --version; do
+for o in --maps --translate --stack --dump --json --no-scan --proc= \
+    --help --version; do
 	has "$o" || fail "-- lacks $o: $(reply)"
 done
 ok "-- offers every long option of vmpeek --help"
@@ -118,6 +118,8 @@ ok "--proc DIR (two words) too; a 15-byte comm adds argv[0]"
 # where an address goes: nothing to offer
 comp vmpeek "--proc=$fx" --translate 1 ""
 [ ! -s "$TMPD/reply" ] || fail "address position offered: $(reply)"
+comp vmpeek "--proc=$fx" --dump=1 ""
+[ ! -s "$TMPD/reply" ] || fail "--dump=1 then: offered $(reply)"
 comp vmpeek "--proc=$fx" --maps 1 ""
 [ ! -s "$TMPD/reply" ] || fail "after the PID: offered $(reply)"
 ok "no candidates after the target (an address or nothing)"

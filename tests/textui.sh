@@ -86,7 +86,7 @@ typ() { tm send-keys -l -- "$1"; }
 # The file name, byte by byte: "snow", U+2603 (e2 98 83), "-", 0xff
 # (invalid), "-", U+4E2D (e4 b8 ad, two columns), "-", U+009B (c2 9b).
 mkdir "$TMPD/files"
-start_helper "$TMPD/h.out" "$VMHELPER" -d "$TMPD/files" -W
+start_helper "$TMPD/h.out" "$VMHELPER" -d "$TMPD/files" -8
 HP=$HELPER_PID
 start=$(hfield "$TMPD/h.out" utf8 2)
 [ -n "$start" ] || fail "the helper mapped no utf8 file: $(cat "$TMPD/h.out")"
