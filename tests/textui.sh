@@ -113,9 +113,12 @@ fi
 run_vmpeek c_json --maps "$HP" --json
 if [ -n "$U8" ]; then
 	LC_ALL=$U8 run_vmpeek u_json --maps "$HP" --json
-	cmp -s "$TMPD/c_json.out" "$TMPD/u_json.out" ||
-	    fail "--json differs between C and $U8"
-	ok "--json is the same under C and $U8"
+	# (the names only: counts may move between two runs, e.g. a
+	# sanitizer's allocator in the helper)
+	names() { jq -c '[.[] | [.start, .path, .path_hex]]' "$1"; }
+	[ "$(names "$TMPD/c_json.out")" = "$(names "$TMPD/u_json.out")" ] ||
+	    fail "--json names differ between C and $U8"
+	ok "--json names are the same under C and $U8"
 fi
 got=$(jq -r --arg s "$start" '.[] | select(.start == $s) | .path' \
     "$TMPD/c_json.out" | od -An -tx1 | tr -d ' \n')
