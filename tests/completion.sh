@@ -58,8 +58,8 @@ comp vmpeek --js
 [ "$(reply)" = "--json " ] || fail "--js: got '$(reply)'"
 ok "--js completes to --json"
 comp vmpeek --
-for o in --maps --translate --stack --dump --json --no-scan --proc= \
-    --help --version; do
+for o in --maps --translate --stack --dump --caps --compare --json \
+    --no-scan --proc= --help --version; do
 	has "$o" || fail "-- lacks $o: $(reply)"
 done
 ok "-- offers every long option of vmpeek --help"
@@ -120,6 +120,15 @@ comp vmpeek "--proc=$fx" --translate 1 ""
 [ ! -s "$TMPD/reply" ] || fail "address position offered: $(reply)"
 comp vmpeek "--proc=$fx" --dump=1 ""
 [ ! -s "$TMPD/reply" ] || fail "--dump=1 then: offered $(reply)"
+comp vmpeek "--proc=$fx" --caps ""
+[ ! -s "$TMPD/reply" ] || fail "--caps: offered $(reply)"
+comp vmpeek "--proc=$fx" --compare 1 2 ""
+[ ! -s "$TMPD/reply" ] || fail "--compare 1 2: offered $(reply)"
+comp vmpeek "--proc=$fx" --compare 1 20
+[ "$(reply)" = "200 201 " ] || fail "--compare 1 20: got '$(reply)'"
+comp vmpeek "--proc=$fx" --compare=1 sys
+[ "$(reply)" = "systemd " ] || fail "--compare=1 sys: got '$(reply)'"
+ok "--compare: two targets, then nothing; --caps: none"
 comp vmpeek "--proc=$fx" --maps 1 ""
 [ ! -s "$TMPD/reply" ] || fail "after the PID: offered $(reply)"
 ok "no candidates after the target (an address or nothing)"
