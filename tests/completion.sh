@@ -58,8 +58,8 @@ comp vmpeek --js
 [ "$(reply)" = "--json " ] || fail "--js: got '$(reply)'"
 ok "--js completes to --json"
 comp vmpeek --
-for o in --maps --translate --stack --dump --caps --compare --json \
-    --no-scan --proc= --help --version; do
+for o in --maps --translate --stack --dump --caps --compare --watch \
+    --delay= --json --no-scan --proc= --help --version; do
 	has "$o" || fail "-- lacks $o: $(reply)"
 done
 ok "-- offers every long option of vmpeek --help"
@@ -129,6 +129,8 @@ comp vmpeek "--proc=$fx" --compare 1 20
 comp vmpeek "--proc=$fx" --compare=1 sys
 [ "$(reply)" = "systemd " ] || fail "--compare=1 sys: got '$(reply)'"
 ok "--compare: two targets, then nothing; --caps: none"
+comp vmpeek "--proc=$fx" --translate -d 500 sys
+[ "$(reply)" = "systemd " ] || fail "-d 500 then a target: got '$(reply)'"
 comp vmpeek "--proc=$fx" --maps 1 ""
 [ ! -s "$TMPD/reply" ] || fail "after the PID: offered $(reply)"
 ok "no candidates after the target (an address or nothing)"
