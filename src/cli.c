@@ -200,8 +200,8 @@ maps_json_one(FILE *f, const struct vma *v, const struct pm_counts *c,
 	    "\"perms\":", v->start, v->end);
 	fmt_json_string(f, v->perms);
 	fprintf(f, ",\"offset\":\"0x%" PRIx64 "\",\"dev\":\"%s\","
-	    "\"inode\":%" PRIu64 ",\"path\":", v->offset, dev, v->inode);
-	fmt_json_string(f, v->path);
+	    "\"inode\":%" PRIu64 ",", v->offset, dev, v->inode);
+	fmt_json_name(f, "path", v->path);
 	fprintf(f, ",\"pages\":%" PRIu64 ",\"present\":%" PRIu64
 	    ",\"swapped\":%" PRIu64, c->pages, c->present, c->swapped);
 	json_count(f, "file_shared", c->file_shared, known, PMF_FILE_SHARED);
@@ -425,8 +425,8 @@ translate_json_one(FILE *f, const struct pageinfo *p)
 		fprintf(f, ",\"vma\":{\"start\":\"0x%" PRIx64 "\",\"end\":\"0x%"
 		    PRIx64 "\",\"perms\":", p->vma->start, p->vma->end);
 		fmt_json_string(f, p->vma->perms);
-		fputs(",\"path\":", f);
-		fmt_json_string(f, p->vma->path);
+		fputc(',', f);
+		fmt_json_name(f, "path", p->vma->path);
 		fputc('}', f);
 	} else
 		fputs(",\"vma\":null", f);

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <locale.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -159,6 +160,12 @@ main(int argc, char *argv[])
 	int c, npos, rootfd, ret, interval_ms = 1000;
 	bool have_interval = false;
 
+	/*
+	 * The character type only: in a UTF-8 locale names are shown as
+	 * text (fmt_vis), and ncursesw draws wide characters. Numbers stay
+	 * C ("1.5M", never "1,5M").
+	 */
+	setlocale(LC_CTYPE, "");
 	while ((c = getopt_long(argc, argv, "m::t::s::hd:", longopts, NULL)) !=
 	    -1) {
 		enum cmd want = CMD_UI;

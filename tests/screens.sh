@@ -42,7 +42,7 @@ done
 REF=$top_srcdir/doc/screens
 COLS=120
 ROWS=40
-SCREENS="picker help vmas vmas-thp pages-thp pages stack vmas-stack stack-thread"
+SCREENS="picker help picker-tree vmas vmas-thp pages-thp pages stack vmas-stack stack-thread"
 
 LC_ALL=C
 export LC_ALL
@@ -203,6 +203,9 @@ keys '?'
 shot help "vmpeek help" "P present"
 keys Escape
 wait_for "vmpeek > processes" || fail "Esc did not close help"
+# the process tree (t): children under their parent
+keys t
+shot picker-tree "tree \(t\)" "^ +4242 " "\`- "
 quit
 
 # vmhelper: VMA list, the THP, its folded page row, mixed pages, [stack]

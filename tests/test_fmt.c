@@ -153,19 +153,24 @@ test_fmt_vis_escape_sequence_is_visible(void **state)
 	    "\\0001");
 }
 
+/* Switch LC_CTYPE to C.UTF-8, or skip saying why. */
 static void
-test_fmt_vis_same_in_utf8_locale(void **state)
+utf8_locale_or_skip(void)
 {
-	char in[2], out[32], back[32];
-	int c;
-
-	/* The UI runs under setlocale(LC_ALL, ""): output must not change. */
 	if (setlocale(LC_CTYPE, "C.UTF-8") == NULL) {
 		fprintf(stderr, "SKIP: no C.UTF-8 locale on this system\n");
 		skip();
 	}
-	assert_string_equal(fmt_vis("caf\xc3\xa9\xc2\x9b\xff", out, sizeof(out)),
-	    "caf\\303\\251\\302\\233\\377");
+}
+
+static void
+test_fmt_vis_single_bytes_in_utf8_locale(void **state)
+{
+	char in[2], out[32], back[32];
+	int c;
+
+	/* No single byte >= 0x80 is UTF-8: all escaped, as in C. */
+	utf8_locale_or_skip();
 	for (c = 0; c < 256; c++) {
 		in[0] = (char)c;
 		in[1] = 'z';
@@ -177,6 +182,185 @@ test_fmt_vis_same_in_utf8_locale(void **state)
 		assert_int_equal((unsigned char)back[0], c);
 	}
 	setlocale(LC_CTYPE, "C");
+}
+
+static void
+test_fmt_vis_c_locale_escapes_utf8(void **state)
+{
+	char out[64];
+
+	setlocale(LC_CTYPE, "C");
+	assert_false(fmt_locale_utf8());
+	assert_string_equal(fmt_vis("snow\xe2\x98\x83", out, sizeof(out)),
+	    "snow\\342\\230\\203");
+	assert_string_equal(fmt_vis("caf\xc3\xa9\xc2\x9b\xff", out,
+	    sizeof(out)), "caf\\303\\251\\302\\233\\377");
+}
+
+static void
+test_fmt_vis_utf8_locale_cases(void **state)
+{
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+		{ "caf\xc3\xa9", "caf\xc3\xa9" },		/* é */
+		{ "snow\xe2\x98\x83", "snow\xe2\x98\x83" },	/* U+2603 */
+		{ "\xe4\xb8\xad", "\xe4\xb8\xad" },		/* wide CJK */
+		{ "\xf0\x9f\x98\x80", "\xf0\x9f\x98\x80" },	/* U+1F600 */
+		{ "\xc2\xa0", "\xc2\xa0" },			/* NBSP */
+		{ "a\xff" "b", "a\\377b" },			/* invalid */
+		{ "\x80", "\\200" },				/* stray cont. */
+		{ "\xc0\xaf", "\\300\\257" },			/* overlong / */
+		{ "\xe0\x80\xaf", "\\340\\200\\257" },		/* overlong */
+		{ "\xf0\x82\x82\xac", "\\360\\202\\202\\254" },	/* overlong € */
+		{ "\xed\xa0\x80", "\\355\\240\\200" },		/* surrogate */
+		{ "\xed\xbf\xbf", "\\355\\277\\277" },		/* surrogate */
+		{ "\xf4\x90\x80\x80", "\\364\\220\\200\\200" },	/* > 10FFFF */
+		{ "x\xe2\x98", "x\\342\\230" },			/* cut at end */
+		{ "x\xe2\x98y", "x\\342\\230y" },		/* cut inside */
+		{ "\xe2\xe2\x98\x83", "\\342\xe2\x98\x83" },	/* bad lead */
+		{ "\xc2\x80", "\\302\\200" },			/* C1 PAD */
+		{ "\xc2\x85", "\\302\\205" },			/* C1 NEL */
+		{ "\xc2\x9b[2J", "\\302\\233[2J" },		/* C1 CSI */
+		{ "\xc2\x9f", "\\302\\237" },			/* last C1 */
+		{ "a\xe2\x80\xae" "b", "a\\342\\200\\256b" },	/* RLO */
+		{ "a\xe2\x80\x8b" "b", "a\\342\\200\\213b" },	/* ZWSP */
+		{ "\xef\xbb\xbf" "x", "\\357\\273\\277x" },	/* BOM */
+		{ "\xcd\xb8", "\\315\\270" },			/* unassigned */
+		{ "e\xcc\x81", "e\xcc\x81" },			/* e + accent */
+		{ "\xcc\x81", "\\314\\201" },			/* accent alone */
+		{ " \xcc\x81", " \\314\\201" },			/* on a space */
+		{ "\\\xcc\x81", "\\\\\\314\\201" },		/* on an escape */
+		{ "\033\xe2\x98\x83\n", "\\033\xe2\x98\x83\\n" },
+	};
+	char out[128];
+	size_t i;
+
+	utf8_locale_or_skip();
+	assert_true(fmt_locale_utf8());
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		fmt_vis(cases[i].in, out, sizeof(out));
+		if (strcmp(out, cases[i].want) != 0)
+			fail_msg("case %zu: got \"%s\" want \"%s\"", i, out,
+			    cases[i].want);
+	}
+	setlocale(LC_CTYPE, "C");
+}
+
+static int utf8_seq(const unsigned char *s);
+
+static void
+test_fmt_vis_utf8_random_round_trip(void **state)
+{
+	char in[120], out[4 * 120 + 1], back[120];
+	unsigned seed = 4242;
+	size_t i, k, raw = 0;
+	int n;
+
+	utf8_locale_or_skip();
+	for (k = 0; k < 3000; k++) {
+		for (i = 0; i < sizeof(in); i++) {
+			seed = seed * 1103515245 + 12345;
+			in[i] = (char)(seed >> 16);
+			/* mostly lead and continuation bytes */
+			if (k % 3 != 0 && (in[i] & 0x40))
+				in[i] = (char)(in[i] | 0x80);
+		}
+		fmt_visn(in, sizeof(in), out, sizeof(out));
+		/* no control byte; raw high bytes only as whole characters */
+		for (i = 0; out[i] != '\0'; i += (size_t)n) {
+			const unsigned char *u = (const unsigned char *)out + i;
+
+			if (*u < 0x20 || *u == 0x7f)
+				fail_msg("control byte 0x%02x raw", *u);
+			if ((n = utf8_seq(u)) == 0)
+				fail_msg("invalid UTF-8 or C1 left raw: %s",
+				    out);
+			if (n > 1)
+				raw++;
+		}
+		assert_int_equal(decode_c(out, back), (long)sizeof(in));
+		assert_memory_equal(back, in, sizeof(in));
+	}
+	/* the generator does produce valid characters to keep */
+	assert_true(raw > 100);
+	setlocale(LC_CTYPE, "C");
+}
+
+static void
+test_fmt_vis_utf8_truncation_keeps_characters(void **state)
+{
+	static const char in[] = "a\xe2\x98\x83\xff\xe4\xb8\xad" "b";
+	char full[64], out[64];
+	size_t len, flen;
+
+	utf8_locale_or_skip();
+	fmt_vis(in, full, sizeof(full));
+	assert_string_equal(full, "a\xe2\x98\x83\\377\xe4\xb8\xad" "b");
+	flen = strlen(full);
+	for (len = 1; len <= flen + 1; len++) {
+		fmt_vis(in, out, len);
+		assert_true(strlen(out) < len);
+		assert_memory_equal(out, full, strlen(out));
+		/* a prefix that is whole characters and escapes */
+		for (size_t i = 0; out[i] != '\0'; i++)
+			assert_true((unsigned char)out[i] < 0x80 ||
+			    utf8_seq((const unsigned char *)out + i) > 0 ||
+			    (i > 0 && ((unsigned char)out[i] & 0xc0) == 0x80));
+	}
+	assert_string_equal(fmt_vis(in, out, 4), "a");		/* not "a\xe2" */
+	assert_string_equal(fmt_vis(in, out, 5), "a\xe2\x98\x83");
+	assert_string_equal(fmt_vis(in, out, 8), "a\xe2\x98\x83");
+	assert_string_equal(fmt_vis(in, out, 9), "a\xe2\x98\x83\\377");
+	assert_string_equal(fmt_vis(in, out, 11), "a\xe2\x98\x83\\377");
+	setlocale(LC_CTYPE, "C");
+}
+
+static void
+test_fmt_width_and_fit_count_columns(void **state)
+{
+	size_t w;
+
+	utf8_locale_or_skip();
+	/* snowman 1 column, CJK and emoji 2, combining accent 0 */
+	assert_int_equal(fmt_width("a\xe2\x98\x83" "b"), 3);
+	assert_int_equal(fmt_width("\xe4\xb8\xad\xe6\x96\x87"), 4);
+	assert_int_equal(fmt_width("\xf0\x9f\x98\x80"), 2);
+	assert_int_equal(fmt_width("e\xcc\x81"), 1);
+	assert_int_equal(fmt_width("\\377x"), 5);
+	/* fit never splits a character; a wide one that doesn't fit stays
+	 * out whole */
+	assert_int_equal(fmt_fit("a\xe4\xb8\xad" "b", 1, &w), 1);
+	assert_int_equal(w, 1);
+	assert_int_equal(fmt_fit("a\xe4\xb8\xad" "b", 2, &w), 1);
+	assert_int_equal(w, 1);
+	assert_int_equal(fmt_fit("a\xe4\xb8\xad" "b", 3, &w), 4);
+	assert_int_equal(w, 3);
+	assert_int_equal(fmt_fit("a\xe4\xb8\xad" "b", 9, &w), 5);
+	assert_int_equal(w, 4);
+	assert_int_equal(fmt_fit("e\xcc\x81x", 1, &w), 3);
+	assert_int_equal(w, 1);
+	assert_int_equal(fmt_fit("abc", 0, &w), 0);
+	assert_int_equal(w, 0);
+	/* units: one character or one whole escape */
+	assert_int_equal(fmt_unit("\\342\\230x", &w), 4);
+	assert_int_equal(w, 4);
+	assert_int_equal(fmt_unit("\\\\a", &w), 2);
+	assert_int_equal(fmt_unit("\\n", &w), 2);
+	assert_int_equal(fmt_unit("\\0x", &w), 2);
+	assert_int_equal(fmt_unit("\xe2\x98\x83!", &w), 3);
+	assert_int_equal(w, 1);
+	assert_int_equal(fmt_unit("\xe4\xb8\xad", &w), 3);
+	assert_int_equal(w, 2);
+	assert_int_equal(fmt_unit("ab", &w), 1);
+	assert_int_equal(w, 1);
+	assert_int_equal(fmt_unit("", &w), 0);
+	assert_int_equal(w, 0);
+	setlocale(LC_CTYPE, "C");
+	/* C locale: fmt_vis output is ASCII, one byte one column */
+	assert_int_equal(fmt_width("\\342\\230\\203"), 12);
+	assert_int_equal(fmt_fit("abcdef", 4, &w), 4);
+	assert_int_equal(w, 4);
 }
 
 static void
@@ -330,17 +514,20 @@ test_fmt_json_string_hand_derived(void **state)
 		{ "caf\xc3\xa9", "\"caf\xc3\xa9\"" },		/* é raw */
 		{ "\xe2\x82\xac", "\"\xe2\x82\xac\"" },		/* € raw */
 		{ "\xf0\x9f\x98\x80", "\"\xf0\x9f\x98\x80\"" },	/* U+1F600 */
-		{ "\xff", "\"\\u00ff\"" },
-		{ "x\xc3", "\"x\\u00c3\"" },			/* cut short */
-		{ "\xc3(", "\"\\u00c3(\"" },
-		{ "\xc0\xaf", "\"\\u00c0\\u00af\"" },		/* overlong */
-		{ "\xe0\x80\xaf", "\"\\u00e0\\u0080\\u00af\"" },
-		{ "\xed\xa0\x80", "\"\\u00ed\\u00a0\\u0080\"" }, /* surrogate */
+		{ "\xff", "\"\\ufffd\"" },
+		{ "x\xc3", "\"x\\ufffd\"" },			/* cut short */
+		{ "\xc3(", "\"\\ufffd(\"" },
+		{ "\xc0\xaf", "\"\\ufffd\\ufffd\"" },		/* overlong */
+		{ "\xe0\x80\xaf", "\"\\ufffd\\ufffd\\ufffd\"" },
+		{ "\xed\xa0\x80", "\"\\ufffd\\ufffd\\ufffd\"" }, /* surrogate */
 		{ "\xf4\x90\x80\x80",
-		    "\"\\u00f4\\u0090\\u0080\\u0080\"" },	/* > U+10FFFF */
+		    "\"\\ufffd\\ufffd\\ufffd\\ufffd\"" },	/* > U+10FFFF */
 		{ "\xc2\x9b", "\"\\u009b\"" },			/* C1 CSI */
 		{ "\xc2\xa0", "\"\xc2\xa0\"" },			/* NBSP ok */
-		{ "\x9b[2J", "\"\\u009b[2J\"" },
+		{ "\x9b[2J", "\"\\ufffd[2J\"" },
+		/* a real U+00FF stays itself: no longer confused with 0xff */
+		{ "\xc3\xbf", "\"\xc3\xbf\"" },
+		{ "a\xe2\x98\x83\xff", "\"a\xe2\x98\x83\\ufffd\"" },
 	};
 	size_t i;
 	char *j;
@@ -385,6 +572,83 @@ test_fmt_json_string_any_bytes_valid(void **state)
 		assert_valid_json_string(j);
 		free(j);
 	}
+}
+
+static char *
+json_name_of(const char *key, const char *s)
+{
+	char *out = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&out, &size);
+
+	assert_non_null(f);
+	putc('{', f);
+	fmt_json_name(f, key, s);
+	putc('}', f);
+	assert_int_equal(fclose(f), 0);
+	return out;
+}
+
+/* Decode the hex of "KEY_hex":"..." in j (independently); -1 if absent. */
+static long
+hex_field(const char *j, const char *key, char *out, size_t len)
+{
+	char pat[64];
+	const char *p;
+	long n = 0;
+	unsigned v;
+
+	snprintf(pat, sizeof(pat), "\"%s_hex\":\"", key);
+	if ((p = strstr(j, pat)) == NULL)
+		return -1;
+	for (p += strlen(pat); *p != '"'; p += 2) {
+		char two[3] = { p[0], p[1], '\0' };
+
+		assert_non_null(strchr("0123456789abcdef", p[0]));
+		assert_non_null(strchr("0123456789abcdef", p[1]));
+		v = (unsigned)strtoul(two, NULL, 16);
+		assert_true((size_t)n < len);
+		out[n++] = (char)v;
+	}
+	return n;
+}
+
+static void
+test_fmt_json_name_hex_only_when_invalid(void **state)
+{
+	static const char *const valid[] = {
+		"", "/lib/libc.so.6", "snow\xe2\x98\x83", "\033[31m\n",
+		"\xc2\x9b", "\xc3\xbf",
+	};
+	static const char *const invalid[] = {
+		"\xff", "snow\xe2\x98\x83-\xff-\xe4\xb8\xad", "x\xe2\x98",
+		"\xc0\xaf", "\xed\xa0\x80", "\x80\x80",
+	};
+	char back[64];
+	size_t i;
+	long n;
+	char *j;
+
+	for (i = 0; i < sizeof(valid) / sizeof(valid[0]); i++) {
+		j = json_name_of("path", valid[i]);
+		assert_null(strstr(j, "_hex"));
+		assert_int_equal(strncmp(j, "{\"path\":\"", 9), 0);
+		free(j);
+	}
+	for (i = 0; i < sizeof(invalid) / sizeof(invalid[0]); i++) {
+		j = json_name_of("path", invalid[i]);
+		assert_non_null(strstr(j, "\\ufffd"));
+		n = hex_field(j, "path", back, sizeof(back));
+		assert_int_equal(n, (long)strlen(invalid[i]));
+		assert_memory_equal(back, invalid[i], (size_t)n);
+		/* the string itself is still a valid JSON string */
+		*strstr(j, ",\"path_hex\"") = '\0';
+		assert_valid_json_string(j + strlen("{\"path\":"));
+		free(j);
+	}
+	j = json_name_of("path", "a\xff");
+	assert_string_equal(j, "{\"path\":\"a\\ufffd\",\"path_hex\":\"61ff\"}");
+	free(j);
 }
 
 /* ---------------------------------------------------------------- addr */
@@ -508,11 +772,17 @@ main(void)
 		cmocka_unit_test(test_fmt_size_small_buffer_truncates),
 		cmocka_unit_test(test_fmt_vis_escapes_every_unsafe_byte),
 		cmocka_unit_test(test_fmt_vis_escape_sequence_is_visible),
-		cmocka_unit_test(test_fmt_vis_same_in_utf8_locale),
+		cmocka_unit_test(test_fmt_vis_single_bytes_in_utf8_locale),
+		cmocka_unit_test(test_fmt_vis_c_locale_escapes_utf8),
+		cmocka_unit_test(test_fmt_vis_utf8_locale_cases),
+		cmocka_unit_test(test_fmt_vis_utf8_random_round_trip),
+		cmocka_unit_test(test_fmt_vis_utf8_truncation_keeps_characters),
+		cmocka_unit_test(test_fmt_width_and_fit_count_columns),
 		cmocka_unit_test(test_fmt_vis_random_bytes_round_trip),
 		cmocka_unit_test(test_fmt_vis_truncation_never_splits_escape),
 		cmocka_unit_test(test_fmt_json_string_hand_derived),
 		cmocka_unit_test(test_fmt_json_string_any_bytes_valid),
+		cmocka_unit_test(test_fmt_json_name_hex_only_when_invalid),
 		cmocka_unit_test(test_fmt_parse_addr_hex_forms),
 		cmocka_unit_test(test_fmt_parse_addr_rejects_junk_and_overflow),
 		cmocka_unit_test(test_fmt_parse_addr_round_trips_printf),

@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <pwd.h>
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -242,6 +243,227 @@ test_proclist_sort_orders(void **state)
 	assert_int_equal(l.p[proclist_find(&l, 300)].pid, 300);
 	assert_int_equal(proclist_find(&l, 12345), -1);
 	proclist_free(&l);
+}
+
+/*
+ * Tree properties checked without proclist_tree's logic: every process
+ * exactly once; a row at depth d > 0 sits under the nearest row above it
+ * at depth d - 1, which is its parent; a root's parent is not listed;
+ * rows at one depth under one parent keep their list order. (A root's
+ * parent may be listed: a ppid loop is cut somewhere.)
+ */
+static void
+check_tree(const struct proc_list *l, const size_t *order, const int *depth)
+{
+	bool *seen = calloc(l->n ? l->n : 1, sizeof(*seen));
+
+	assert_non_null(seen);
+	for (size_t k = 0; k < l->n; k++) {
+		const struct proc_info *p;
+
+		assert_true(order[k] < l->n);
+		assert_false(seen[order[k]]);
+		seen[order[k]] = true;
+		p = &l->p[order[k]];
+		assert_true(depth[k] >= 0);
+		if (depth[k] == 0)
+			continue;
+		for (size_t j = k; j-- > 0;) {
+			if (depth[j] == depth[k] - 1) {
+				assert_int_equal(l->p[order[j]].pid, p->ppid);
+				break;
+			}
+			assert_true(depth[j] >= depth[k]);
+			/* an earlier sibling comes earlier in the list */
+			if (depth[j] == depth[k])
+				assert_true(order[j] < order[k]);
+		}
+	}
+	free(seen);
+}
+
+/* Hand-derived from the fixture's stat files: 2 and 1 have ppid 0, all
+ * others ppid 1. */
+static void
+test_proclist_tree_fixture(void **state)
+{
+	static const pid_t by_pid[] = { 1, 100, 200, 201, 300, 400, 600, 2 };
+	static const int dep_pid[] = { 0, 1, 1, 1, 1, 1, 1, 0 };
+	/* by name: 100 "a) b..", 200, 201 "bash", 600, 2, 300, 1, 400 */
+	static const pid_t by_name[] = { 2, 1, 100, 200, 201, 600, 300, 400 };
+	static const int dep_name[] = { 0, 0, 1, 1, 1, 1, 1, 1 };
+	struct proc_list l;
+	size_t order[8];
+	int depth[8];
+
+	assert_int_equal(proclist_read(fixfd, &l, 0), 0);
+	assert_int_equal(l.n, 8);
+	assert_int_equal(get(&l, 100)->ppid, 1);
+	assert_int_equal(get(&l, 2)->ppid, 0);
+	proclist_sort(&l, PROCLIST_SORT_PID);
+	assert_int_equal(proclist_tree(&l, order, depth), 0);
+	check_tree(&l, order, depth);
+	for (size_t k = 0; k < l.n; k++) {
+		assert_int_equal(l.p[order[k]].pid, by_pid[k]);
+		assert_int_equal(depth[k], dep_pid[k]);
+	}
+	/* siblings follow the sort */
+	proclist_sort(&l, PROCLIST_SORT_NAME);
+	assert_int_equal(proclist_tree(&l, order, depth), 0);
+	check_tree(&l, order, depth);
+	for (size_t k = 0; k < l.n; k++) {
+		assert_int_equal(l.p[order[k]].pid, by_name[k]);
+		assert_int_equal(depth[k], dep_name[k]);
+	}
+	proclist_free(&l);
+}
+
+/* A list built in memory: pid/ppid pairs. */
+static void
+mklist(struct proc_list *l, const pid_t (*pp)[2], size_t n)
+{
+	l->p = calloc(n, sizeof(*l->p));
+	assert_non_null(l->p);
+	l->n = l->cap = n;
+	for (size_t i = 0; i < n; i++) {
+		l->p[i].pid = pp[i][0];
+		l->p[i].ppid = pp[i][1];
+	}
+}
+
+static void
+test_proclist_tree_deep_orphans_loops(void **state)
+{
+	/*
+	 * 10 -> 11 -> 12 -> 13, 10 -> 14; 20 is an orphan (ppid 99 not
+	 * listed) with child 21; 30 and 31 are each other's parent (a
+	 * loop); 40 is its own parent. List order is deliberately mixed.
+	 */
+	static const pid_t pp[][2] = {
+		{ 13, 12 }, { 21, 20 }, { 10, 0 }, { 31, 30 }, { 14, 10 },
+		{ 12, 11 }, { 40, 40 }, { 30, 31 }, { 11, 10 }, { 20, 99 },
+	};
+	static const pid_t want[] = { 10, 14, 11, 12, 13, 40, 20, 21, 31, 30 };
+	static const int wdep[] = { 0, 1, 1, 2, 3, 0, 0, 1, 0, 1 };
+	struct proc_list l;
+	size_t order[10];
+	int depth[10];
+
+	mklist(&l, pp, 10);
+	assert_int_equal(proclist_tree(&l, order, depth), 0);
+	check_tree(&l, order, depth);
+	for (size_t k = 0; k < l.n; k++) {
+		if (l.p[order[k]].pid != want[k] || depth[k] != wdep[k])
+			fail_msg("row %zu: pid %d depth %d, want %d depth %d",
+			    k, (int)l.p[order[k]].pid, depth[k], (int)want[k],
+			    wdep[k]);
+	}
+	proclist_free(&l);
+}
+
+/* A chain 100,000 deep: no recursion to overflow, depths count up. */
+static void
+test_proclist_tree_long_chain(void **state)
+{
+	enum { N = 100000 };
+	struct proc_list l;
+	size_t *order = calloc(N, sizeof(*order));
+	int *depth = calloc(N, sizeof(*depth));
+
+	assert_non_null(order);
+	assert_non_null(depth);
+	l.p = calloc(N, sizeof(*l.p));
+	assert_non_null(l.p);
+	l.n = l.cap = N;
+	/* listed leaf first: pid i+1's parent is pid i */
+	for (size_t i = 0; i < N; i++) {
+		l.p[i].pid = (pid_t)(N - i);
+		l.p[i].ppid = (pid_t)(N - i - 1);
+	}
+	assert_int_equal(proclist_tree(&l, order, depth), 0);
+	for (size_t k = 0; k < N; k++) {
+		assert_int_equal(l.p[order[k]].pid, (pid_t)(k + 1));
+		assert_int_equal(depth[k], (int)k);
+	}
+	proclist_free(&l);
+	free(order);
+	free(depth);
+}
+
+static void
+test_proclist_cmdline_fixture(void **state)
+{
+	struct proc_list l;
+	struct proc_info *p;
+
+	assert_int_equal(proclist_read(fixfd, &l, 0), 0);
+	for (size_t i = 0; i < l.n; i++) {
+		assert_null(l.p[i].cmdline);
+		assert_false(l.p[i].cmdline_read);
+	}
+	/* "/sbin/init\0splash\0": NULs are spaces, the last one dropped */
+	p = &l.p[proclist_find(&l, 1)];
+	assert_int_equal(proclist_read_cmdline(fixfd, p), 0);
+	assert_true(p->cmdline_read);
+	assert_string_equal(p->cmdline, "/sbin/init splash");
+	/* raw bytes kept (a newline: escaped only at display) */
+	p = &l.p[proclist_find(&l, 100)];
+	assert_int_equal(proclist_read_cmdline(fixfd, p), 0);
+	assert_string_equal(p->cmdline, "./a) b (\nc) arg");
+	/* a kernel thread's cmdline is empty */
+	p = &l.p[proclist_find(&l, 2)];
+	assert_int_equal(proclist_read_cmdline(fixfd, p), 0);
+	assert_true(p->cmdline_read);
+	assert_null(p->cmdline);
+	/* 400 has no cmdline file: unreadable, comm will do */
+	p = &l.p[proclist_find(&l, 400)];
+	assert_int_equal(proclist_read_cmdline(fixfd, p), -1);
+	assert_true(p->cmdline_read);
+	assert_null(p->cmdline);
+	proclist_free(&l);
+}
+
+/* A command line longer than the cap is cut at the cap; a re-read
+ * replaces (and frees) the old one. */
+static void
+test_proclist_cmdline_long_and_reread(void **state)
+{
+	char tmpl[] = "/tmp/test_proclist.XXXXXX", path[PATH_MAX];
+	char *big;
+	struct proc_info p;
+	size_t len = PROCLIST_CMDLINE_MAX + 3000;
+	int rootfd, fd;
+
+	assert_non_null(mkdtemp(tmpl));
+	snprintf(path, sizeof(path), "%s/77", tmpl);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/77/cmdline", tmpl);
+	big = malloc(len);
+	assert_non_null(big);
+	for (size_t i = 0; i < len; i++)
+		big[i] = i % 10 == 9 ? '\0' : (char)('a' + i % 10);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, big, len), (ssize_t)len);
+	close(fd);
+	assert_true((rootfd = procfs_open_root(tmpl)) >= 0);
+	memset(&p, 0, sizeof(p));
+	p.pid = 77;
+	assert_int_equal(proclist_read_cmdline(rootfd, &p), 0);
+	assert_non_null(p.cmdline);
+	assert_int_equal(strlen(p.cmdline), PROCLIST_CMDLINE_MAX);
+	for (size_t i = 0; i < PROCLIST_CMDLINE_MAX; i++)
+		assert_int_equal(p.cmdline[i], big[i] == '\0' ? ' ' : big[i]);
+	write_file(path, "short\0");
+	assert_int_equal(proclist_read_cmdline(rootfd, &p), 0);
+	assert_string_equal(p.cmdline, "short");
+	free(p.cmdline);
+	free(big);
+	close(rootfd);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/77", tmpl);
+	rmdir(path);
+	rmdir(tmpl);
 }
 
 static void
@@ -623,6 +845,11 @@ main(void)
 		cmocka_unit_test(test_proclist_count_vmas_counts_maps_lines),
 		cmocka_unit_test(test_proclist_sort_orders),
 		cmocka_unit_test(test_proclist_match_filter),
+		cmocka_unit_test(test_proclist_tree_fixture),
+		cmocka_unit_test(test_proclist_tree_deep_orphans_loops),
+		cmocka_unit_test(test_proclist_tree_long_chain),
+		cmocka_unit_test(test_proclist_cmdline_fixture),
+		cmocka_unit_test(test_proclist_cmdline_long_and_reread),
 		cmocka_unit_test(test_proclist_read_live_includes_self),
 		cmocka_unit_test(test_proclist_live_sizes_match_status),
 		cmocka_unit_test(test_proclist_live_zombie_then_gone),

@@ -50,6 +50,7 @@ test_keys_issue_bindings(void **state)
 		{ 27, KA_BACK }, { KEY_BACKSPACE, KA_BACK }, { 127, KA_BACK },
 		{ 'q', KA_QUIT_BACK }, { 'Q', KA_QUIT },
 		{ '?', KA_HELP }, { KEY_F(1), KA_HELP },
+		{ 's', KA_SORT }, { 't', KA_TREE },
 		{ KEY_MOUSE, KA_MOUSE }, { KEY_RESIZE, KA_RESIZE },
 	};
 

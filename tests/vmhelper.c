@@ -35,6 +35,8 @@
  *                                     pages [FIRST, FIRST+N)
  *   file START END NPAGES PATH        MAP_SHARED file mapping, all read
  *   hostile START END NPAGES          same, file name holds ESC and '\n'
+ *   utf8 START END NPAGES             same (-8), name UTF8_NAME: UTF-8 and
+ *                                     an invalid byte
  *   sparse START END NPAGES TOUCHED   NORESERVE; first, middle, last written
  *   thp START END NPAGES              2 MiB aligned, MADV_HUGEPAGE, written
  *   hugetlb START END NPAGES          one MAP_HUGETLB default-size page, written
@@ -78,6 +80,11 @@
 
 /* The hostile name: terminal escape, newline, tab, backslash, quote. */
 #define HOSTILE_NAME "evil\033[31m\nname\t\\\"x"
+/*
+ * A UTF-8 name (-8): a snowman (1 column), an invalid byte 0xff, a CJK
+ * character (2 columns) and a C1 control (U+009B, CSI when raw).
+ */
+#define UTF8_NAME "snow\xe2\x98\x83-\xff-\xe4\xb8\xad-\xc2\x9b"
 
 static size_t ps;
 
@@ -346,7 +353,7 @@ uffd_wp_markers(char *p, size_t n, char *why, size_t len)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: vmhelper [-n PAGES] [-d DIR [-H]] [-S GIB] "
+	fprintf(stderr, "usage: vmhelper [-n PAGES] [-d DIR [-H] [-8]] [-S GIB] "
 	    "[-T] [-U] [-P] [-W] [-B] [-F] [-k DEPTH] [-X N] [-A K]\n       vmhelper -C PID\n");
 	exit(2);
 }
@@ -374,6 +381,7 @@ main(int argc, char *argv[])
 	const char *dir = NULL;
 	size_t n = 16, gib = 0;
 	int hostile = 0, thp = 0, hugetlb = 0, pageout = 0, uffdwp = 0;
+	int utf8 = 0;
 	int depth = -1, childwrite = 0, sync[2];
 	int pattern = 0;
 	char *p, *path, why[256], c;
@@ -387,6 +395,10 @@ main(int argc, char *argv[])
 
 		if (strcmp(o, "-H") == 0) {
 			hostile = 1;
+			continue;
+		}
+		if (strcmp(o, "-8") == 0) {
+			utf8 = 1;
 			continue;
 		}
 		if (strcmp(o, "-T") == 0) {
@@ -445,7 +457,7 @@ main(int argc, char *argv[])
 			usage();
 		}
 	}
-	if (n < 8 || (hostile && dir == NULL))
+	if (n < 8 || ((hostile || utf8) && dir == NULL))
 		usage();
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	printf("pid %d\npagesize %zu\n", (int)getpid(), ps);
@@ -536,6 +548,11 @@ main(int argc, char *argv[])
 		if (hostile) {
 			p = map_file(dir, HOSTILE_NAME, n, NULL);
 			show("hostile", p, n);
+			putchar('\n');
+		}
+		if (utf8) {
+			p = map_file(dir, UTF8_NAME, n, NULL);
+			show("utf8", p, n);
 			putchar('\n');
 		}
 	}

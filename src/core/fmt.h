@@ -12,17 +12,53 @@
 /* "4.0K", "1.5M", "1.0T" (binary units); returns buf. */
 char *fmt_size(uint64_t bytes, char *buf, size_t len);
 
-/* Visible escaping (libbsd strnvis, VIS_CSTYLE|VIS_OCTAL|VIS_NL|VIS_TAB|
- * VIS_NOLOCALE): no control byte and no byte >= 0x80 survives raw (ESC is
- * "\033", backslash "\\"), whatever the locale. Returns buf; truncates
- * safely (never in the middle of an escape). */
+/*
+ * Visible escaping (libbsd strnvis, VIS_CSTYLE|VIS_OCTAL|VIS_NL|VIS_TAB|
+ * VIS_NOLOCALE): no control byte survives raw (ESC is "\033", backslash
+ * "\\"). In the C locale no byte >= 0x80 does either. When LC_CTYPE is
+ * UTF-8 (fmt_locale_utf8), a valid UTF-8 character the locale can print
+ * is kept as itself; invalid sequences, C1 controls (U+0080-009F),
+ * unprintable and invisible characters (bidi overrides, zero-width
+ * space) stay octal escapes. Returns buf; truncates safely (never in
+ * the middle of an escape or a character).
+ */
 char *fmt_vis(const char *s, char *buf, size_t len);
 /* Same for a buffer of n bytes. */
 char *fmt_visn(const char *s, size_t n, char *buf, size_t len);
 
-/* Write s as a JSON string (quotes included), escaping every control
- * byte and invalid UTF-8 byte (as \u00XX). */
+/* Is LC_CTYPE's codeset UTF-8? (setlocale decides; "C" is not.) */
+bool fmt_locale_utf8(void);
+
+/* Terminal columns of fmt_vis output (wcwidth for wide characters). */
+size_t fmt_width(const char *s);
+/*
+ * Bytes of the longest prefix of fmt_vis output s that fits in cols
+ * columns without cutting a multibyte character (an escape is ASCII:
+ * clipped like any text); its width in *width (may be NULL).
+ */
+size_t fmt_fit(const char *s, size_t cols, size_t *width);
+
+/*
+ * Bytes of the first unit of fmt_vis output s — one character, or one
+ * whole escape ("\\033", "\\n", "\\\\") — and its columns in *width
+ * (may be NULL). 0 at the end of s.
+ */
+size_t fmt_unit(const char *s, size_t *width);
+
+/* Is s (NUL-terminated) valid UTF-8? */
+bool fmt_utf8_valid(const char *s);
+
+/*
+ * Write s as a JSON string (quotes included): valid UTF-8 as itself,
+ * control bytes and C1 controls as \u00XX, each byte of an invalid
+ * sequence as \ufffd (U+FFFD).
+ */
 void fmt_json_string(FILE *f, const char *s);
+/*
+ * Write "key":"s"; when s is not valid UTF-8 (the string then holds
+ * U+FFFD), also ,"key_hex":"<the exact bytes in lower-case hex>".
+ */
+void fmt_json_name(FILE *f, const char *key, const char *s);
 
 /*
  * Parse an address: hex with or without 0x, full 64 bits. 0, or -1 on

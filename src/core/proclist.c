@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pwd.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -181,6 +182,7 @@ read_one(struct proclist_ctx *ctx, pid_t pid, struct proc_info *pi,
 	if (fstatat(ctx->rootfd, name, &sb, 0) == -1)
 		return -1;
 	pi->pid = pid;
+	pi->ppid = st.ppid;
 	strlcpy(pi->comm, st.comm, sizeof(pi->comm));
 	pi->starttime = st.starttime;
 	pi->state = st.state;
@@ -312,9 +314,197 @@ fail:
 	return -1;
 }
 
+int
+proclist_read_cmdline(int rootfd, struct proc_info *p)
+{
+	char *buf;
+	ssize_t n;
+	size_t got = 0;
+	int fd, saved;
+
+	free(p->cmdline);
+	p->cmdline = NULL;
+	p->cmdline_read = 1;
+	if ((fd = procfs_openat(rootfd, p->pid, "cmdline", O_RDONLY)) == -1)
+		return -1;
+	if ((buf = malloc(PROCLIST_CMDLINE_MAX + 1)) == NULL) {
+		close(fd);
+		return -1;
+	}
+	/* cmdline comes in page-sized reads: loop until full or EOF */
+	while (got < PROCLIST_CMDLINE_MAX) {
+		n = read(fd, buf + got, PROCLIST_CMDLINE_MAX - got);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	saved = errno;
+	close(fd);
+	if (got == 0 && n == -1) {
+		free(buf);
+		errno = saved;
+		return -1;
+	}
+	for (size_t i = 0; i < got; i++)
+		if (buf[i] == '\0')
+			buf[i] = ' ';
+	while (got > 0 && buf[got - 1] == ' ')
+		got--;
+	if (got == 0) {
+		free(buf);
+		return 0;
+	}
+	buf[got] = '\0';
+	p->cmdline = buf;
+	return 0;
+}
+
+/* Indexes sorted by parent pid, list order kept among siblings. */
+static int
+cmp_by_ppid(const void *a, const void *b, void *arg)
+{
+	const struct proc_list *l = arg;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	pid_t px = l->p[x].ppid, py = l->p[y].ppid;
+
+	if (px != py)
+		return px < py ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+/* The parent of p, as an index into the list, or -1 (a root). */
+static long
+parent_index(const struct proc_list *l, const size_t *bypid, size_t i)
+{
+	pid_t pp = l->p[i].ppid;
+	size_t lo = 0, hi = l->n;
+
+	if (pp <= 0 || pp == l->p[i].pid)
+		return -1;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		pid_t m = l->p[bypid[mid]].pid;
+
+		if (m == pp)
+			return (long)bypid[mid];
+		if (m < pp)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+static int
+cmp_idx_pid(const void *a, const void *b, void *arg)
+{
+	const struct proc_list *l = arg;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	pid_t px = l->p[x].pid, py = l->p[y].pid;
+
+	return px < py ? -1 : px > py;
+}
+
+/*
+ * Depth-first from root r: children of a process are the run of
+ * byppid with its pid as ppid. An explicit stack (a chain of 30,000
+ * processes must not overflow the C stack); done[] cuts loops.
+ */
+static void
+tree_walk(const struct proc_list *l, const size_t *byppid, size_t r,
+    bool *done, size_t *stack, size_t *order, int *depth, size_t *k)
+{
+	size_t sp = 0;
+
+	stack[sp++] = r;
+	done[r] = true;
+	while (sp > 0) {
+		size_t i = stack[--sp], lo = 0, hi = l->n, first, last;
+		int d;
+
+		/* depth was stored with the push (see below) */
+		d = (int)(stack[l->n + sp]);
+		order[*k] = i;
+		depth[(*k)++] = d;
+		/* the run of children of i in byppid */
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (l->p[byppid[mid]].ppid < l->p[i].pid)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		first = lo;
+		for (last = first; last < l->n &&
+		    l->p[byppid[last]].ppid == l->p[i].pid; last++)
+			continue;
+		/* pushed last to first, so the first child comes out next */
+		while (last > first) {
+			size_t c = byppid[--last];
+
+			if (done[c] || c == i)
+				continue;
+			done[c] = true;
+			stack[l->n + sp] = (size_t)d + 1;
+			stack[sp++] = c;
+		}
+	}
+}
+
+int
+proclist_tree(const struct proc_list *list, size_t *order, int *depth)
+{
+	size_t n = list->n, k = 0, *byppid, *bypid, *stack;
+	bool *done;
+
+	if (n == 0)
+		return 0;
+	byppid = reallocarray(NULL, n, sizeof(*byppid));
+	bypid = reallocarray(NULL, n, sizeof(*bypid));
+	/* two halves: indexes, then the depth of each stacked index */
+	stack = reallocarray(NULL, 2 * n, sizeof(*stack));
+	done = calloc(n, sizeof(*done));
+	if (byppid == NULL || bypid == NULL || stack == NULL || done == NULL) {
+		free(byppid);
+		free(bypid);
+		free(stack);
+		free(done);
+		errno = ENOMEM;
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++)
+		byppid[i] = bypid[i] = i;
+	/* qsort_r: the comparators need the list (no global) */
+	qsort_r(byppid, n, sizeof(*byppid), cmp_by_ppid, (void *)list);
+	qsort_r(bypid, n, sizeof(*bypid), cmp_idx_pid, (void *)list);
+	for (size_t i = 0; i < n; i++) {
+		if (done[i] || parent_index(list, bypid, i) >= 0)
+			continue;
+		stack[n] = 0;
+		tree_walk(list, byppid, i, done, stack, order, depth, &k);
+	}
+	/* what is left hangs in a ppid loop: cut it at list order */
+	for (size_t i = 0; i < n; i++) {
+		if (done[i])
+			continue;
+		stack[n] = 0;
+		tree_walk(list, byppid, i, done, stack, order, depth, &k);
+	}
+	free(byppid);
+	free(bypid);
+	free(stack);
+	free(done);
+	return 0;
+}
+
 void
 proclist_free(struct proc_list *list)
 {
+	for (size_t i = 0; i < list->n; i++)
+		free(list->p[i].cmdline);
 	free(list->p);
 	list->p = NULL;
 	list->n = list->cap = 0;

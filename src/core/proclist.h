@@ -13,7 +13,15 @@
  */
 struct proc_info {
 	pid_t pid;
+	pid_t ppid;		/* stat field 4 (0: none, as for pid 1) */
 	char comm[64];		/* raw bytes; escape before display */
+	/*
+	 * The command line, NULs turned into spaces, raw bytes: NULL until
+	 * proclist_read_cmdline (only the rows on screen pay for it), and
+	 * NULL after it when empty (kernel threads, zombies) or unreadable.
+	 */
+	char *cmdline;
+	int cmdline_read;
 	char user[33];		/* user name, or the uid in decimal */
 	/*
 	 * Owner of the /proc/<pid> directory: the effective uid, and root
@@ -68,6 +76,30 @@ int proclist_read(int rootfd, struct proc_list *list, int count_vmas);
  */
 int proclist_check_access(int rootfd, struct proc_info *p);
 void proclist_free(struct proc_list *list);
+
+/* Bytes of a command line kept: what a screen line can show, and more. */
+#define PROCLIST_CMDLINE_MAX	4096
+
+/*
+ * Read p's <pid>/cmdline (at most PROCLIST_CMDLINE_MAX bytes): the
+ * arguments joined by spaces (each NUL a space, as ps and htop show
+ * them), trailing NULs and spaces dropped. Sets p->cmdline_read; leaves
+ * p->cmdline NULL when the command line is empty or unreadable. 0, or
+ * -1 with errno.
+ */
+int proclist_read_cmdline(int rootfd, struct proc_info *p);
+
+/*
+ * The process tree in list order: a process comes right after its
+ * parent (depth one more), siblings keep their order in the list (so the
+ * sort applies among siblings). Roots are the processes whose parent is
+ * not in the list (pid 1, kthreadd, orphans of a partial list). order
+ * and depth get n entries: order[k] an index into list->p, depth[k] its
+ * depth (0 for a root). A ppid loop (impossible in /proc, possible in a
+ * broken tree) is cut: every process appears exactly once. 0, or -1
+ * with errno ENOMEM.
+ */
+int proclist_tree(const struct proc_list *list, size_t *order, int *depth);
 void proclist_sort(struct proc_list *list, enum proclist_sort how);
 
 /* Index of pid in list, or -1. */

@@ -44,6 +44,7 @@ static const struct key_bind key_tab[] = {
 	{ 'r',		KA_REFRESH,	"r" },
 	{ KEY_F(5),	KA_REFRESH,	"F5" },
 	{ 's',		KA_SORT,	"s" },
+	{ 't',		KA_TREE,	"t" },
 	{ 'f',		KA_KFLAGS,	"f" },
 	{ '+',		KA_EXPAND,	"+" },
 	{ KEY_RIGHT,	KA_EXPAND,	"Right" },
@@ -75,6 +76,8 @@ static const char *const action_help[KA_COUNT] = {
 	[KA_HELP] = "this help",
 	[KA_REFRESH] = "re-read the process list / maps / pages",
 	[KA_SORT] = "picker: sort by RSS, PID, name",
+	[KA_TREE] = "picker: process tree on/off (children under their "
+	    "parent, indented; sorted among siblings)",
 	[KA_KFLAGS] = "page pane: show/hide the kpageflags column (root)",
 	[KA_EXPAND] = "page pane: expand a huge page (THP 2M) row into its "
 	    "base pages",

@@ -23,6 +23,7 @@ enum key_action {
 	KA_HELP,
 	KA_REFRESH,
 	KA_SORT,
+	KA_TREE,	/* picker: the process tree on/off */
 	KA_KFLAGS,
 	KA_EXPAND,	/* page pane: a huge page's row into its base pages */
 	KA_COLLAPSE,

@@ -43,22 +43,38 @@ refilter(struct ui *ui)
 	struct procs_state *ps = &ui->procs;
 	char text[256];
 	pid_t want, fpid;
-	size_t *n;
+	size_t *n, *order, cap = ps->list.n ? ps->list.n : 1;
+	int *d;
 
-	if ((n = reallocarray(ps->idx, ps->list.n ? ps->list.n : 1,
-	    sizeof(*n))) == NULL)
+	if ((n = reallocarray(ps->idx, cap, sizeof(*n))) == NULL)
 		return;
 	ps->idx = n;
+	if ((d = reallocarray(ps->depth, cap, sizeof(*d))) == NULL)
+		return;
+	ps->depth = d;
 	ps->nidx = 0;
-	for (size_t i = 0; i < ps->list.n; i++) {
+	/* Tree order (or list order), then the filter; rows keep depth. */
+	order = NULL;
+	if (ps->tree && (order = reallocarray(NULL, cap, sizeof(*order))) !=
+	    NULL && proclist_tree(&ps->list, order, ps->depth) == -1) {
+		free(order);
+		order = NULL;
+	}
+	for (size_t k = 0; k < ps->list.n; k++) {
+		size_t i = order != NULL ? order[k] : k;
 		struct proc_info *p = &ps->list.p[i];
+		int dep = order != NULL ? ps->depth[k] : 0;
 
 		snprintf(text, sizeof(text), "%d %s %s", (int)p->pid, p->user,
 		    p->comm);
 		if (proclist_match(p, ps->filter) ||
-		    pane_text_match(text, ps->filter))
+		    pane_text_match(text, ps->filter)) {
+			/* nidx <= k: depth[k] is read before it is reused */
+			ps->depth[ps->nidx] = dep;
 			ps->idx[ps->nidx++] = i;
+		}
 	}
+	free(order);
 	pane_set_rows(&ps->v, ps->nidx);
 	/* A filter that is exactly a PID selects that process, wherever the
 	 * sort put the others that merely contain the digits. */
@@ -105,6 +121,8 @@ procs_free(struct ui *ui)
 	proclist_free(&ui->procs.list);
 	free(ui->procs.idx);
 	ui->procs.idx = NULL;
+	free(ui->procs.depth);
+	ui->procs.depth = NULL;
 	ui->procs.nidx = 0;
 }
 
@@ -123,22 +141,54 @@ view(struct ui *ui)
 	return &ui->procs.v;
 }
 
+/* Tree branch before the command: two columns a level, "`- " on it. */
 static void
-format_row(const struct proc_info *p, bool narrow, char *buf, size_t len)
+tree_prefix(int depth, char *buf, size_t len)
 {
-	char rss[16], vsz[16], name[160];
+	size_t n = 0;
+
+	buf[0] = '\0';
+	if (depth <= 0 || len == 0)
+		return;
+	/* deep trees stop indenting at 20 levels: the command still shows */
+	for (int i = 1; i < depth && i < 20 && n + 3 < len; i++, n += 2)
+		memcpy(buf + n, "  ", 2);
+	buf[n] = '\0';
+	strlcat(buf, "`- ", len);
+}
+
+/*
+ * The command column: the command line when it has been read and is not
+ * empty (as htop), else comm; escaped. In tree order depth indents it.
+ */
+static void
+format_row(const struct proc_info *p, bool narrow, int depth, char *buf,
+    size_t len)
+{
+	char rss[16], vsz[16], name[4 * 512 + 1], user[4 * 33 + 1], tp[48];
 	bool none = p->kernel_thread || p->zombie;	/* no address space */
+	int uw = narrow ? 8 : 10;
+	size_t ub, uwid;
 
 	fmt_size(p->rss_kb * 1024, rss, sizeof(rss));
 	fmt_size(p->vsz_kb * 1024, vsz, sizeof(vsz));
-	fmt_vis(p->comm, name, sizeof(name));
+	/* half a screen line of a long command line is plenty */
+	fmt_visn(p->cmdline != NULL ? p->cmdline : p->comm,
+	    p->cmdline != NULL ? strnlen(p->cmdline, 512) : strlen(p->comm),
+	    name, sizeof(name));
+	tree_prefix(depth, tp, sizeof(tp));
+	/* user names come from /etc/passwd: escaped, cut by columns */
+	fmt_vis(p->user, user, sizeof(user));
+	ub = fmt_fit(user, (size_t)uw, &uwid);
+	user[ub] = '\0';
 	/* Narrow: drop VSZ, so the command name is not cut to a stub. */
 	if (narrow)
-		snprintf(buf, len, "%7d %-8.8s %7s %s", (int)p->pid, p->user,
-		    none ? "-" : rss, name);
+		snprintf(buf, len, "%7d %s%*s %7s %s%s", (int)p->pid, user,
+		    (int)(8 - uwid), "", none ? "-" : rss, tp, name);
 	else
-		snprintf(buf, len, "%7d %-10.10s %7s %7s %s", (int)p->pid,
-		    p->user, none ? "-" : rss, none ? "-" : vsz, name);
+		snprintf(buf, len, "%7d %s%*s %7s %7s %s%s", (int)p->pid,
+		    user, (int)(10 - uwid), "", none ? "-" : rss,
+		    none ? "-" : vsz, tp, name);
 }
 
 static void
@@ -146,11 +196,11 @@ draw(struct ui *ui)
 {
 	struct procs_state *ps = &ui->procs;
 	struct pane_layout *l = &ui->lay;
-	char buf[512], user[40];
+	char buf[4096];
 
 	snprintf(buf, sizeof(buf), "%zu processes, %zu shown   sort: %s "
-	    "(s)   filter: %s", ps->list.n, ps->nidx, sort_names[ps->sort],
-	    ps->filter[0] ? "" : "none (/)");
+	    "(s)%s   filter: %s", ps->list.n, ps->nidx, sort_names[ps->sort],
+	    ps->tree ? ", tree (t)" : "", ps->filter[0] ? "" : "none (/)");
 	ui_put(l->header_y, 1, l->cols - 1, A_BOLD, buf);
 	if (ps->filter[0])
 		ui_put_vis(l->header_y, 1 + (int)strlen(buf), l->cols -
@@ -167,8 +217,9 @@ draw(struct ui *ui)
 		uint64_t i;
 		struct proc_info *p;
 		bool sel;
-		attr_t a;
-		int x;
+		attr_t a, na;
+		int x, room;
+		const char *note;
 
 		if (!pane_row_at(&ps->v, y, &i) || (p = row_proc(ui, i)) ==
 		    NULL)
@@ -180,37 +231,30 @@ draw(struct ui *ui)
 		 */
 		if (!p->access_checked)
 			(void)proclist_check_access(ui->rootfd, p);
+		/* likewise the command line: only for the rows on screen */
+		if (!p->cmdline_read)
+			(void)proclist_read_cmdline(ui->rootfd, p);
 		sel = i == ps->v.sel;
 		a = p->err || p->kernel_thread || p->zombie ?
 		    ui_attr(ui, UC_DIM) : A_NORMAL;
 		if (sel)
 			a |= A_REVERSE;
-		fmt_vis(p->user, user, sizeof(user));
-		/* user names come from /etc/passwd: escape them too */
-		{
-			struct proc_info q = *p;
-
-			strlcpy(q.user, user, sizeof(q.user));
-			format_row(&q, l->list_w < 60, buf, sizeof(buf));
-		}
+		format_row(p, l->list_w < 60, ps->depth[i], buf, sizeof(buf));
 		if (sel)
 			ui_blank(l->list_y + y, 0, l->list_w, a);
-		x = ui_put(l->list_y + y, 0, l->list_w, a, buf);
-		if (p->kernel_thread)
-			ui_put(l->list_y + y, x, l->list_w - x, a,
-			    "  (kernel thread)");
-		else if (p->zombie)
-			ui_put(l->list_y + y, x, l->list_w - x, a,
-			    "  (zombie)");
-		else if (p->err == ESRCH)
-			ui_put(l->list_y + y, x, l->list_w - x, a |
-			    (sel ? 0 : ui_attr(ui, UC_DIM)), "  (exited)");
-		else if (p->err)
-			ui_put(l->list_y + y, x, l->list_w - x, a |
-			    (sel ? 0 : ui_attr(ui, UC_DIM)),
-			    p->err == EACCES || p->err == EPERM ?
-			    "  (not readable: permission denied)" :
-			    "  (not readable)");
+		note = p->kernel_thread ? "  (kernel thread)" : p->zombie ?
+		    "  (zombie)" : p->err == ESRCH ? "  (exited)" :
+		    p->err == EACCES || p->err == EPERM ?
+		    "  (not readable: permission denied)" :
+		    p->err ? "  (not readable)" : "";
+		na = a | (p->err && !sel ? ui_attr(ui, UC_DIM) : 0);
+		/* a long command line is cut so the note still shows */
+		room = l->list_w - (int)strlen(note);
+		if (room < l->list_w / 2)
+			room = l->list_w / 2;
+		x = ui_put(l->list_y + y, 0, room, a, buf);
+		if (note[0] != '\0')
+			ui_put(l->list_y + y, x, l->list_w - x, na, note);
 	}
 	if (ps->nidx == 0)
 		ui_put(l->list_y + 1, 2, l->cols - 2, ui_attr(ui, UC_DIM),
@@ -264,6 +308,13 @@ key(struct ui *ui, enum key_action a)
 		procs_load(ui);
 		ui_msg(ui, false, "process list refreshed");
 		break;
+	case KA_TREE:
+		ps->tree = !ps->tree;
+		remember_sel(ui);
+		refilter(ui);
+		ui_msg(ui, false, ps->tree ? "process tree: children under "
+		    "their parent (t: flat list)" : "flat list (t: tree)");
+		break;
 	case KA_SORT:
 		ps->sort = ps->sort == PROCLIST_SORT_RSS ? PROCLIST_SORT_PID :
 		    ps->sort == PROCLIST_SORT_PID ? PROCLIST_SORT_NAME :
@@ -296,14 +347,15 @@ row_text(struct ui *ui, uint64_t idx, char *buf, size_t len)
 
 	if (p == NULL)
 		return false;
-	format_row(p, false, buf, len);	/* search sees every column */
+	/* search sees every column */
+	format_row(p, false, ui->procs.depth[idx], buf, len);
 	return true;
 }
 
 static const char *
 hint(struct ui *ui)
 {
-	return "Enter open  / filter  s sort  r refresh  ? help  q quit";
+	return "Enter open  / filter  s sort  t tree  r refresh  ? help  q quit";
 }
 
 const struct pane_ops procs_ops = {

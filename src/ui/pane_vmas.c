@@ -157,6 +157,8 @@ smaps_reset(struct vmas_state *vs)
 		smaps_reader_close(&vs->sr);
 	smaps_free(&vs->smaps);
 	vs->smaps_state = 0;
+	/* the maps or smaps change: the path column is measured again */
+	vs->path_want = vs->huge_blank = -1;
 	vs->smaps_err = 0;
 }
 
@@ -347,18 +349,23 @@ path_text(const struct ui *ui, size_t i, char *buf, size_t len)
 /*
  * A path too long for its column keeps its end, where the file name is:
  * "...x86_64-linux-gnu/libc.so.6", not "/usr/lib/x86_64-linux-gnu/li".
- * The text is already escaped (ASCII), so bytes are columns.
+ * The text is escaped already; in a UTF-8 locale it may hold characters
+ * of one or two columns, so columns are counted, not bytes.
  */
 static void
 keep_tail(char *cell, int width)
 {
-	size_t len = strlen(cell);
+	size_t i = 0, k, uw, len = strlen(cell), w = fmt_width(cell);
 
-	if (width < 8 || len <= (size_t)width)
+	if (width < 8 || w <= (size_t)width)
 		return;
-	memmove(cell + 3, cell + len - (size_t)(width - 3), (size_t)width - 3);
+	/* drop whole units: never half an escape ("\\342" to "42") */
+	while (w > (size_t)width - 3 && (k = fmt_unit(cell + i, &uw)) > 0) {
+		i += k;
+		w -= uw;
+	}
+	memmove(cell + 3, cell + i, len - i + 1);
 	memcpy(cell, "...", 3);
-	cell[width] = '\0';
 }
 
 /* "2M", "1G", "64K": a page size in few columns. */
@@ -699,6 +706,91 @@ draw_gap_row(struct ui *ui, int y, const int *w, const bool *shown, bool sel)
 	}
 }
 
+/* Columns of the widest path cell, over every VMA (not just the rows on
+ * screen: the columns must not jump while scrolling); once per maps. */
+static int
+widest_path(struct ui *ui)
+{
+	char cell[420];
+	size_t wmax = 0, cw;
+
+	if (ui->vmas.path_want >= 0)
+		return ui->vmas.path_want;
+
+	for (size_t i = 0; i < ui->t.maps.n; i++) {
+		size_t len = strlen(ui->t.maps.v[i].path);
+
+		/*
+		 * Cheap bound first (a process may have 65,000 VMAs): an
+		 * escaped path takes at most 4 columns a byte, a label
+		 * ("(guard page of [stack:TID])") under 40.
+		 */
+		if (wmax >= 40 && 4 * len <= wmax)
+			continue;
+		path_text(ui, i, cell, sizeof(cell));
+		if ((cw = fmt_width(cell)) > wmax)
+			wmax = cw;
+	}
+	ui->vmas.path_want = (int)(wmax < 4096 ? wmax : 4096);
+	return ui->vmas.path_want;
+}
+
+/* Is the HUGE column blank on every row (smaps read, nothing huge)? */
+static bool
+huge_all_blank(struct ui *ui)
+{
+	char hb[48];
+	bool hl;
+
+	if (ui->vmas.smaps_state != 2)
+		return false;
+	if (ui->vmas.huge_blank >= 0)
+		return ui->vmas.huge_blank;
+	ui->vmas.huge_blank = 1;
+	for (size_t i = 0; i < ui->t.maps.n; i++) {
+		huge_cell(ui, i, hb, sizeof(hb), &hl);
+		if (hb[0] != '\0') {
+			ui->vmas.huge_blank = 0;
+			break;
+		}
+	}
+	return ui->vmas.huge_blank;
+}
+
+/*
+ * The path is what a row is about: while the widest path does not fit,
+ * columns that matter less give it their room — a HUGE column blank on
+ * every row, then INODE, DEV, OFFSET (prio above PATH_YIELD). The counts,
+ * the residency bar and a HUGE column with something in it stay. Returns
+ * the width used by the columns still shown (path at PATH_MIN).
+ */
+#define PATH_YIELD	5
+static int
+path_room(struct ui *ui, const int *w, bool *shown, int used)
+{
+	int want = widest_path(ui), avail = ui->lay.list_w;
+
+	if (used - w[COL_PATH] + want <= avail)
+		return used;
+	if (shown[COL_HUGE] && huge_all_blank(ui)) {
+		shown[COL_HUGE] = false;
+		used -= w[COL_HUGE] + 1;
+	}
+	while (used - w[COL_PATH] + want > avail) {
+		int worst = -1;
+
+		for (int c = 0; c < NCOLS; c++)
+			if (shown[c] && col_prio[c] > PATH_YIELD &&
+			    (worst < 0 || col_prio[c] > col_prio[worst]))
+				worst = c;
+		if (worst < 0)
+			break;
+		shown[worst] = false;
+		used -= w[worst] + 1;
+	}
+	return used;
+}
+
 static void
 draw(struct ui *ui)
 {
@@ -716,6 +808,7 @@ draw(struct ui *ui)
 	col_widths(ui, w);
 	aw = addr_w(ui);
 	used = pane_cols_fit(w, col_prio, NCOLS, l->list_w, shown);
+	used = path_room(ui, w, shown, used);
 	/* The path takes whatever is left. */
 	w[COL_PATH] += l->list_w - used > 0 ? l->list_w - used : 0;
 

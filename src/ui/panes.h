@@ -45,6 +45,8 @@ struct procs_state {
 	size_t nidx;
 	struct pane_view v;
 	enum proclist_sort sort;
+	bool tree;		/* rows in process tree order ('t') */
+	int *depth;		/* tree depth of each row (with idx) */
 	char filter[128];
 	pid_t sel_pid;		/* the selection survives refreshes by pid */
 	uint64_t loaded_ms;	/* 0: never loaded */
@@ -74,6 +76,10 @@ struct vmas_state {
 	/* the guard-gap pseudo-row drawn just below [stack] (-1: none) */
 	long gap_row;
 	uint64_t gap;			/* stack_guard_gap in bytes */
+	/* path column: widest path cell, HUGE blank on every row (-1: not
+	 * known yet; reset with smaps, whenever the maps are read) */
+	int path_want;
+	int huge_blank;
 };
 
 /* The page pane's hex view (x) of one page: read only if present. */

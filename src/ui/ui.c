@@ -202,19 +202,21 @@ ui_popup_add(struct ui *ui, const char *fmt, ...)
 int
 ui_put(int y, int x, int w, attr_t a, const char *s)
 {
-	int n = 0;
+	size_t n, used;
 
 	if (w <= 0 || y < 0 || y >= LINES || x >= COLS)
 		return x;
 	if (x + w > COLS)
 		w = COLS - x;
-	/* Everything we print is ASCII by now: one byte, one column. */
-	while (s[n] != '\0' && n < w)
-		n++;
+	/*
+	 * ASCII, escapes, or (UTF-8 locale) characters fmt_vis let
+	 * through: clip by columns, never inside a character.
+	 */
+	n = fmt_fit(s, (size_t)w, &used);
 	attrset(a);
-	mvaddnstr(y, x, s, n);
+	mvaddnstr(y, x, s, (int)n);
 	attrset(A_NORMAL);
-	return x + n;
+	return x + (int)used;
 }
 
 int
@@ -1170,15 +1172,14 @@ ui_run(const struct ui_opts *o)
 {
 	struct ui *ui;
 	int sig, ret = 0;
-	const char *cs;
 
 	if ((ui = calloc(1, sizeof(*ui))) == NULL)
 		return 1;
 	ui->o = o;
 	ui->rootfd = o->rootfd;
-	setlocale(LC_ALL, "");
-	cs = nl_langinfo(CODESET);
-	ui->utf8 = cs != NULL && strcmp(cs, "UTF-8") == 0;
+	/* LC_CTYPE only (ncursesw needs it): sizes stay "1.5M" anywhere. */
+	setlocale(LC_CTYPE, "");
+	ui->utf8 = fmt_locale_utf8();
 	kpage_open(&ui->kp, o->rootfd);
 	ui->pages.kflags_col = true;
 	ui->procs.sort = PROCLIST_SORT_RSS;
