@@ -141,6 +141,17 @@ H2=$TMPD/h2
 PID2=$(hfield "$H2" pid 2)
 V=$(hfield "$H2" untouched 2)
 row() { printf '^0*%x ' $((V + $1 * PS)); }
+# wait_written PID K: wait (5 s at most) for the helper to have written page
+# K of "untouched" after a SIGUSR1: bit 63 of its raw entry (a string test:
+# dash can't shift a value >= 2^63)
+wait_written() {
+	_i=0
+	until case $(raw_entry "$1" $((V + $2 * PS))) in 0x[89a-f]*) true ;; *) false ;; esac; do
+		_i=$((_i + 1))
+		[ "$_i" -le 50 ] || fail "the helper did not write page $2 on SIGUSR1"
+		sleep 0.1
+	done
+}
 . "${srcdir:-$(dirname "$0")/..}/tests/tmux.sh"
 tui_start -d 0.5 "$PID2"
 tui_wait "> VMAs" 10 || tui_fail "the VMA pane did not open"
@@ -151,6 +162,9 @@ tui_wait "> pages" 5 || tui_fail "the page pane did not open"
 tui_wait "$(row 3).* absent " 5 || tui_fail "page 3 is not shown absent"
 sleep 1		# at least one refresh has read the rows on screen
 kill -USR1 "$PID2"
+# the PFN is known to be hidden or not only once the helper has written
+# the page
+wait_written "$PID2" 3
 if [ "$(raw_pfn "$PID2" $((V + 3 * PS)))" != 0 ]; then
 	WANT='~PX\*'
 else
@@ -166,7 +180,8 @@ ok "tui: the mark faded"
 tui_keys w
 tui_wait "refresh paused" 3 || tui_fail "w did not pause"
 kill -USR1 "$PID2"
-expect_eq "probe: page 4 present" "$(raw_bit "$PID2" $((V + 4 * PS)) 63)" 1
+wait_written "$PID2" 4
+ok "probe: page 4 present"
 sleep 1.5
 tui_screen >"$TMPD/screen"
 grep -Eq -- "$(row 4).* absent " "$TMPD/screen" ||
