@@ -130,24 +130,31 @@ cli_resolve(int rootfd, const char *spec, pid_t *pid)
 }
 
 /*
- * Did the target change while it was read? Exited or its PID reused; or
- * its pagemap reads nothing where a VMA is mapped: the mm that fd was
- * opened on is gone (it exited, still unreaped, or exec'd). What was read
- * is then not this process's memory: say so, print nothing.
+ * Has the target gone? Exited or its PID reused; or its pagemap reads
+ * nothing where a VMA is mapped: the mm that fd was opened on is gone (it
+ * exited, still unreaped, or exec'd). Says so, with `when` after "exited"
+ * (" while being read": what was read is then not this process's memory).
  */
 static bool
-target_changed(struct target *t)
+target_gone(struct target *t, const char *when)
 {
 	if (!target_alive(t)) {
-		cli_err("%d: process exited while being read", (int)t->pid);
+		cli_err("%d: process exited%s", (int)t->pid, when);
 		return true;
 	}
 	if (target_pagemap_stale(t)) {
-		cli_err("%d: process exited or exec'd while being read (its "
-		    "pagemap reads empty)", (int)t->pid);
+		cli_err("%d: process exited or exec'd%s (its pagemap reads "
+		    "empty)", (int)t->pid, when);
 		return true;
 	}
 	return false;
+}
+
+/* Did the target change while it was read? Then print nothing. */
+static bool
+target_changed(struct target *t)
+{
+	return target_gone(t, " while being read");
 }
 
 /*
@@ -886,25 +893,6 @@ watch_line(FILE *f, bool json, uint32_t m, const struct pageinfo *a,
 	}
 }
 
-/*
- * Has the process we started watching gone? Exited (or its PID reused), or
- * exec'd: its first pagemap fd reads empty. Says so.
- */
-static bool
-watch_gone(struct target *id)
-{
-	if (!target_alive(id)) {
-		cli_err("%d: process exited", (int)id->pid);
-		return true;
-	}
-	if (target_pagemap_stale(id)) {
-		cli_err("%d: process exited or exec'd (its pagemap reads "
-		    "empty)", (int)id->pid);
-		return true;
-	}
-	return false;
-}
-
 int
 cli_watch(const struct cli_opts *o, const char *spec, const char *range)
 {
@@ -954,7 +942,7 @@ cli_watch(const struct cli_opts *o, const char *spec, const char *range)
 		watch_sleep(o->interval_ms);
 		if (watch_stop)
 			break;
-		if (watch_gone(&id)) {
+		if (target_gone(&id, "")) {
 			ret = 1;
 			goto out;
 		}
@@ -962,7 +950,7 @@ cli_watch(const struct cli_opts *o, const char *spec, const char *range)
 		if ((ret = tr_build(o, "--translate --watch", pidspec, start,
 		    end, cur)) != 0) {
 			if (!watch_stop)
-				(void)watch_gone(&id);
+				(void)target_gone(&id, "");
 			goto out;
 		}
 		for (i = 0; i < cur->npages; i++) {
