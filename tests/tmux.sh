@@ -10,6 +10,9 @@ TUI_SOCK=vmpeek-$$-$(basename "$0" .sh)
 tm() { tmux -L "$TUI_SOCK" -f /dev/null "$@"; }
 
 tui_stop() { tm kill-server >/dev/null 2>&1; }
+# a failed check must not leave the server (and vmpeek in it) running; a
+# script with more to undo sets its own trap, calling tui_stop too
+trap 'tui_stop; cleanup' EXIT
 
 tui_start() {
 	tui_stop
