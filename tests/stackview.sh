@@ -151,7 +151,8 @@ else
 		while [ "$i" -lt "$n" ]; do
 			a=$(printf '%x' $((gs + i * PS)))
 			r=$(row "$a")
-			case $r in *" guard "*) ;; *)
+			# capture-pane drops trailing blanks: a row that ends in its state has no blank after it
+			case "$r " in *" guard "*) ;; *)
 				# what the kernel says now, to tell a misread from a change
 				j=0
 				while [ "$j" -lt "$n" ]; do
