@@ -442,6 +442,21 @@ test_fill_folio_and_regions(void **state)
 	rmdir(dir);
 }
 
+#define SBASE	0x7ffd00000000ULL
+
+/* The record of page `page` of the stack VMA v, entry raw, filled in c. */
+static struct pageinfo
+stack_rec(uint64_t raw, uint64_t page, const struct vma *v,
+    struct pageinfo_ctx *c)
+{
+	struct pageinfo p = rec(raw, "6.18.0", 1);
+
+	p.vaddr = SBASE + page * 4096;
+	p.vma = v;
+	pageinfo_fill(&p, c);
+	return p;
+}
+
 /* SP's page and never-faulted pages below it, from a stack view. */
 static void
 test_fill_stack_marks(void **state)
@@ -450,59 +465,40 @@ test_fill_stack_marks(void **state)
 	struct stack_info si;
 	struct pageinfo_ctx c;
 	struct pageinfo p;
-	uint64_t base = 0x7ffd00000000;
 
 	(void)state;
 	memset(&v, 0, sizeof(v));
-	v.start = base;
-	v.end = base + 16 * 4096;
+	v.start = SBASE;
+	v.end = SBASE + 16 * 4096;
 	memset(&si, 0, sizeof(si));
 	si.vma_start = v.start;
 	si.vma_end = v.end;
 	si.sp_known = true;
-	si.sp = base + 5 * 4096 + 0x123;
+	si.sp = SBASE + 5 * 4096 + 0x123;
 	memset(&c, 0, sizeof(c));
 	c.pagesize = 4096;
 	c.stack = &si;
-	/* SP's page */
-	p = rec(B_PRESENT | 0x1000, "6.18.0", 1);
-	p.vaddr = base + 5 * 4096;
-	p.vma = &v;
-	pageinfo_fill(&p, &c);
+	p = stack_rec(B_PRESENT | 0x1000, 5, &v, &c);	/* SP's page */
 	assert_true(p.is_sp);
 	assert_false(p.never_faulted);
 	assert_null(p.stack_why);
 	/* below SP: no entry at all is never faulted, a swapped page not */
-	p = rec(0, "6.18.0", 1);
-	p.vaddr = base + 2 * 4096;
-	p.vma = &v;
-	pageinfo_fill(&p, &c);
+	p = stack_rec(0, 2, &v, &c);
 	assert_false(p.is_sp);
 	assert_true(p.never_faulted);
-	p = rec(SWAP(1, 5), "6.18.0", 1);
-	p.vaddr = base + 2 * 4096;
-	p.vma = &v;
-	pageinfo_fill(&p, &c);
-	assert_false(p.never_faulted);
+	assert_false(stack_rec(SWAP(1, 5), 2, &v, &c).never_faulted);
 	/* above SP: not never-faulted, whatever the entry */
-	p = rec(0, "6.18.0", 1);
-	p.vaddr = base + 9 * 4096;
-	p.vma = &v;
-	pageinfo_fill(&p, &c);
-	assert_false(p.never_faulted);
+	assert_false(stack_rec(0, 9, &v, &c).never_faulted);
 	/* SP unknown: no marks, and why */
 	si.sp_known = false;
 	si.sp_why = "the thread is running";
-	p = rec(0, "6.18.0", 1);
-	p.vaddr = base + 2 * 4096;
-	p.vma = &v;
-	pageinfo_fill(&p, &c);
+	p = stack_rec(0, 2, &v, &c);
 	assert_false(p.never_faulted);
 	assert_string_equal(p.stack_why, "the thread is running");
 	/* no stack view: the context says why */
 	c.stack = NULL;
 	c.stack_why = "not a stack VMA";
-	pageinfo_fill(&p, &c);
+	p = stack_rec(B_PRESENT | 0x1000, 5, &v, &c);
 	assert_false(p.is_sp);
 	assert_string_equal(p.stack_why, "not a stack VMA");
 }
