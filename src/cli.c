@@ -544,6 +544,7 @@ tr_ctx(struct tr_set *s, struct pageinfo_ctx *c)
 {
 	struct pageinfo_pmd none = PAGEINFO_PMD_INIT;
 
+	memset(c, 0, sizeof(*c));	/* no scan regions, no stack view */
 	c->pagesize = s->t.pm.pagesize;
 	c->kp = &s->kp;
 	c->pm = &s->t.pm;

@@ -6,12 +6,16 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <fcntl.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "pageinfo.h"
 #include "pagemap.h"
 #include "pagemarks.h"
+#include "stack.h"
 #include "vmadiff.h"
 
 /* Raw pagemap bits, written out here rather than taken from the decoder. */
@@ -329,6 +333,176 @@ test_vmadiff(void **state)
 	assert_string_equal(vmadiff_token(0), "");
 }
 
+/* The bit numbers the pane prints, from the documented layout (B_*). */
+static void
+test_flag_bits(void **state)
+{
+	static const struct {
+		uint32_t flag;
+		uint64_t bit;
+	} t[] = {
+		{ PMF_PRESENT, B_PRESENT }, { PMF_SWAPPED, B_SWAPPED },
+		{ PMF_FILE_SHARED, B_FILE }, { PMF_EXCLUSIVE, B_EXCL },
+		{ PMF_SOFT_DIRTY, B_SD }, { PMF_UFFD_WP, B_UFFD },
+		{ PMF_GUARD, B_GUARD },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		assert_int_equal(1ULL << pageinfo_flag_bit(t[i].flag),
+		    t[i].bit);
+	assert_int_equal(pageinfo_flag_bit(1u << PMF_COUNT), -1);
+}
+
+/* The one-word state the page pane's STATE column shows. */
+static void
+test_state_words(void **state)
+{
+	struct pageinfo p;
+
+	(void)state;
+	p = rec(B_PRESENT | 0x1000, "6.18.0", 1);
+	assert_string_equal(pageinfo_state_word(&p), "present");
+	p = rec(SWAP(1, 77), "6.18.0", 1);
+	assert_int_equal(pageinfo_state(&p), PIS_SWAPPED);
+	assert_string_equal(pageinfo_state_word(&p), "swapped");
+	/* a guard marker sets bit 62 too: it is a guard, not swapped */
+	p = rec(B_GUARD | B_SWAPPED, "6.18.0", 1);
+	assert_string_equal(pageinfo_state_word(&p), "guard");
+	p = rec(0, "6.18.0", 1);
+	assert_string_equal(pageinfo_state_word(&p), "absent");
+	p.have_entry = false;
+	assert_string_equal(pageinfo_state_word(&p), "no entry");
+}
+
+/* A fixture /proc holding kpageflags: words at PFNs 0x10-0x13. */
+static int
+kpf_root(char *dir)
+{
+	/* THP head, THP tail, hugetlb head, a plain anonymous page */
+	uint64_t w[4] = { (1ULL << 22) | (1ULL << 15), (1ULL << 22) |
+	    (1ULL << 16), (1ULL << 17) | (1ULL << 15), 1ULL << 12 };
+	int rootfd, fd;
+
+	assert_non_null(mkdtemp(dir));
+	rootfd = open(dir, O_RDONLY | O_DIRECTORY);
+	assert_true(rootfd >= 0);
+	fd = openat(rootfd, "kpageflags", O_WRONLY | O_CREAT, 0644);
+	assert_true(fd >= 0);
+	assert_int_equal(pwrite(fd, w, sizeof(w), 0x10 * 8), sizeof(w));
+	close(fd);
+	return rootfd;
+}
+
+/* folio from kflags; PAGE_IS_HUGE regions; why no kflags. */
+static void
+test_fill_folio_and_regions(void **state)
+{
+	static const enum pageinfo_folio want[4] = {
+		PIF_THP_HEAD, PIF_THP, PIF_HUGETLB, PIF_NONE
+	};
+	struct pm_region huge = { 0x7f0000400000, 0x7f0000600000, 0 };
+	struct pageinfo_ctx c;
+	struct pageinfo_pmd none = PAGEINFO_PMD_INIT;
+	struct kpage kp;
+	struct pageinfo p;
+	char dir[] = "pifixtureXXXXXX";
+	int rootfd = kpf_root(dir);
+
+	(void)state;
+	kpage_open(&kp, rootfd);
+	assert_true(kp.flags_fd >= 0);
+	memset(&c, 0, sizeof(c));
+	c.pagesize = 4096;
+	c.kp = &kp;
+	c.pmd = none;
+	c.no_block_walk = true;
+	c.huge = &huge;
+	c.nhuge = 1;
+	for (int i = 0; i < 4; i++) {
+		p = rec(B_PRESENT | (0x10 + (uint64_t)i), "6.18.0", 1);
+		pageinfo_fill(&p, &c);
+		assert_true(p.have_kflags);
+		assert_int_equal(p.folio, want[i]);
+		assert_false(p.pmd_mapped);	/* rec's vaddr: not in it */
+	}
+	p = rec(B_PRESENT | 0x10, "6.18.0", 1);
+	p.vaddr = 0x7f00005ff000;
+	pageinfo_fill(&p, &c);
+	assert_true(p.pmd_mapped);
+	/* past the fixture's frames: no kflags, and why */
+	p = rec(B_PRESENT | 0x99, "6.18.0", 1);
+	pageinfo_fill(&p, &c);
+	assert_false(p.have_kflags);
+	assert_int_equal(p.folio, PIF_NONE);
+	assert_non_null(p.kwhy);
+	kpage_close(&kp);
+	unlinkat(rootfd, "kpageflags", 0);
+	close(rootfd);
+	rmdir(dir);
+}
+
+#define SBASE	0x7ffd00000000ULL
+
+/* The record of page `page` of the stack VMA v, entry raw, filled in c. */
+static struct pageinfo
+stack_rec(uint64_t raw, uint64_t page, const struct vma *v,
+    struct pageinfo_ctx *c)
+{
+	struct pageinfo p = rec(raw, "6.18.0", 1);
+
+	p.vaddr = SBASE + page * 4096;
+	p.vma = v;
+	pageinfo_fill(&p, c);
+	return p;
+}
+
+/* SP's page and never-faulted pages below it, from a stack view. */
+static void
+test_fill_stack_marks(void **state)
+{
+	struct vma v;
+	struct stack_info si;
+	struct pageinfo_ctx c;
+	struct pageinfo p;
+
+	(void)state;
+	memset(&v, 0, sizeof(v));
+	v.start = SBASE;
+	v.end = SBASE + 16 * 4096;
+	memset(&si, 0, sizeof(si));
+	si.vma_start = v.start;
+	si.vma_end = v.end;
+	si.sp_known = true;
+	si.sp = SBASE + 5 * 4096 + 0x123;
+	memset(&c, 0, sizeof(c));
+	c.pagesize = 4096;
+	c.stack = &si;
+	p = stack_rec(B_PRESENT | 0x1000, 5, &v, &c);	/* SP's page */
+	assert_true(p.is_sp);
+	assert_false(p.never_faulted);
+	assert_null(p.stack_why);
+	/* below SP: no entry at all is never faulted, a swapped page not */
+	p = stack_rec(0, 2, &v, &c);
+	assert_false(p.is_sp);
+	assert_true(p.never_faulted);
+	assert_false(stack_rec(SWAP(1, 5), 2, &v, &c).never_faulted);
+	/* above SP: not never-faulted, whatever the entry */
+	assert_false(stack_rec(0, 9, &v, &c).never_faulted);
+	/* SP unknown: no marks, and why */
+	si.sp_known = false;
+	si.sp_why = "the thread is running";
+	p = stack_rec(0, 2, &v, &c);
+	assert_false(p.never_faulted);
+	assert_string_equal(p.stack_why, "the thread is running");
+	/* no stack view: the context says why */
+	c.stack = NULL;
+	c.stack_why = "not a stack VMA";
+	p = stack_rec(B_PRESENT | 0x1000, 5, &v, &c);
+	assert_false(p.is_sp);
+	assert_string_equal(p.stack_why, "not a stack VMA");
+}
+
 int
 main(void)
 {
@@ -346,6 +520,10 @@ main(void)
 		cmocka_unit_test(test_marks_predict),
 		cmocka_unit_test(test_marks_evict),
 		cmocka_unit_test(test_vmadiff),
+		cmocka_unit_test(test_flag_bits),
+		cmocka_unit_test(test_state_words),
+		cmocka_unit_test(test_fill_folio_and_regions),
+		cmocka_unit_test(test_fill_stack_marks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -410,68 +410,6 @@ test_minimap_slices(void **state)
 	assert_int_equal(e - f, 0);
 }
 
-/*
- * Folded rows (THP blocks as one row) against a brute-force model that
- * walks every item: row count, row of each item, item of each row.
- */
-static void
-test_pane_fold_matches_model(void **state)
-{
-	static const uint64_t blk = 8;
-	static const uint64_t colls[][4] = {
-		{ 0, 8, 16, 24 }, { 3, 11, 40, 48 }, { 92, 0, 0, 0 },
-		{ 5, 20, 60, 0 },
-	};
-	static const size_t ns[] = { 4, 4, 1, 3 };
-	uint64_t nitems = 100;
-
-	(void)state;
-	for (size_t c = 0; c < sizeof(ns) / sizeof(ns[0]); c++) {
-		const uint64_t *coll = colls[c];
-		size_t n = ns[c];
-		uint64_t row = 0, first_of_row[100];
-		bool fold_row[100];
-
-		/* model: walk items; a folded block is one row */
-		for (uint64_t it = 0; it < nitems;) {
-			bool f = false;
-
-			for (size_t k = 0; k < n; k++)
-				if (coll[k] == it)
-					f = true;
-			first_of_row[row] = it;
-			fold_row[row] = f;
-			for (uint64_t j = it; j < it + (f ? blk : 1); j++) {
-				assert_int_equal(pane_fold_row_of(coll, n, blk,
-				    j), row);
-				assert_int_equal(pane_fold_find(coll, n, blk,
-				    j) >= 0, f);
-			}
-			it += f ? blk : 1;
-			row++;
-		}
-		assert_int_equal(pane_fold_rows(nitems, n, blk), row);
-		for (uint64_t r = 0; r < row; r++) {
-			bool f;
-
-			assert_int_equal(pane_fold_item_of(coll, n, blk, r, &f),
-			    first_of_row[r]);
-			assert_int_equal(f, fold_row[r]);
-		}
-	}
-	/* no folding: identity, even at 2^34 rows */
-	{
-		bool f;
-
-		assert_int_equal(pane_fold_row_of(NULL, 0, 512, 1ULL << 34),
-		    1ULL << 34);
-		assert_int_equal(pane_fold_item_of(NULL, 0, 512, 77, &f), 77);
-		assert_false(f);
-		assert_int_equal(pane_fold_rows(1ULL << 34, 0, 512),
-		    1ULL << 34);
-	}
-}
-
 int
 main(void)
 {
@@ -491,7 +429,6 @@ main(void)
 		cmocka_unit_test(test_cols_fit_drops_by_priority),
 		cmocka_unit_test(test_text_match),
 		cmocka_unit_test(test_minimap_slices),
-		cmocka_unit_test(test_pane_fold_matches_model),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -41,6 +41,8 @@ pageinfo_huge(const struct pageinfo *p, struct pageinfo_ctx *c)
 		bs = p->vaddr & ~(pmd - 1);
 		if (bs < p->vma->start || p->vma->end - bs < pmd)
 			return 0;	/* no whole PMD block in the VMA */
+		if (c->pmd.start != bs && c->no_block_walk)
+			return -1;
 		if (c->pmd.start != bs) {
 			c->pmd.start = bs;
 			c->pmd.kind = kpage_block_kind(c->kp, c->pm, bs,
@@ -55,6 +57,50 @@ pageinfo_huge(const struct pageinfo *p, struct pageinfo_ctx *c)
 	return -1;
 }
 
+/* The large folio kflags name. */
+static enum pageinfo_folio
+folio_of(uint64_t kf)
+{
+	if (kf & (1ULL << KPF_THP))
+		return kf & (1ULL << KPF_COMPOUND_HEAD) ? PIF_THP_HEAD :
+		    PIF_THP;
+	return kf & (1ULL << KPF_HUGE) ? PIF_HUGETLB : PIF_NONE;
+}
+
+static bool
+in_regions(const struct pm_region *r, size_t n, uint64_t va)
+{
+	for (size_t i = 0; i < n; i++)
+		if (va >= r[i].start && va < r[i].end)
+			return true;
+	return false;
+}
+
+/* SP's page and never-faulted pages below it, from the stack view. */
+static void
+stack_marks(struct pageinfo *p, const struct pageinfo_ctx *c)
+{
+	const struct stack_info *si = c->stack;
+	uint64_t mask = ~((uint64_t)c->pagesize - 1);
+
+	p->is_sp = p->never_faulted = false;
+	p->stack_why = NULL;
+	if (si == NULL) {
+		p->stack_why = c->stack_why != NULL ? c->stack_why :
+		    "not a stack view";
+		return;
+	}
+	if (!si->sp_known)
+		p->stack_why = si->sp_why != NULL ? si->sp_why :
+		    "stack pointer unknown";
+	else
+		p->is_sp = p->vma != NULL && si->sp >= p->vma->start &&
+		    si->sp < p->vma->end && (si->sp & mask) ==
+		    (p->vaddr & mask);
+	p->never_faulted = p->have_entry && stack_never_faulted(si,
+	    p->vaddr & mask, c->pagesize, &p->e);
+}
+
 void
 pageinfo_fill(struct pageinfo *p, struct pageinfo_ctx *c)
 {
@@ -62,6 +108,9 @@ pageinfo_fill(struct pageinfo *p, struct pageinfo_ctx *c)
 	p->swapdev = NULL;
 	p->have_kflags = p->have_mapcount = false;
 	p->kwhy = NULL;
+	p->folio = PIF_NONE;
+	p->pmd_mapped = in_regions(c->huge, c->nhuge, p->vaddr);
+	stack_marks(p, c);
 	if (!p->have_entry) {
 		p->kwhy = "no pagemap entry";
 		p->huge = pageinfo_huge(p, c);
@@ -80,11 +129,63 @@ pageinfo_fill(struct pageinfo *p, struct pageinfo_ctx *c)
 		    "CAP_SYS_ADMIN in the initial user namespace)";
 	else if (kpage_flags(c->kp, p->e.pfn, &p->kflags) == 0) {
 		p->have_kflags = true;
+		p->folio = folio_of(p->kflags);
 		p->have_mapcount = kpage_count(c->kp, p->e.pfn,
 		    &p->mapcount) == 0;
 	} else
 		p->kwhy = "/proc/kpageflags has no entry for this PFN";
 	p->huge = pageinfo_huge(p, c);
+}
+
+enum pageinfo_state
+pageinfo_state(const struct pageinfo *p)
+{
+	if (!p->have_entry)
+		return PIS_NO_ENTRY;
+	if (p->e.flags & PMF_GUARD)
+		return PIS_GUARD;
+	if (p->e.flags & PMF_PRESENT)
+		return PIS_PRESENT;
+	if (p->e.flags & PMF_SWAPPED)
+		return PIS_SWAPPED;
+	return p->e.swap_kind != PMS_NONE ? PIS_SPECIAL : PIS_ABSENT;
+}
+
+const char *
+pageinfo_state_word(const struct pageinfo *p)
+{
+	static const char *const words[] = {
+		[PIS_NO_ENTRY] = "no entry", [PIS_GUARD] = "guard",
+		[PIS_PRESENT] = "present", [PIS_SWAPPED] = "swapped",
+		[PIS_ABSENT] = "absent",
+	};
+	enum pageinfo_state st = pageinfo_state(p);
+
+	/* Bit 62 without a swap area: name it (migration, marker, ...). */
+	if (st == PIS_SPECIAL)
+		return p->e.swap_kind == PMS_MIGRATION ? "migrate" :
+		    pagemap_swap_kind_name(p->e.swap_kind);
+	return words[st];
+}
+
+int
+pageinfo_flag_bit(uint32_t flag)
+{
+	static const struct {
+		uint32_t flag;
+		uint64_t bit;
+	} t[] = {
+		{ PMF_PRESENT, PM_PRESENT }, { PMF_SWAPPED, PM_SWAPPED },
+		{ PMF_FILE_SHARED, PM_FILE_SHARED },
+		{ PMF_EXCLUSIVE, PM_EXCLUSIVE },
+		{ PMF_SOFT_DIRTY, PM_SOFT_DIRTY }, { PMF_UFFD_WP, PM_UFFD_WP },
+		{ PMF_GUARD, PM_GUARD },
+	};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (t[i].flag == flag)
+			return __builtin_ctzll(t[i].bit);
+	return -1;
 }
 
 /* A flag's JSON value: -1 null, 0 false, 1 true. */

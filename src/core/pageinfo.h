@@ -10,6 +10,25 @@
 #include "maps.h"
 #include "pagemap.h"
 #include "smaps.h"
+#include "stack.h"
+
+/* The large folio a page's kflags name (every mTHP page is THP too). */
+enum pageinfo_folio {
+	PIF_NONE,		/* no kflags, or no large folio */
+	PIF_THP,		/* KPF_THP, a tail */
+	PIF_THP_HEAD,		/* KPF_THP and COMPOUND_HEAD */
+	PIF_HUGETLB,		/* KPF_HUGE */
+};
+
+/* The page's state in one word (pageinfo_state_word), from its entry. */
+enum pageinfo_state {
+	PIS_NO_ENTRY,		/* past the end of pagemap */
+	PIS_GUARD,		/* a guard marker (it sets bit 62 too) */
+	PIS_PRESENT,
+	PIS_SWAPPED,		/* in a swap area, or its frame hidden */
+	PIS_SPECIAL,		/* bit 62 without a swap area: migration... */
+	PIS_ABSENT,
+};
 
 /* Everything known about one page; what --translate prints. */
 struct pageinfo {
@@ -26,6 +45,13 @@ struct pageinfo {
 	bool have_mapcount;
 	uint64_t mapcount;
 	const char *kwhy;		/* why no kflags, or NULL */
+	enum pageinfo_folio folio;	/* from kflags (PIF_NONE without) */
+	/* in a PAGE_IS_HUGE region of the context (PAGEMAP_SCAN) */
+	bool pmd_mapped;
+	/* stack marks: a page of the stack view (ctx->stack) only */
+	bool is_sp;			/* the stack pointer is in this page */
+	bool never_faulted;		/* below SP, no entry at all */
+	const char *stack_why;		/* why no stack marks, or NULL */
 };
 
 /* The PMD block whose folio was last looked at: a range's pages share it. */
@@ -44,6 +70,17 @@ struct pageinfo_ctx {
 	const struct swap_dev *sw;	/* /proc/swaps, by type */
 	size_t nsw;
 	struct pageinfo_pmd pmd;
+	/*
+	 * The TUI tells huge blocks from its fold set: no walk of a PMD
+	 * block's 512 frames per row (huge stays -1 for THP pages).
+	 */
+	bool no_block_walk;
+	/* PAGE_IS_HUGE regions already read (the TUI's window), or none */
+	const struct pm_region *huge;
+	size_t nhuge;
+	/* the stack view the pages belong to; NULL: stack_why says why */
+	const struct stack_info *stack;
+	const char *stack_why;
 };
 
 /* Why kpageflags can't be read, from kpage_open's errno. */
@@ -62,6 +99,13 @@ void pageinfo_fill(struct pageinfo *p, struct pageinfo_ctx *c);
  * by); without kpageflags smaps says "no" or "unknown".
  */
 int pageinfo_huge(const struct pageinfo *p, struct pageinfo_ctx *c);
+
+enum pageinfo_state pageinfo_state(const struct pageinfo *p);
+/* "present", "swapped", "guard", "migrate", "absent", "no entry"... */
+const char *pageinfo_state_word(const struct pageinfo *p);
+
+/* Bit number of a PMF_* flag in the raw pagemap entry (63 for present). */
+int pageinfo_flag_bit(uint32_t flag);
 
 /* Fields pageinfo_diff compares, named by the --translate JSON keys. */
 enum {

@@ -83,22 +83,4 @@ void pane_slice(uint64_t nrows, int n, int i, uint64_t *first, uint64_t *end);
 /* Slice (0..n-1) holding row idx. */
 int pane_slice_of(uint64_t nrows, int n, uint64_t idx);
 
-/*
- * Folding: a list of nitems items where some blocks of blk consecutive
- * items (a 2 MB THP = 512 pages) are shown as one row. coll[0..n) holds
- * the first item of each folded block, sorted, blocks not overlapping.
- * The row count is then nitems - n * (blk - 1): computable without a
- * scan, whatever the list's size.
- */
-uint64_t pane_fold_rows(uint64_t nitems, size_t n, uint64_t blk);
-/* Row showing item (a folded block's row for any item inside it). */
-uint64_t pane_fold_row_of(const uint64_t *coll, size_t n, uint64_t blk,
-    uint64_t item);
-/* First item of row; *folded tells whether the row is a folded block. */
-uint64_t pane_fold_item_of(const uint64_t *coll, size_t n, uint64_t blk,
-    uint64_t row, bool *folded);
-/* Index in coll of the block holding item, or -1. */
-long pane_fold_find(const uint64_t *coll, size_t n, uint64_t blk,
-    uint64_t item);
-
 #endif

@@ -10,29 +10,18 @@
 #include <string.h>
 
 #include "fmt.h"
+#include "hugefold.h"
 #include "kpage.h"
 #include "maps.h"
-#include "pagemap_scan.h"
+#include "pageinfo.h"
 #include "panes.h"
 
 #define WIN_CAP		1024		/* entries kept: a few screens */
 #define SEARCH_MAX	(1u << 18)	/* rows a text search reads per key */
 #define REREAD_MS	1000		/* screen rows are re-read this often */
 #define MARKS_CAP	1024		/* pages whose last read is kept */
-#define FOLD_MAX	(1u << 16)	/* folded huge blocks remembered */
-#define SCAN_REGIONS	64
 
-/*
- * Huge pages as one row. A huge block is a whole, aligned run of blk
- * pages (a 2 MB PMD-mapped THP, or one hugetlb page) inside the VMA. The
- * pane never scans the VMA for them: each time the window on screen
- * changes, the blocks it shows are checked (PAGEMAP_SCAN PAGE_IS_HUGE;
- * without it, kpageflags of the head as root; else 512 consecutive,
- * aligned PFNs in a VMA smaps says holds THP) and folded. The row count
- * is pages - folded * (blk - 1), so it shrinks as huge blocks come on
- * screen; rows above the screen never move. + expands a block (it stays
- * expanded), - folds it again.
- */
+/* Huge pages fold as one row: hugefold.h says how they are found. */
 
 enum {
 	COL_ADDR, COL_PFN, COL_PHYS, COL_FLAGS, COL_STATE, COL_MARKS, NCOLS
@@ -40,19 +29,18 @@ enum {
 /* Narrow screens keep the PFN (the point of the pane) over STATE. */
 static const int col_prio[NCOLS] = { 0, 1, 3, 0, 2, 4 };
 
-/* Each decoded flag, the pagemap bit it comes from, and its colour. */
+/* Each decoded flag and its colour. */
 static const struct {
 	uint32_t flag;
-	int bit;
 	enum ui_color color;
 } flag_tab[PMF_COUNT] = {
-	{ PMF_PRESENT, 63, UC_PRESENT },
-	{ PMF_SWAPPED, 62, UC_SWAPPED },
-	{ PMF_FILE_SHARED, 61, UC_FSHARED },
-	{ PMF_EXCLUSIVE, 56, UC_EXCL },
-	{ PMF_SOFT_DIRTY, 55, UC_SDIRTY },
-	{ PMF_UFFD_WP, 57, UC_UFFD },
-	{ PMF_GUARD, 58, UC_GUARDPG },
+	{ PMF_PRESENT, UC_PRESENT },
+	{ PMF_SWAPPED, UC_SWAPPED },
+	{ PMF_FILE_SHARED, UC_FSHARED },
+	{ PMF_EXCLUSIVE, UC_EXCL },
+	{ PMF_SOFT_DIRTY, UC_SDIRTY },
+	{ PMF_UFFD_WP, UC_UFFD },
+	{ PMF_GUARD, UC_GUARDPG },
 };
 
 static int
@@ -73,151 +61,42 @@ addr_w(const struct ui *ui)
 	return d < 12 ? 12 : d;
 }
 
-/* pages_state keeps rows; pagewin and the stack view think in pages. */
+/* Rows fold huge blocks; pagewin and the stack view think in pages. */
 static uint64_t
 item_of(const struct pages_state *ps, uint64_t row, bool *folded)
 {
-	bool f;
-
-	return pane_fold_item_of(ps->coll, ps->ncoll, ps->blk, row,
-	    folded ? folded : &f);
+	return hugefold_item_of(&ps->hf, row, folded);
 }
 
-static uint64_t
-row_of(const struct pages_state *ps, uint64_t item)
+static void
+view_set_rows(void *arg, uint64_t nrows)
 {
-	return pane_fold_row_of(ps->coll, ps->ncoll, ps->blk, item);
+	pane_set_rows(arg, nrows);
 }
 
-/* First page of the whole huge block holding item, or UINT64_MAX. */
-static uint64_t
-block_of(const struct pages_state *ps, uint64_t item)
+/* The view a block folds in: the selection and the top row keep their page. */
+static struct hugefold_view
+fold_view(struct pages_state *ps)
 {
-	uint64_t b;
+	struct hugefold_view fv = {
+		&ps->v.sel, &ps->v.top, ps->v.height, view_set_rows, &ps->v
+	};
 
-	if (ps->blk <= 1 || item < ps->blk_first)
-		return UINT64_MAX;
-	b = item - (item - ps->blk_first) % ps->blk;
-	return b + ps->blk <= ps->w.npages ? b : UINT64_MAX;
-}
-
-static bool
-arr_has(const uint64_t *a, size_t n, uint64_t x)
-{
-	size_t lo = 0, hi = n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (a[mid] < x)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < n && a[lo] == x;
-}
-
-/* Insert (add) or remove x in a sorted array; false if out of room. */
-static bool
-arr_set(uint64_t **a, size_t *n, size_t *cap, uint64_t x, bool add)
-{
-	size_t lo = 0, hi = *n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if ((*a)[mid] < x)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo < *n && (*a)[lo] == x) {
-		if (!add) {
-			memmove(*a + lo, *a + lo + 1, (*n - lo - 1) *
-			    sizeof(**a));
-			(*n)--;
-		}
-		return true;
-	}
-	if (!add)
-		return true;
-	if (*n == *cap) {
-		size_t nc = *cap ? *cap * 2 : 64;
-		uint64_t *na;
-
-		if (nc > FOLD_MAX || (na = reallocarray(*a, nc,
-		    sizeof(**a))) == NULL)
-			return false;
-		*a = na;
-		*cap = nc;
-	}
-	memmove(*a + lo + 1, *a + lo, (*n - lo) * sizeof(**a));
-	(*a)[lo] = x;
-	(*n)++;
-	return true;
-}
-
-/* Fold (or unfold) block b; the selection and the top row keep their page. */
-static bool
-fold_set(struct pages_state *ps, uint64_t b, bool fold)
-{
-	uint64_t sel_item = item_of(ps, ps->v.sel, NULL);
-	uint64_t top_item = item_of(ps, ps->v.top, NULL);
-	bool ok;
-
-	if (arr_has(ps->coll, ps->ncoll, b) == fold)
-		return false;
-	ok = arr_set(&ps->coll, &ps->ncoll, &ps->ccap, b, fold);
-	if (!ok) {
-		ps->fold_full = true;
-		return false;
-	}
-	ps->v.nrows = pane_fold_rows(ps->w.npages, ps->ncoll, ps->blk);
-	ps->v.sel = row_of(ps, sel_item);
-	ps->v.top = row_of(ps, top_item);
-	pane_set_rows(&ps->v, ps->v.nrows);
-	return true;
+	return fv;
 }
 
 static void
 fold_init(struct ui *ui)
 {
 	struct pages_state *ps = &ui->pages;
-	const struct smaps_vma *sm = vmas_smaps(ui, ps->vma);
-	uint64_t hb, ps_ = ui->t.pm.pagesize, fb, b;
 	int st = ui->vmas.smaps_state;
+	uint64_t g = UINT64_MAX;
 
-	/*
-	 * Only smaps says whether the VMA is hugetlb and its page size:
-	 * a hugetlb page folded before it came would be a "2M THP". Fold
-	 * nothing until it comes (tick reads it on); when it cannot come,
-	 * fold only what kpageflags shows to be one folio, by its kind.
-	 */
-	ps->fold_wait = sm == NULL && (st == 0 || st == 1);
-	ps->fold_kpf = sm == NULL && !ps->fold_wait;
-	ps->hugetlb = sm != NULL && smaps_is_hugetlb(sm, ps_);
-	hb = ps->hugetlb && sm->kernel_page_size > ps_ ?
-	    sm->kernel_page_size : kpage_pmd_size();
-	ps->blk = hb > ps_ && hb % ps_ == 0 && !ps->fold_wait ? hb / ps_ : 1;
-	fb = (ps->cur.start + hb - 1) & ~(hb - 1);
-	ps->blk_first = fb >= ps->cur.start && fb < ps->cur.end ?
-	    (fb - ps->cur.start) >> ui->t.pm.pageshift : ps->w.npages;
-	if (ps->blk_first + ps->blk > ps->w.npages)
-		ps->blk = 1;	/* no whole block: nothing to fold */
 	/* an address asked for shows its own page, not its THP row */
-	if (ps->goto_addr >= ps->cur.start && ps->goto_addr < ps->cur.end &&
-	    (b = block_of(ps, (ps->goto_addr - ps->cur.start) >>
-	    ui->t.pm.pageshift)) != UINT64_MAX)
-		arr_set(&ps->expd, &ps->nexpd, &ps->ecap, b, true);
-}
-
-static void
-fold_free(struct pages_state *ps)
-{
-	free(ps->coll);
-	free(ps->expd);
-	ps->coll = ps->expd = NULL;
-	ps->ncoll = ps->ccap = ps->nexpd = ps->ecap = 0;
+	if (ps->goto_addr >= ps->cur.start && ps->goto_addr < ps->cur.end)
+		g = (ps->goto_addr - ps->cur.start) >> ui->t.pm.pageshift;
+	hugefold_setup(&ps->hf, ps->cur.start, ps->cur.end, ui->t.pm.pageshift,
+	    vmas_smaps(ui, ps->vma), st == 0 || st == 1, g);
 }
 
 void
@@ -226,10 +105,7 @@ pages_fold_off(struct ui *ui)
 	struct pages_state *ps = &ui->pages;
 	uint64_t sel = item_of(ps, ps->v.sel, NULL);
 
-	fold_free(ps);
-	ps->blk = 1;
-	ps->fold_wait = ps->fold_kpf = false;
-	ps->huge_valid = false;
+	hugefold_off(&ps->hf);
 	pane_set_rows(&ps->v, ps->w.npages);
 	pane_select_center(&ps->v, sel);
 }
@@ -239,14 +115,14 @@ pages_fold_on(struct ui *ui)
 {
 	ui->pages.goto_addr = 0;	/* fold_init would expand its block */
 	fold_init(ui);
-	ui->pages.huge_valid = false;
+	hugefold_invalidate(&ui->pages.hf);
 }
 
 void
 pages_select_page(struct ui *ui, uint64_t page)
 {
 	hex_close(ui);	/* ':' or a search leaves the hex view */
-	pane_select_center(&ui->pages.v, row_of(&ui->pages, page));
+	pane_select_center(&ui->pages.v, hugefold_row_of(&ui->pages.hf, page));
 }
 
 static void
@@ -332,7 +208,7 @@ pages_free(struct ui *ui)
 	ps->have_win = false;
 	hex_close(ui);
 	slices_free(ps);
-	fold_free(ps);
+	hugefold_free(&ps->hf);
 	pagemarks_free(&ps->marks);
 }
 
@@ -361,212 +237,21 @@ view(struct ui *ui)
 	return &ui->pages.v;
 }
 
-/* kpageflags of a present page, when readable. */
-static bool
-kflags_of(struct ui *ui, const struct pm_entry *e, uint64_t *kf,
-    uint64_t *cnt, bool *cnt_ok)
-{
-	*cnt_ok = false;
-	if (!e->pfn_valid || ui->kp.flags_fd < 0)
-		return false;
-	if (kpage_flags(&ui->kp, e->pfn, kf) == -1)
-		return false;
-	*cnt_ok = ui->kp.count_fd >= 0 && kpage_count(&ui->kp, e->pfn, cnt)
-	    == 0;
-	return true;
-}
-
-/* Huge-block flags for blocks [b0, b0 + nb * blk) via PAGEMAP_SCAN. */
-static bool
-huge_by_scan(struct ui *ui, uint64_t b0, size_t nb, bool *huge)
-{
-	struct pages_state *ps = &ui->pages;
-	struct pm_reader *r = &ui->t.pm;
-	uint64_t hb = ps->blk << r->pageshift;
-	uint64_t s = pagewin_vaddr(&ps->w, b0), e = s + nb * hb, we;
-	struct pm_region reg[SCAN_REGIONS];
-	ssize_t n;
-
-	if (r->force_pread || r->scan == 0)
-		return false;
-	ps->nhuge = 0;
-	while (s < e) {
-		n = pagemap_scan(r, s, e, PAGE_IS_HUGE, reg, SCAN_REGIONS,
-		    &we);
-		if (n == -1)
-			return r->scan != 0 && ps->nhuge > 0;
-		for (ssize_t k = 0; k < n; k++) {
-			/* each whole block inside a huge region is huge */
-			uint64_t rs = reg[k].start, re = reg[k].end;
-			uint64_t first = (rs - pagewin_vaddr(&ps->w, b0) + hb -
-			    1) / hb;
-
-			if (ps->nhuge < sizeof(ps->huge) / sizeof(ps->huge[0]))
-				ps->huge[ps->nhuge++] = reg[k];
-			for (uint64_t j = first; j < nb; j++) {
-				uint64_t bs = pagewin_vaddr(&ps->w, b0) + j * hb;
-
-				if (bs + hb > re)
-					break;
-				huge[j] = true;
-			}
-		}
-		if (we <= s || (size_t)n < SCAN_REGIONS)
-			break;
-		s = we;
-	}
-	return true;
-}
-
-/*
- * Without PAGEMAP_SCAN (or without smaps): as root, kpageflags — a THP
- * block is huge only when it is one PMD folio (mTHP pages carry KPF_THP
- * too), a hugetlb page by its head; else blk present, consecutive PFNs
- * starting on a blk-aligned frame in a VMA smaps says holds huge pages.
- */
-static void
-huge_by_pfn(struct ui *ui, uint64_t b, bool *huge)
-{
-	struct pages_state *ps = &ui->pages;
-	struct pm_reader *r = &ui->t.pm;
-	const struct smaps_vma *sm = vmas_smaps(ui, ps->vma);
-	uint64_t raw[512], kf, pfn0 = 0;
-	struct pm_entry e;
-	uint64_t done = 0;
-	int kind;
-
-	*huge = false;
-	if (ui->kp.flags_fd >= 0 && (!ps->hugetlb || ps->fold_kpf)) {
-		kind = kpage_block_kind(&ui->kp, r, pagewin_vaddr(&ps->w, b),
-		    (size_t)ps->blk);
-		/* smaps unreadable: a hugetlb folio names the VMA's kind */
-		if (kind == KPF_HUGE && ps->fold_kpf)
-			ps->hugetlb = true;
-		*huge = kind == KPF_THP || (kind == KPF_HUGE && ps->hugetlb);
-		if (kind != -1)
-			return;
-	}
-	if (ps->fold_kpf)
-		return;		/* no smaps, no kpageflags: can't tell */
-	if (pagemap_read(r, pagewin_vaddr(&ps->w, b), 1, raw) != 1)
-		return;
-	pagemap_decode(raw[0], &r->caps, &e);
-	if (!e.pfn_valid || e.pfn % ps->blk != 0)
-		return;
-	if (ui->kp.flags_fd >= 0 && ps->hugetlb &&
-	    kpage_flags(&ui->kp, e.pfn, &kf) == 0) {
-		*huge = (kf & (1ULL << KPF_COMPOUND_HEAD)) &&
-		    (kf & (1ULL << KPF_HUGE));
-		return;
-	}
-	if (sm == NULL || (smaps_thp_bytes(sm) == 0 && !ps->hugetlb))
-		return;
-	pfn0 = e.pfn;
-	while (done < ps->blk) {
-		size_t n = ps->blk - done > 512 ? 512 : (size_t)(ps->blk - done);
-		ssize_t got = pagemap_read(r, pagewin_vaddr(&ps->w, b + done),
-		    n, raw);
-
-		if (got != (ssize_t)n)
-			return;
-		for (size_t k = 0; k < n; k++) {
-			pagemap_decode(raw[k], &r->caps, &e);
-			if (!e.pfn_valid || e.pfn != pfn0 + done + k)
-				return;
-		}
-		done += n;
-	}
-	*huge = true;
-}
-
-/*
- * Fold the huge blocks of the window on screen (and unfold blocks that
- * stopped being huge). Folding changes what the screen shows, so repeat
- * until the window is stable; each pass is one scan of a screenful.
- */
+/* Fold the huge blocks of the window on screen: hugefold_discover. */
 static void
 discover(struct ui *ui)
 {
 	struct pages_state *ps = &ui->pages;
+	struct hugefold_view fv = fold_view(ps);
+	struct hugefold_src src = { &ui->t.pm, &ui->kp,
+	    vmas_smaps(ui, ps->vma) };
 
-	for (int pass = 0; pass < 8; pass++) {
-		uint64_t last, i0, i1, b0, b1, nb;
-		bool f, changed = false, *huge;
-
-		if (ps->v.nrows == 0)
-			return;
-		last = ps->v.top + (uint64_t)ps->v.height - 1;
-		if (last >= ps->v.nrows)
-			last = ps->v.nrows - 1;
-		i0 = item_of(ps, ps->v.top, NULL);
-		i1 = item_of(ps, last, &f) + (f ? ps->blk : 1);
-		if (ps->huge_valid && ps->huge_top == i0 &&
-		    ps->huge_h == (int)(i1 - i0))
-			return;
-		ps->huge_valid = true;
-		ps->huge_top = i0;
-		ps->huge_h = (int)(i1 - i0);
-		ps->nhuge = 0;
-		if (ps->blk <= 1) {
-			/* nothing to fold; the marks still want huge ranges */
-			if (!ui->t.pm.force_pread && ui->t.pm.scan != 0) {
-				uint64_t we;
-				ssize_t n = pagemap_scan(&ui->t.pm,
-				    pagewin_vaddr(&ps->w, i0), i1 >=
-				    ps->w.npages ? ps->w.end :
-				    pagewin_vaddr(&ps->w, i1), PAGE_IS_HUGE,
-				    ps->huge, sizeof(ps->huge) /
-				    sizeof(ps->huge[0]), &we);
-
-				ps->nhuge = n > 0 ? (size_t)n : 0;
-			}
-			return;
-		}
-		/* whole blocks touching [i0, i1) */
-		b0 = i0 < ps->blk_first ? ps->blk_first :
-		    i0 - (i0 - ps->blk_first) % ps->blk;
-		if (b0 >= i1)
-			return;
-		b1 = b0 + ((i1 - b0 + ps->blk - 1) / ps->blk) * ps->blk;
-		while (b1 > b0 && b1 > ps->w.npages)
-			b1 -= ps->blk;
-		if (b1 <= b0)
-			return;
-		nb = (b1 - b0) / ps->blk;
-		if ((huge = calloc(nb, sizeof(*huge))) == NULL)
-			return;
-		/* PAGE_IS_HUGE can't tell hugetlb from THP: smaps must */
-		if (ps->fold_kpf || !huge_by_scan(ui, b0, nb, huge))
-			for (uint64_t j = 0; j < nb; j++)
-				huge_by_pfn(ui, b0 + j * ps->blk, &huge[j]);
-		for (uint64_t j = 0; j < nb; j++) {
-			uint64_t b = b0 + j * ps->blk;
-			bool want = huge[j] && !arr_has(ps->expd, ps->nexpd, b);
-
-			if (ps->fold_full && want)
-				continue;
-			if (fold_set(ps, b, want))
-				changed = true;
-		}
-		free(huge);
-		if (!changed)
-			return;
-	}
+	hugefold_discover(&ps->hf, &src, &fv);
 }
 
-/* Is vaddr inside a huge-page region found on screen? */
+/* /proc/swaps, read once when a swapped page is first shown. */
 static bool
-in_huge(const struct pages_state *ps, uint64_t vaddr)
-{
-	for (size_t i = 0; i < ps->nhuge; i++)
-		if (vaddr >= ps->huge[i].start && vaddr < ps->huge[i].end)
-			return true;
-	return false;
-}
-
-/* Name of swap device type (from /proc/swaps, read once), or NULL. */
-static const char *
-swap_name(struct ui *ui, unsigned int type, char *buf, size_t len)
+swaps_load(struct ui *ui)
 {
 	if (ui->swaps_state == 0) {
 		if (swaps_read(ui->rootfd, ui->swaps, sizeof(ui->swaps) /
@@ -577,129 +262,152 @@ swap_name(struct ui *ui, unsigned int type, char *buf, size_t len)
 			ui->swaps_err = errno;
 		}
 	}
-	if (ui->swaps_state == 1 && type < ui->nswaps)
-		return fmt_vis(ui->swaps[type].name, buf, len);
+	return ui->swaps_state == 1;
+}
+
+/* What the records of the rows on screen are filled from. */
+static void
+rec_ctx(struct ui *ui, struct pageinfo_ctx *c)
+{
+	struct pages_state *ps = &ui->pages;
+	struct pageinfo_pmd none = PAGEINFO_PMD_INIT;
+
+	memset(c, 0, sizeof(*c));
+	c->pagesize = ui->t.pm.pagesize;
+	c->kp = &ui->kp;
+	c->pm = &ui->t.pm;
+	c->sm = ui->vmas.smaps_state == 2 ? &ui->vmas.smaps : NULL;
+	c->pmd = none;
+	c->no_block_walk = true;	/* the fold set tells huge blocks */
+	c->huge = ps->hf.huge;
+	c->nhuge = ps->hf.nhuge;
+	if (ps->is_stack && ps->stack_err == 0)
+		c->stack = &ps->si;
+	else
+		c->stack_why = ps->is_stack ? strerror(ps->stack_err) :
+		    "not a stack VMA";
+}
+
+/* The record of page idx; pagewin_get's answer (0, 1 no entry, -1). */
+static int
+page_rec(struct ui *ui, struct pageinfo_ctx *c, uint64_t idx,
+    struct pageinfo *p)
+{
+	struct pages_state *ps = &ui->pages;
+	int got;
+
+	memset(p, 0, sizeof(*p));
+	p->vaddr = pagewin_vaddr(&ps->w, idx);
+	p->vma = &ps->cur;
+	got = pagewin_get(&ps->w, idx, &p->e);
+	p->have_entry = got == 0;
+	if (!p->have_entry)
+		memset(&p->e, 0, sizeof(p->e));
+	else if (p->e.swap_valid && swaps_load(ui)) {
+		c->sw = ui->swaps;
+		c->nsw = ui->nswaps;
+	}
+	pageinfo_fill(p, c);
+	return got;
+}
+
+/* Name of the swap device of a swapped page, or why there is none. */
+static const char *
+swap_dev(const struct ui *ui, const struct pageinfo *p, char *buf,
+    size_t len)
+{
+	if (p->swapdev != NULL)
+		return fmt_vis(p->swapdev->name, buf, len);
 	if (ui->swaps_state == 1)
-		snprintf(buf, len, "no device %u in /proc/swaps", type);
+		snprintf(buf, len, "no device %u in /proc/swaps",
+		    p->e.swap_type);
 	else
 		snprintf(buf, len, "/proc/swaps: %s", strerror(ui->swaps_err));
 	return buf;
 }
 
-/* One-word state of a page; the screen tests read this column. */
-static const char *
-state_word(int got, const struct pm_entry *e)
-{
-	if (got != 0)
-		return got > 0 ? "no entry" : "error";
-	if (e->flags & PMF_GUARD)
-		return "guard";
-	if (e->flags & PMF_PRESENT)
-		return "present";
-	if (e->flags & PMF_SWAPPED)
-		return "swapped";
-	/* Bit 62 without a swap area: name it (migration, marker, ...). */
-	if (e->swap_kind == PMS_MIGRATION)
-		return "migrate";
-	if (e->swap_kind != PMS_NONE)
-		return pagemap_swap_kind_name(e->swap_kind);
-	return "absent";
-}
-
-/* The core's rule: below SP, SP inside this VMA, no entry at all. */
-static bool
-never_faulted(const struct ui *ui, uint64_t idx, const struct pm_entry *e)
-{
-	const struct pages_state *ps = &ui->pages;
-
-	return ps->is_stack && !ps->stack_err && stack_never_faulted(&ps->si,
-	    pagewin_vaddr(&ps->w, idx), ui->t.pm.pagesize, e);
-}
-
-static bool
-is_sp_row(const struct ui *ui, uint64_t idx)
-{
-	const struct pages_state *ps = &ui->pages;
-
-	return ps->is_stack && !ps->stack_err && ps->si.sp_known &&
-	    ps->si.sp >= ps->cur.start && ps->si.sp < ps->cur.end &&
-	    ((ps->si.sp - ps->cur.start) >> ui->t.pm.pageshift) == idx;
-}
-
-/* The marks column: SP, never faulted, huge page, swap slot, kflags. */
+/* The marks column: SP, never faulted, swap slot, huge page, kflags. */
 static void
-marks_text(struct ui *ui, uint64_t idx, int got, const struct pm_entry *e,
-    char *buf, size_t len)
+marks_text(const struct ui *ui, const struct pageinfo *p, char *buf,
+    size_t len)
 {
-	struct pages_state *ps = &ui->pages;
-	uint64_t kf, cnt, va = pagewin_vaddr(&ps->w, idx);
-	bool cnt_ok;
-	char names[400];
+	static const char *const folio[] = {
+		[PIF_NONE] = "", [PIF_THP] = "THP ",
+		[PIF_THP_HEAD] = "THP-head ", [PIF_HUGETLB] = "hugetlb ",
+	};
+	const struct pm_entry *e = &p->e;	/* zero without an entry */
+	char names[400], dev[120];
 	size_t n;
 
 	buf[0] = '\0';
-	if (is_sp_row(ui, idx))
+	if (p->is_sp)
 		strlcat(buf, "<-SP ", len);
-	if (got == 0 && never_faulted(ui, idx, e))
+	if (p->never_faulted)
 		strlcat(buf, "never-faulted ", len);
-	if (got == 0 && e->swap_valid) {
-		char dev[120];
-
-		n = strlen(buf);
+	n = strlen(buf);
+	if (e->swap_valid)
 		snprintf(buf + n, len - n, "swap %u:0x%" PRIx64 " %s ",
-		    e->swap_type, e->swap_offset, swap_name(ui, e->swap_type,
-		    dev, sizeof(dev)));
-	} else if (got == 0 && e->swap_kind == PMS_HIDDEN) {
+		    e->swap_type, e->swap_offset, swap_dev(ui, p, dev,
+		    sizeof(dev)));
+	else if (e->swap_kind == PMS_HIDDEN)
 		strlcat(buf, "swap entry hidden ", len);
-	} else if (got == 0 && e->swap_kind != PMS_NONE &&
-	    e->swap_kind != PMS_GUARD) {
-		n = strlen(buf);
+	else if (e->swap_kind != PMS_NONE && e->swap_kind != PMS_GUARD)
 		snprintf(buf + n, len - n, "%s entry %u:0x%" PRIx64 " ",
 		    pagemap_swap_kind_name(e->swap_kind), e->swap_type,
 		    e->swap_offset);
-	}
-	if (got == 0 && kflags_of(ui, e, &kf, &cnt, &cnt_ok)) {
-		if (kf & (1ULL << KPF_THP))
-			strlcat(buf, kf & (1ULL << KPF_COMPOUND_HEAD) ?
-			    "THP-head " : "THP ", len);
-		else if (kf & (1ULL << KPF_HUGE))
-			strlcat(buf, "hugetlb ", len);
-		if (ps->kflags_col) {
+	if (p->have_kflags) {
+		strlcat(buf, folio[p->folio], len);
+		if (ui->pages.kflags_col) {
 			n = strlen(buf);
-			if (cnt_ok)
+			if (p->have_mapcount)
 				snprintf(buf + n, len - n, "map=%" PRIu64 " ",
-				    cnt);
-			kpage_flags_str(kf, ",", names, sizeof(names));
+				    p->mapcount);
+			kpage_flags_str(p->kflags, ",", names, sizeof(names));
 			strlcat(buf, names, len);
 		}
-	} else if (got == 0 && (e->flags & PMF_PRESENT) && in_huge(ps, va)) {
+	} else if ((e->flags & PMF_PRESENT) && p->pmd_mapped)
 		strlcat(buf, "huge ", len);
-	}
 }
 
 static void
-fmt_pfn(const struct pm_entry *e, int got, char *buf, size_t len)
+fmt_pfn(const struct pageinfo *p, char *buf, size_t len)
 {
-	if (got != 0 || !(e->flags & PMF_PRESENT))
+	if (!(p->e.flags & PMF_PRESENT))
 		strlcpy(buf, "-", len);
-	else if (!e->pfn_valid)
+	else if (!p->e.pfn_valid)
 		strlcpy(buf, "hidden", len);
 	else
-		snprintf(buf, len, "%" PRIx64, e->pfn);
+		snprintf(buf, len, "%" PRIx64, p->e.pfn);
 }
 
 static void
-fmt_phys(struct ui *ui, const struct pm_entry *e, int got, uint64_t va,
-    char *buf, size_t len)
+fmt_phys(const struct pageinfo *p, char *buf, size_t len)
 {
-	uint64_t pa;
-
-	if (got == 0 && pagemap_phys(e, va, ui->t.pm.pagesize, &pa))
-		snprintf(buf, len, "%" PRIx64, pa);
-	else if (got == 0 && (e->flags & PMF_PRESENT))
+	if (p->have_phys)
+		snprintf(buf, len, "%" PRIx64, p->phys);
+	else if (p->e.flags & PMF_PRESENT)
 		strlcpy(buf, "hidden", len);
 	else
 		strlcpy(buf, "-", len);
+}
+
+/* STATE's word and colour: hidden by predict, a read error, the record's. */
+static const char *
+state_cell(const struct ui *ui, const struct pageinfo *p, int got, bool hide,
+    attr_t *a)
+{
+	static const enum ui_color color[] = {
+		[PIS_NO_ENTRY] = UC_ABSENT, [PIS_GUARD] = UC_GUARDPG,
+		[PIS_PRESENT] = UC_PRESENT, [PIS_SWAPPED] = UC_SWAPPED,
+		[PIS_SPECIAL] = UC_ABSENT, [PIS_ABSENT] = UC_ABSENT,
+	};
+	enum pageinfo_state st = pageinfo_state(p);
+
+	if (hide)
+		return "_";
+	*a |= ui_attr(ui, st == PIS_ABSENT && p->never_faulted ?
+	    UC_UNFAULTED : color[st]);
+	return got < 0 ? "error" : pageinfo_state_word(p);
 }
 
 static void
@@ -771,12 +479,13 @@ draw_header(struct ui *ui)
 	    aw, ps->cur.end, ps->cur.perms, path[0] ? path : "(anonymous)",
 	    sz, ps->w.npages, ps->w.npages == 1 ? "" : "s", ps->v.sel + 1,
 	    ps->v.nrows);
-	if (ps->ncoll > 0) {
+	if (ps->hf.ncoll > 0) {
 		size_t n = strlen(buf);
 
-		fmt_size(ps->blk << ui->t.pm.pageshift, a, sizeof(a));
+		fmt_size(ps->hf.blk << ui->t.pm.pageshift, a, sizeof(a));
 		snprintf(buf + n, sizeof(buf) - n, "  (%zu %s %s folded, + "
-		    "expands)", ps->ncoll, ps->hugetlb ? "huge" : "THP", a);
+		    "expands)", ps->hf.ncoll, ps->hf.hugetlb ? "huge" : "THP",
+		    a);
 	}
 	ui_put(l->header_y, 1, l->cols - 1, ui_attr(ui, ps->is_stack ?
 	    UC_STACK : vmas_kind_color(&ps->cur)) | A_BOLD, buf);
@@ -852,9 +561,72 @@ draw_legend(struct ui *ui)
 		x = ui_put(l->legend_y, x, l->cols - x, ui_attr(ui,
 		    UC_UNFAULTED), "never-faulted") + 2;
 	}
-	if (ui->pages.ncoll > 0 || ui->pages.nexpd > 0)
+	if (ui->pages.hf.ncoll > 0 || ui->pages.hf.nexpd > 0)
 		ui_put(l->legend_y, x, l->cols - x, ui_attr(ui, UC_HUGE),
 		    "THP/huge: +/- expand/fold");
+}
+
+/* A folded row's block: "THP 2M: 512 pages a-b in one huge frame". */
+static void
+fold_text(const struct ui *ui, uint64_t va, char *buf, size_t len)
+{
+	const struct hugefold *hf = &ui->pages.hf;
+	char sz[16];
+
+	fmt_size(hf->blk << ui->t.pm.pageshift, sz, sizeof(sz));
+	snprintf(buf, len, "%s %s: %" PRIu64 " pages %" PRIx64 "-%" PRIx64
+	    " in one huge frame (+ expands); head", hf->hugetlb ? "hugetlb" :
+	    "THP", sz, hf->blk, va, va + (hf->blk << ui->t.pm.pageshift));
+}
+
+/* The frame part of the detail line: PFN, swap slot, or what it is. */
+static void
+detail_frame(const struct ui *ui, const struct pageinfo *p, char *buf,
+    size_t len)
+{
+	const struct pm_entry *e = &p->e;
+	char dev[120];
+
+	if (len > 0)
+		buf[0] = '\0';
+	if (e->pfn_valid)
+		snprintf(buf, len, " PFN=%" PRIx64, e->pfn);
+	else if (e->flags & PMF_PRESENT)
+		snprintf(buf, len, " PFN hidden");
+	else if (e->swap_valid)
+		snprintf(buf, len, " swap type %u (%s) offset 0x%" PRIx64,
+		    e->swap_type, swap_dev(ui, p, dev, sizeof(dev)),
+		    e->swap_offset);
+	else if (e->swap_kind == PMS_HIDDEN)
+		snprintf(buf, len, " swapped, swap entry hidden "
+		    "(CAP_SYS_ADMIN)");
+	else if (e->swap_kind != PMS_NONE && e->swap_kind != PMS_GUARD)
+		snprintf(buf, len, " %s entry, not in swap (type %u offset 0x%"
+		    PRIx64 ")", pagemap_swap_kind_name(e->swap_kind),
+		    e->swap_type, e->swap_offset);
+	else if (e->flags == 0)
+		snprintf(buf, len, " (never touched or reclaimed)");
+}
+
+/* Why a page has no kflags, in the pane's words. */
+static const char *
+kflags_why(const struct ui *ui, const struct pageinfo *p, const char *nopfn)
+{
+	if (!(p->e.flags & PMF_PRESENT))
+		return "page not present";
+	if (!p->e.pfn_valid)
+		return nopfn;
+	return strerror(ui->kp.flags_errno ? ui->kp.flags_errno : EIO);
+}
+
+/* The address asked for with ':' keeps its in-page offset. */
+static bool
+goto_phys(const struct ui *ui, const struct pageinfo *p, uint64_t *pa)
+{
+	uint64_t g = ui->pages.goto_addr;
+
+	return g >= p->vaddr && g - p->vaddr < ui->t.pm.pagesize &&
+	    pagemap_phys(&p->e, g, ui->t.pm.pagesize, pa);
 }
 
 static void
@@ -862,89 +634,58 @@ draw_detail(struct ui *ui)
 {
 	struct pages_state *ps = &ui->pages;
 	struct pane_layout *l = &ui->lay;
-	struct pm_entry e;
-	char buf[700], names[400], dev[120];
+	struct pageinfo_ctx ctx;
+	struct pageinfo p;
+	char buf[700], names[400];
 	bool folded;
-	uint64_t item = item_of(ps, ps->v.sel, &folded);
-	uint64_t va = pagewin_vaddr(&ps->w, item), kf, cnt, pa;
-	bool cnt_ok;
+	uint64_t item = item_of(ps, ps->v.sel, &folded), pa;
 	int got, y = l->detail_y;
 	size_t n;
 
 	if (l->detail_h < 1)
 		return;
-	got = pagewin_get(&ps->w, item, &e);
+	rec_ctx(ui, &ctx);
+	got = page_rec(ui, &ctx, item, &p);
 	if (got != 0) {
-		snprintf(buf, sizeof(buf), "%" PRIx64 ": %s", va, got > 0 ?
+		snprintf(buf, sizeof(buf), "%" PRIx64 ": %s", p.vaddr, got > 0 ?
 		    "no pagemap entry (past the end of pagemap)" :
 		    strerror(ps->w.err));
 		ui_put(y, 1, l->cols - 1, ui_attr(ui, UC_INFO), buf);
 		return;
 	}
-	if (folded) {
-		fmt_size(ps->blk << ui->t.pm.pageshift, names, sizeof(names));
-		snprintf(buf, sizeof(buf), "%s %s: %" PRIu64 " pages %" PRIx64
-		    "-%" PRIx64 " in one huge frame (+ expands); head",
-		    ps->hugetlb ? "hugetlb" : "THP", names, ps->blk, va,
-		    va + (ps->blk << ui->t.pm.pageshift));
-	} else
-		buf[0] = '\0';
+	buf[0] = '\0';
+	if (folded)
+		fold_text(ui, p.vaddr, buf, sizeof(buf));
 	n = strlen(buf);
 	snprintf(buf + n, sizeof(buf) - n, "%s%" PRIx64 " raw %016" PRIx64
-	    ":", n ? " " : "", va, e.raw);
+	    ":", n ? " " : "", p.vaddr, p.e.raw);
 	for (int i = 0; i < PMF_COUNT; i++) {
-		if (!(e.flags & flag_tab[i].flag))
+		if (!(p.e.flags & flag_tab[i].flag))
 			continue;
 		n = strlen(buf);
-		snprintf(buf + n, sizeof(buf) - n, " %d=%s", flag_tab[i].bit,
-		    pagemap_flag_name(flag_tab[i].flag));
+		snprintf(buf + n, sizeof(buf) - n, " %d=%s", pageinfo_flag_bit(
+		    flag_tab[i].flag), pagemap_flag_name(flag_tab[i].flag));
 	}
 	n = strlen(buf);
-	if (e.pfn_valid)
-		snprintf(buf + n, sizeof(buf) - n, " PFN=%" PRIx64, e.pfn);
-	else if (e.flags & PMF_PRESENT)
-		snprintf(buf + n, sizeof(buf) - n, " PFN hidden");
-	else if (e.swap_valid)
-		snprintf(buf + n, sizeof(buf) - n, " swap type %u (%s) offset "
-		    "0x%" PRIx64, e.swap_type, swap_name(ui, e.swap_type, dev,
-		    sizeof(dev)), e.swap_offset);
-	else if (e.swap_kind == PMS_HIDDEN)
-		snprintf(buf + n, sizeof(buf) - n, " swapped, swap entry "
-		    "hidden (CAP_SYS_ADMIN)");
-	else if (e.swap_kind != PMS_NONE && e.swap_kind != PMS_GUARD)
-		snprintf(buf + n, sizeof(buf) - n, " %s entry, not in swap "
-		    "(type %u offset 0x%" PRIx64 ")", pagemap_swap_kind_name(
-		    e.swap_kind), e.swap_type, e.swap_offset);
-	else if (e.flags == 0)
-		snprintf(buf + n, sizeof(buf) - n, " (never touched or "
-		    "reclaimed)");
+	detail_frame(ui, &p, buf + n, sizeof(buf) - n);
 	n = strlen(buf);
-	/* The address asked for with ':' keeps its in-page offset. */
-	if (ps->goto_addr >= va && ps->goto_addr - va < ui->t.pm.pagesize &&
-	    pagemap_phys(&e, ps->goto_addr, ui->t.pm.pagesize, &pa))
+	if (goto_phys(ui, &p, &pa))
 		snprintf(buf + n, sizeof(buf) - n, "  %" PRIx64 " -> phys %"
 		    PRIx64, ps->goto_addr, pa);
 	ui_put(y, 1, l->cols - 1, ui_attr(ui, UC_INFO), buf);
 	if (l->detail_h < 2)
 		return;
-	if (kflags_of(ui, &e, &kf, &cnt, &cnt_ok)) {
-		kpage_flags_str(kf, " ", names, sizeof(names));
-		snprintf(buf, sizeof(buf), "kpageflags %" PRIx64 ": %s%s",
-		    kf, names[0] ? names : "(none)", "");
-		if (cnt_ok) {
-			n = strlen(buf);
+	if (p.have_kflags) {
+		kpage_flags_str(p.kflags, " ", names, sizeof(names));
+		snprintf(buf, sizeof(buf), "kpageflags %" PRIx64 ": %s",
+		    p.kflags, names[0] ? names : "(none)");
+		n = strlen(buf);
+		if (p.have_mapcount)
 			snprintf(buf + n, sizeof(buf) - n, "  mapcount %"
-			    PRIu64, cnt);
-		}
-	} else if (!(e.flags & PMF_PRESENT)) {
-		snprintf(buf, sizeof(buf), "kpageflags: page not present");
-	} else if (!e.pfn_valid) {
-		snprintf(buf, sizeof(buf), "kpageflags: need the PFN "
-		    "(CAP_SYS_ADMIN)");
-	} else {
-		snprintf(buf, sizeof(buf), "kpageflags: %s",
-		    strerror(ui->kp.flags_errno ? ui->kp.flags_errno : EIO));
-	}
+			    PRIu64, p.mapcount);
+	} else
+		snprintf(buf, sizeof(buf), "kpageflags: %s", kflags_why(ui, &p,
+		    "need the PFN (CAP_SYS_ADMIN)"));
 	ui_put(y + 1, 1, l->cols - 1, A_DIM, buf);
 }
 
@@ -1001,7 +742,7 @@ draw_map(struct ui *ui)
 		uint64_t li = item_of(ps, last, &f);
 
 		if (f)
-			li += ps->blk - 1;
+			li += ps->hf.blk - 1;
 		if (li >= ps->w.npages)
 			li = ps->w.npages ? ps->w.npages - 1 : 0;
 		vs = pane_slice_of(ps->w.npages, n, item_of(ps, ps->v.top,
@@ -1025,6 +766,7 @@ draw(struct ui *ui)
 {
 	struct pages_state *ps = &ui->pages;
 	struct pane_layout *l = &ui->lay;
+	struct pageinfo_ctx ctx;
 	int w[NCOLS], used, x;
 	bool shown[NCOLS];
 	char cell[700];
@@ -1072,9 +814,10 @@ draw(struct ui *ui)
 	/* Only the rows on screen are read: one pread for all of them. */
 	pagewin_ensure(&ps->w, item_of(ps, ps->v.top, NULL),
 	    (size_t)l->list_h);
+	rec_ctx(ui, &ctx);
 	for (int y = 0; y < l->list_h; y++) {
-		struct pm_entry e;
-		uint64_t row, i, va;
+		struct pageinfo p;
+		uint64_t row, i;
 		bool sel, folded;
 		attr_t base;
 		int got;
@@ -1085,12 +828,9 @@ draw(struct ui *ui)
 		if (!pane_row_at(&ps->v, y, &row))
 			break;
 		i = item_of(ps, row, &folded);
-		va = pagewin_vaddr(&ps->w, i);
-		got = pagewin_get(&ps->w, i, &e);
-		if (got != 0)
-			memset(&e, 0, sizeof(e));
-		else
-			mark = pagemarks_see(&ps->marks, i, &e, &hide);
+		got = page_rec(ui, &ctx, i, &p);
+		if (got == 0)
+			mark = pagemarks_see(&ps->marks, i, &p.e, &hide);
 		sel = row == ps->v.sel;
 		base = sel ? A_REVERSE : A_NORMAL;
 		if (sel)
@@ -1104,14 +844,14 @@ draw(struct ui *ui)
 			switch (c) {
 			case COL_ADDR:
 				snprintf(cell, sizeof(cell), "%0*" PRIx64,
-				    w[c], va);
-				if (is_sp_row(ui, i))
+				    w[c], p.vaddr);
+				if (p.is_sp)
 					a = ui_attr(ui, UC_SP);
 				break;
 			case COL_PFN: {
 				char t[32];
 
-				fmt_pfn(&e, got, t, sizeof(t));
+				fmt_pfn(&p, t, sizeof(t));
 				if (hide)
 					strlcpy(t, "_", sizeof(t));
 				snprintf(cell, sizeof(cell), "%*s", w[c], t);
@@ -1122,7 +862,7 @@ draw(struct ui *ui)
 			case COL_PHYS: {
 				char t[32];
 
-				fmt_phys(ui, &e, got, va, t, sizeof(t));
+				fmt_phys(&p, t, sizeof(t));
 				if (hide)
 					strlcpy(t, "_", sizeof(t));
 				snprintf(cell, sizeof(cell), "%*s", w[c], t);
@@ -1140,9 +880,10 @@ draw(struct ui *ui)
 					if (hide) {
 						/* predict: not '?' (unknown) */
 						s[0] = '_';
-					} else if (got == 0 && !(e.known & f)) {
+					} else if (got == 0 &&
+					    !(p.e.known & f)) {
 						s[0] = '?';
-					} else if (got == 0 && (e.flags & f)) {
+					} else if (p.e.flags & f) {
 						s[0] = fmt_flag_letter(f);
 						fa = base | ui_attr(ui,
 						    flag_tab[k].color);
@@ -1156,8 +897,9 @@ draw(struct ui *ui)
 				if (folded) {
 					char hs[16];
 
-					fmt_size(ps->blk << ui->t.pm.pageshift,
-					    hs, sizeof(hs));
+					fmt_size(ps->hf.blk <<
+					    ui->t.pm.pageshift, hs,
+					    sizeof(hs));
 					/* "2.0M" reads better as "2M" here */
 					if (strlen(hs) > 3 && strcmp(hs +
 					    strlen(hs) - 3, ".0M") == 0)
@@ -1166,34 +908,21 @@ draw(struct ui *ui)
 					    strlen(hs) - 3, ".0G") == 0)
 						strcpy(hs + strlen(hs) - 3, "G");
 					snprintf(cell, sizeof(cell), "%s %-*s",
-					    ps->hugetlb ? "huge" : "THP",
-					    w[c] - (ps->hugetlb ? 5 : 4), hs);
+					    ps->hf.hugetlb ? "huge" : "THP",
+					    w[c] - (ps->hf.hugetlb ? 5 : 4), hs);
 					a |= ui_attr(ui, UC_HUGE) | A_BOLD;
 					break;
 				}
 				snprintf(cell, sizeof(cell), "%-*s", w[c],
-				    hide ? "_" : state_word(got, &e));
-				if (hide)
-					;
-				else if (got == 0 && (e.flags & PMF_PRESENT))
-					a |= ui_attr(ui, UC_PRESENT);
-				else if (got == 0 && (e.flags & PMF_GUARD))
-					a |= ui_attr(ui, UC_GUARDPG);
-				else if (got == 0 && (e.flags & PMF_SWAPPED))
-					a |= ui_attr(ui, UC_SWAPPED);
-				else if (got == 0 && never_faulted(ui, i, &e))
-					a |= ui_attr(ui, UC_UNFAULTED);
-				else
-					a |= ui_attr(ui, UC_ABSENT);
+				    state_cell(ui, &p, got, hide, &a));
 				break;
 			case COL_MARKS:
 				if (folded) {
 					char m[600];
 
-					marks_text(ui, i, got, &e, m,
-					    sizeof(m));
+					marks_text(ui, &p, m, sizeof(m));
 					snprintf(cell, sizeof(cell), "[+%" PRIu64
-					    " pages] head %s", ps->blk, m);
+					    " pages] head %s", ps->hf.blk, m);
 					a |= ui_attr(ui, UC_HUGE);
 					break;
 				}
@@ -1209,10 +938,10 @@ draw(struct ui *ui)
 					shift = tx + 1 - x;
 					x = tx + 1;
 				}
-				marks_text(ui, i, got, &e, cell, sizeof(cell));
+				marks_text(ui, &p, cell, sizeof(cell));
 				if (hide)
 					strlcpy(cell, "", sizeof(cell));
-				if (is_sp_row(ui, i))
+				if (p.is_sp)
 					a |= A_BOLD;
 				else if (strncmp(cell, "never", 5) == 0)
 					a |= ui_attr(ui, UC_UNFAULTED);
@@ -1233,29 +962,112 @@ draw(struct ui *ui)
 	draw_legend(ui);
 }
 
+/* The popup's bit lines: each flag, and what bit 62 is without a swap area. */
+static void
+popup_flags(struct ui *ui, const struct pm_entry *e)
+{
+	for (int i = 0; i < PMF_COUNT; i++) {
+		uint32_t f = flag_tab[i].flag;
+		int bit = pageinfo_flag_bit(f);
+
+		if (f == PMF_SWAPPED && !(e->flags & f) &&
+		    e->swap_kind != PMS_NONE) {
+			ui_popup_add(ui, "  bit %2d %-12s 1, but no swap area: "
+			    "%s entry", bit, pagemap_flag_name(f),
+			    pagemap_swap_kind_name(e->swap_kind));
+			continue;
+		}
+		ui_popup_add(ui, "  bit %2d %-12s %s", bit,
+		    pagemap_flag_name(f), (e->flags & f) ? "1" :
+		    !(e->known & f) ? "? (this kernel cannot tell)" : "0");
+	}
+}
+
+/* The popup's frame lines: bits 0-54 as PFN, swap slot, or what else. */
+static void
+popup_frame(struct ui *ui, const struct pageinfo *p)
+{
+	const struct pm_entry *e = &p->e;
+	char dev[120];
+
+	if (e->pfn_valid)
+		ui_popup_add(ui, "  bits 0-54 PFN     0x%" PRIx64, e->pfn);
+	else if (e->flags & PMF_PRESENT)
+		ui_popup_add(ui, "  bits 0-54 PFN     hidden (reads 0 "
+		    "without CAP_SYS_ADMIN)");
+	else if (e->swap_valid) {
+		ui_popup_add(ui, "  bits 0-4 swap type %u, bits 5-54 swap "
+		    "offset 0x%" PRIx64, e->swap_type, e->swap_offset);
+		ui_popup_add(ui, "swap device        %s", swap_dev(ui, p, dev,
+		    sizeof(dev)));
+	} else if (e->swap_kind == PMS_HIDDEN)
+		ui_popup_add(ui, "  bits 0-54         swap entry hidden "
+		    "(reads 0 without CAP_SYS_ADMIN)");
+	else if (e->swap_kind != PMS_NONE)
+		ui_popup_add(ui, "  bits 0-4 type %u, 5-54 offset 0x%" PRIx64
+		    ": a %s entry, not in swap", e->swap_type, e->swap_offset,
+		    pagemap_swap_kind_name(e->swap_kind));
+	else
+		ui_popup_add(ui, "  bits 0-54         0 (not present)");
+}
+
+/* The popup's kflags: the word, its names over lines of 60, mapcount. */
+static void
+popup_kflags(struct ui *ui, const struct pageinfo *p)
+{
+	char names[400];
+
+	if (!p->have_kflags) {
+		if (p->e.flags & PMF_PRESENT)
+			ui_popup_add(ui, "kpageflags         %s", kflags_why(ui,
+			    p, "needs the PFN (CAP_SYS_ADMIN)"));
+		return;
+	}
+	kpage_flags_str(p->kflags, " ", names, sizeof(names));
+	ui_popup_add(ui, "kpageflags         0x%" PRIx64, p->kflags);
+	for (char *s = names; *s != '\0';) {
+		size_t n = strlen(s);
+
+		if (n > 60) {
+			n = 60;
+			while (n > 0 && s[n] != ' ')
+				n--;
+			if (n == 0)
+				n = 60;
+		}
+		ui_popup_add(ui, "  %.*s", (int)n, s);
+		s += n;
+		while (*s == ' ')
+			s++;
+	}
+	if (p->have_mapcount)
+		ui_popup_add(ui, "mapcount           %" PRIu64, p->mapcount);
+}
+
 static void
 popup_detail(struct ui *ui)
 {
 	struct pages_state *ps = &ui->pages;
-	struct pm_entry e;
+	struct pageinfo_ctx ctx;
+	struct pageinfo p;
 	bool folded;
-	uint64_t idx = item_of(ps, ps->v.sel, &folded);
-	uint64_t va = pagewin_vaddr(&ps->w, idx), pa, kf, cnt;
-	bool cnt_ok;
-	char names[400], path[120], dev[120];
-	int got = pagewin_get(&ps->w, idx, &e);
+	uint64_t idx = item_of(ps, ps->v.sel, &folded), pa;
+	char sz[16], path[120];
+	int got;
 
+	rec_ctx(ui, &ctx);
+	got = page_rec(ui, &ctx, idx, &p);
 	ui->popup_n = 0;
 	snprintf(ui->popup_title, sizeof(ui->popup_title), " page %" PRIx64
-	    " ", va);
+	    " ", p.vaddr);
 	fmt_vis(ps->cur.path, path, sizeof(path));
 	ui_popup_add(ui, "page %" PRIu64 " of %" PRIu64 " in %s", idx + 1,
 	    ps->w.npages, path[0] ? path : "(anonymous)");
 	if (folded) {
-		fmt_size(ps->blk << ui->t.pm.pageshift, names, sizeof(names));
+		fmt_size(ps->hf.blk << ui->t.pm.pageshift, sz, sizeof(sz));
 		ui_popup_add(ui, "%s %s: %" PRIu64 " base pages mapped by one "
-		    "huge page-table entry", ps->hugetlb ? "hugetlb page" :
-		    "transparent huge page", names, ps->blk);
+		    "huge page-table entry", ps->hf.hugetlb ? "hugetlb page" :
+		    "transparent huge page", sz, ps->hf.blk);
 		ui_popup_add(ui, "(+ or Right shows them; this is the head)");
 	}
 	if (got != 0) {
@@ -1264,74 +1076,16 @@ popup_detail(struct ui *ui)
 		ui_popup_add(ui, "(any key closes)");
 		return;
 	}
-	ui_popup_add(ui, "raw pagemap entry  0x%016" PRIx64, e.raw);
-	for (int i = 0; i < PMF_COUNT; i++) {
-		uint32_t f = flag_tab[i].flag;
-
-		/* Bit 62 set without a swap area behind it: say what it is. */
-		if (f == PMF_SWAPPED && !(e.flags & f) &&
-		    e.swap_kind != PMS_NONE) {
-			ui_popup_add(ui, "  bit %2d %-12s 1, but no swap area: "
-			    "%s entry", flag_tab[i].bit, pagemap_flag_name(f),
-			    pagemap_swap_kind_name(e.swap_kind));
-			continue;
-		}
-		ui_popup_add(ui, "  bit %2d %-12s %s", flag_tab[i].bit,
-		    pagemap_flag_name(f), (e.flags & f) ? "1" : !(e.known & f) ?
-		    "? (this kernel cannot tell)" : "0");
-	}
-	if (e.pfn_valid)
-		ui_popup_add(ui, "  bits 0-54 PFN     0x%" PRIx64, e.pfn);
-	else if (e.flags & PMF_PRESENT)
-		ui_popup_add(ui, "  bits 0-54 PFN     hidden (reads 0 "
-		    "without CAP_SYS_ADMIN)");
-	else if (e.swap_valid) {
-		ui_popup_add(ui, "  bits 0-4 swap type %u, bits 5-54 swap "
-		    "offset 0x%" PRIx64, e.swap_type, e.swap_offset);
-		ui_popup_add(ui, "swap device        %s", swap_name(ui,
-		    e.swap_type, dev, sizeof(dev)));
-	} else if (e.swap_kind == PMS_HIDDEN)
-		ui_popup_add(ui, "  bits 0-54         swap entry hidden (reads 0 "
-		    "without CAP_SYS_ADMIN)");
-	else if (e.swap_kind != PMS_NONE)
-		ui_popup_add(ui, "  bits 0-4 type %u, 5-54 offset 0x%" PRIx64
-		    ": a %s entry, not in swap", e.swap_type, e.swap_offset,
-		    pagemap_swap_kind_name(e.swap_kind));
-	else
-		ui_popup_add(ui, "  bits 0-54         0 (not present)");
-	if (pagemap_phys(&e, va, ui->t.pm.pagesize, &pa))
-		ui_popup_add(ui, "physical address   0x%" PRIx64, pa);
-	if (ps->goto_addr >= va && ps->goto_addr - va < ui->t.pm.pagesize &&
-	    pagemap_phys(&e, ps->goto_addr, ui->t.pm.pagesize, &pa))
+	ui_popup_add(ui, "raw pagemap entry  0x%016" PRIx64, p.e.raw);
+	popup_flags(ui, &p.e);
+	popup_frame(ui, &p);
+	if (p.have_phys)
+		ui_popup_add(ui, "physical address   0x%" PRIx64, p.phys);
+	if (goto_phys(ui, &p, &pa))
 		ui_popup_add(ui, "0x%" PRIx64 " -> physical 0x%" PRIx64,
 		    ps->goto_addr, pa);
-	if (kflags_of(ui, &e, &kf, &cnt, &cnt_ok)) {
-		kpage_flags_str(kf, " ", names, sizeof(names));
-		ui_popup_add(ui, "kpageflags         0x%" PRIx64, kf);
-		/* Long flag lists wrap over lines of the popup. */
-		for (char *p = names; *p != '\0';) {
-			size_t n = strlen(p);
-
-			if (n > 60) {
-				n = 60;
-				while (n > 0 && p[n] != ' ')
-					n--;
-				if (n == 0)
-					n = 60;
-			}
-			ui_popup_add(ui, "  %.*s", (int)n, p);
-			p += n;
-			while (*p == ' ')
-				p++;
-		}
-		if (cnt_ok)
-			ui_popup_add(ui, "mapcount           %" PRIu64, cnt);
-	} else if (e.flags & PMF_PRESENT) {
-		ui_popup_add(ui, "kpageflags         %s", !e.pfn_valid ?
-		    "needs the PFN (CAP_SYS_ADMIN)" :
-		    strerror(ui->kp.flags_errno ? ui->kp.flags_errno : EIO));
-	}
-	if (is_sp_row(ui, idx))
+	popup_kflags(ui, &p);
+	if (p.is_sp)
 		ui_popup_add(ui, "the stack pointer (0x%" PRIx64 ") is in "
 		    "this page", ps->si.sp);
 	ui_popup_add(ui, "(any key closes)");
@@ -1389,7 +1143,7 @@ key(struct ui *ui, enum key_action a)
 		pagewin_invalidate(&ps->w);
 		pagemarks_tick(&ps->marks);
 		slices_free(ps);
-		ps->huge_valid = false;
+		hugefold_invalidate(&ps->hf);
 		ui->swaps_state = 0;
 		if (ps->cmp.on && target_refresh(&ps->cmp.t) == 0)
 			pagewin_invalidate(&ps->cmp.w);
@@ -1401,35 +1155,33 @@ key(struct ui *ui, enum key_action a)
 	case KA_EXPAND: {
 		bool folded;
 		uint64_t it = item_of(ps, ps->v.sel, &folded);
+		struct hugefold_view fv = fold_view(ps);
 
 		if (!folded) {
-			ui_msg(ui, false, ps->blk > 1 && arr_has(ps->expd,
-			    ps->nexpd, block_of(ps, it)) ? "already expanded; "
-			    "- folds it" : "not a huge page row");
+			ui_msg(ui, false, hugefold_expanded(&ps->hf,
+			    hugefold_block_of(&ps->hf, it)) ? "already "
+			    "expanded; - folds it" : "not a huge page row");
 			break;
 		}
-		if (!arr_set(&ps->expd, &ps->nexpd, &ps->ecap, it, true)) {
+		if (hugefold_expand(&ps->hf, it, &fv) == -1) {
 			ui_msg(ui, true, "too many expanded huge pages");
 			break;
 		}
-		fold_set(ps, it, false);
 		ui_msg(ui, false, "expanded into %" PRIu64 " pages; - folds",
-		    ps->blk);
+		    ps->hf.blk);
 		break;
 	}
 	case KA_COLLAPSE: {
 		bool folded;
-		uint64_t it = item_of(ps, ps->v.sel, &folded), b;
+		uint64_t it = item_of(ps, ps->v.sel, &folded);
+		uint64_t b = hugefold_block_of(&ps->hf, it);
 
-		b = block_of(ps, it);
-		if (folded || b == UINT64_MAX ||
-		    !arr_has(ps->expd, ps->nexpd, b)) {
+		/* discover() folds it again if it is still huge */
+		if (folded || !hugefold_collapse(&ps->hf, b)) {
 			ui_msg(ui, false, "no expanded huge page here");
 			break;
 		}
-		arr_set(&ps->expd, &ps->nexpd, &ps->ecap, b, false);
-		ps->huge_valid = false;	/* discover() folds it if still huge */
-		pane_select(&ps->v, row_of(ps, b));
+		pane_select(&ps->v, hugefold_row_of(&ps->hf, b));
 		break;
 	}
 	case KA_KFLAGS:
@@ -1461,13 +1213,13 @@ tick(struct ui *ui, uint64_t deadline)
 	if (!ps->have_win)
 		return false;
 	/* smaps tells hugetlb from THP: fold once it has come */
-	if (ps->fold_wait) {
+	if (ps->hf.wait) {
 		if (vmas_smaps_tick(ui))
 			more = true;
 		if (vmas_smaps(ui, ps->vma) != NULL ||
 		    ui->vmas.smaps_state == -1 || ui->vmas.smaps_state == 2) {
 			fold_init(ui);
-			ps->huge_valid = false;
+			hugefold_invalidate(&ps->hf);
 		}
 	}
 	/* The process keeps running: re-read the screen now and then. */
@@ -1476,7 +1228,7 @@ tick(struct ui *ui, uint64_t deadline)
 		ps->reread_ms = now;
 		pagewin_invalidate(&ps->w);
 		pagemarks_tick(&ps->marks);
-		ps->huge_valid = false;
+		hugefold_invalidate(&ps->hf);
 		pages_cmp_reread(ui);
 	}
 	for (int i = 0; i < ps->nslices; i++) {
@@ -1494,27 +1246,26 @@ static bool
 row_text(struct ui *ui, uint64_t row, char *buf, size_t len)
 {
 	struct pages_state *ps = &ui->pages;
-	struct pm_entry e;
+	struct pageinfo_ctx ctx;
+	struct pageinfo p;
 	bool folded;
 	uint64_t idx = item_of(ps, row, &folded);
-	uint64_t va = pagewin_vaddr(&ps->w, idx);
 	char pfn[32], phys[32], flags[PMF_COUNT + 1], marks[600];
+	attr_t a = 0;
 	int got;
 
 	if (ps->hex.on)
 		return hex_row_text(ui, row, buf, len);
-	got = pagewin_get(&ps->w, idx, &e);
-	if (got < 0)
+	rec_ctx(ui, &ctx);
+	if ((got = page_rec(ui, &ctx, idx, &p)) < 0)
 		return false;
-	if (got > 0)
-		memset(&e, 0, sizeof(e));
-	fmt_pfn(&e, got, pfn, sizeof(pfn));
-	fmt_phys(ui, &e, got, va, phys, sizeof(phys));
-	fmt_flags(&e, flags, sizeof(flags));
-	marks_text(ui, idx, got, &e, marks, sizeof(marks));
-	snprintf(buf, len, "%" PRIx64 " %s %s %s %s %s", va, pfn, phys,
-	    flags, folded ? (ps->hugetlb ? "huge" : "THP") :
-	    state_word(got, &e), marks);
+	fmt_pfn(&p, pfn, sizeof(pfn));
+	fmt_phys(&p, phys, sizeof(phys));
+	fmt_flags(&p.e, flags, sizeof(flags));
+	marks_text(ui, &p, marks, sizeof(marks));
+	snprintf(buf, len, "%" PRIx64 " %s %s %s %s %s", p.vaddr, pfn, phys,
+	    flags, folded ? (ps->hf.hugetlb ? "huge" : "THP") :
+	    state_cell(ui, &p, got, false, &a), marks);
 	return true;
 }
 
@@ -1549,7 +1300,7 @@ search(struct ui *ui, const char *q, int dir, bool from_sel)
 	    addr < ps->cur.end && strlen(q) >= 4) {
 		uint64_t idx = (addr - ps->cur.start) >> ui->t.pm.pageshift;
 
-		if (row_of(ps, idx) != ps->v.sel || from_sel) {
+		if (hugefold_row_of(&ps->hf, idx) != ps->v.sel || from_sel) {
 			pages_select_page(ui, idx);
 			ps->goto_addr = addr;
 			return true;
@@ -1590,7 +1341,7 @@ hint(struct ui *ui)
 		return "PFN hidden: the kernel shows frame numbers only to "
 		    "CAP_SYS_ADMIN in the initial user namespace   Enter "
 		    "detail  ? help";
-	if (ps->ncoll > 0 || ps->nexpd > 0)
+	if (ps->hf.ncoll > 0 || ps->hf.nexpd > 0)
 		return "Enter detail  + expand / - fold huge page  : go to  "
 		    "/ search  f kpageflags  Esc back  ? help";
 	return "Enter page detail  : go to address  / search  f kpageflags  "

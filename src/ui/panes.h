@@ -8,6 +8,7 @@
 #include <curses.h>
 
 #include "kpage.h"
+#include "hugefold.h"
 #include "keys.h"
 #include "memdump.h"
 #include "pagemap.h"
@@ -110,33 +111,8 @@ struct pages_state {
 	bool is_stack;
 	int stack_err;			/* 0 ok, else errno of stack_inspect */
 	struct stack_info si;
-	/* huge pages on screen (PAGEMAP_SCAN PAGE_IS_HUGE), by address */
-	struct pm_region huge[64];
-	size_t nhuge;
-	uint64_t huge_top;		/* view top the regions were read for */
-	int huge_h;
-	bool huge_valid;
-	/*
-	 * Folding: each whole, aligned huge block (blk pages: a 2 MB THP or
-	 * a hugetlb page) found mapped huge in the visible window is one
-	 * row; coll holds their first page indexes (sorted), expd the ones
-	 * the user expanded with +. Rows = pages - ncoll * (blk - 1).
-	 */
-	uint64_t blk;			/* pages per huge block (1: no folding) */
-	uint64_t blk_first;		/* first page of the first whole block */
-	bool hugetlb;			/* the VMA is hugetlbfs */
-	/*
-	 * Until smaps says whether the VMA is hugetlb (and its page size),
-	 * nothing folds (fold_wait); smaps unreadable: only blocks that
-	 * kpageflags shows to be one folio fold, by its kind (fold_kpf).
-	 */
-	bool fold_wait;
-	bool fold_kpf;
-	uint64_t *coll;
-	size_t ncoll, ccap;
-	uint64_t *expd;
-	size_t nexpd, ecap;
-	bool fold_full;			/* coll hit its cap: no more folding */
+	/* huge blocks folded as one row, expanded with + (hugefold.h) */
+	struct hugefold hf;
 	/* residency minimap: one progressive count per screen line */
 	struct ui_count *slices;
 	int nslices;
