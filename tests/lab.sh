@@ -848,9 +848,15 @@ else
 	*) fail "the from-scratch line is not a two-pane tmux command: $LINE" ;;
 	esac
 	eval "tm new-session -d -x 200 -y 60 -s scratch ${LINE#tmux new-session }"
+	# a decoy lab, newer than the one in the session, started while the
+	# split's vmpeek still sleeps: the line must find the session's lab
+	"$VMPEEK_LAB" --auto 20 --step 1-1 </dev/null >/dev/null 2>&1 &
+	DECOY=$!
 	screen scratch:0.0 'demand-zero: mapped'
 	SP=$(tm capture-pane -p -J -t scratch:0.0 | sed -n 's/.*step by step, in PID \([0-9]*\).*/\1/p')
 	screen scratch:0.1 "> $SP vmpeek-lab > VMAs"
+	kill "$DECOY" 2>/dev/null
+	wait "$DECOY" 2>/dev/null
 	ok "the from-scratch tmux line shows the lab and vmpeek on its PID $SP"
 	tm kill-server >/dev/null 2>&1
 fi

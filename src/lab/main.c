@@ -147,10 +147,16 @@ intro(struct lab *lab)
 	paths(lp, vp, sizeof(vp));
 	fprintf(f, "vmpeek-lab: virtual memory, step by step, in PID %d.\n",
 	    (int)lab->pid);
+	/*
+	 * From scratch the lab's PID is not known when the line is typed: the
+	 * lab is the one in the left pane's session (each tmux pane is a
+	 * session of its own), not the newest on the machine.
+	 */
 	fprintf(f, "Watch it with vmpeek side by side (two tmux panes):\n"
 	    "  inside tmux:  tmux split-window -h '%s %d'\n"
 	    "  from scratch: tmux new-session '%s' \\; "
-	    "split-window -h 'sleep 1; %s $(pgrep -nx vmpeek-lab)'\n",
+	    "split-window -h 'sleep 1; %s $(pgrep -x vmpeek-lab -s "
+	    "$(tmux display -p -t {left} \"#{pane_pid}\"))'\n",
 	    vp, (int)lab->pid, lp, vp);
 	if (lab->caps.pfn_visible != 1)
 		fprintf(f, "Not root: the kernel hides PFNs (frame numbers); "
