@@ -170,6 +170,17 @@ raw_entry() {
 		od -An -tx8 | tr -d ' \n' | sed 's/^/0x/'
 }
 
+# rawsplit 0xRAW: RB_HI, RB_LO = the entry's upper and lower 32 bits (the
+# shell's arithmetic is signed 64-bit: dash clamps 0x8... to INT64_MAX).
+rawsplit() {
+	_h=${1#0x}
+	RB_HI=$((0x$(printf '%s' "$_h" | cut -c1-8)))
+	RB_LO=$((0x$(printf '%s' "$_h" | cut -c9-16)))
+}
+# rbit N: bit N (32-63) of the last rawsplit entry; rframe: bits 0-54.
+rbit() { echo $(((RB_HI >> ($1 - 32)) & 1)); }
+rframe() { echo $((((RB_HI & 0x7fffff) << 32) | RB_LO)); }
+
 # hugetlb_pool_add: as root, one more page in the default hugetlb pool for
 # this test's MAP_HUGETLB helper; cleanup gives it back, also on failure.
 # One page up, one down (not "write the old value back"): tests running at
