@@ -159,6 +159,17 @@ raw_bit() {
 	echo $(( (0x$(printf %s "$_r" | cut -c3-4) >> ($3 - 56)) & 1 ))
 }
 
+# nobody_bin: copy vmpeek and vmhelper into D=$TMPD/bin, where uid 65534
+# can run them (the build tree may sit under a directory nobody can't
+# enter, a 0700 home).
+nobody_bin() {
+	D=$TMPD/bin
+	mkdir -m 755 "$D" && chmod 755 "$TMPD" &&
+		cp "$VMPEEK" "$D/vmpeek" && cp "$VMHELPER" "$D/vmhelper" &&
+		chmod 755 "$D/vmpeek" "$D/vmhelper" ||
+		fail "copying vmpeek and vmhelper for nobody into $D"
+}
+
 # hex arithmetic helpers
 hex() { printf '0x%x' "$1"; }
 

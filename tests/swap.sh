@@ -186,12 +186,7 @@ fi
 # --- nobody: the kernel zeroes the swap frame; vmpeek says hidden ----------
 NOBODY="setpriv --reuid=65534 --regid=65534 --clear-groups"
 if command -v setpriv >/dev/null 2>&1 && $NOBODY true 2>/dev/null; then
-	D=$TMPD/bin
-	mkdir -m 755 "$D"
-	chmod 755 "$TMPD"
-	cp "$VMPEEK" "$D/vmpeek"
-	cp "$VMHELPER" "$D/vmhelper"
-	chmod 755 "$D/vmpeek" "$D/vmhelper"
+	nobody_bin
 	start_helper "$TMPD/nh" $NOBODY "$D/vmhelper" -n $N -P
 	NPID=$(hfield "$TMPD/nh" pid 2)
 	NS=$(hfield "$TMPD/nh" pageout 2)
