@@ -3,6 +3,7 @@
 #define VMPEEK_TEST_PMFIXTURE_H
 
 /* Include after cmocka.h. */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -37,6 +38,22 @@ pmfix_file(const uint64_t *ents, uint64_t n, size_t extra_bytes)
 		return -1;
 	}
 	return fd;
+}
+
+/*
+ * Expected counts, page by page: count page i in c->pages; past the
+ * fixture's n entries it is unreadable (false), else the caller counts
+ * its kind (true).
+ */
+static bool
+pmfix_counted(struct pm_counts *c, uint64_t i, uint64_t n)
+{
+	c->pages++;
+	if (i >= n) {
+		c->unreadable++;
+		return false;
+	}
+	return true;
 }
 
 static void

@@ -705,11 +705,8 @@ fixture_expect(uint64_t from, uint64_t to, struct pm_counts *c)
 {
 	memset(c, 0, sizeof(*c));
 	for (uint64_t i = from; i < to; i++) {
-		c->pages++;
-		if (i >= FIX_N) {
-			c->unreadable++;
+		if (!pmfix_counted(c, i, FIX_N))
 			continue;
-		}
 		switch (fixture_kind(i)) {
 		case FK_PRESENT:
 			c->present++;
@@ -858,11 +855,8 @@ sparse_expect(const enum sp_kind *kinds, uint64_t from, uint64_t to,
 {
 	memset(c, 0, sizeof(*c));
 	for (uint64_t i = from; i < to; i++) {
-		c->pages++;
-		if (i >= SPARSE_N) {
-			c->unreadable++;
+		if (!pmfix_counted(c, i, SPARSE_N))
 			continue;
-		}
 		switch (kinds[i]) {
 		case SK_PRESENT:
 			c->present++;

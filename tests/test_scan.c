@@ -120,11 +120,8 @@ expect(uint64_t from, uint64_t to, bool sd_known, bool guard_known,
 {
 	memset(c, 0, sizeof(*c));
 	for (uint64_t i = from; i < to; i++) {
-		c->pages++;
-		if (i >= FIX_N) {
-			c->unreadable++;
+		if (!pmfix_counted(c, i, FIX_N))
 			continue;
-		}
 		switch (kinds[i]) {
 		case K_ANON:
 			c->present++;
