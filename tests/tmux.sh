@@ -1,7 +1,7 @@
 # tmux.sh: drive the TUI in a private tmux server (sourced after lib.sh).
 #
-# tui_start ARGS...: run vmpeek ARGS in a 120x40 pane (TUI_COLS: another
-# width; TUI_WRAP: a command to run vmpeek under, e.g. nsenter or setpriv);
+# tui_start ARGS...: run vmpeek ARGS in a 120x40 pane (TUI_COLS, TUI_ROWS:
+# another size; TUI_WRAP: a command to run vmpeek under, e.g. nsenter);
 # the pane stays open after it exits and shows "exit=STATUS". tui_wait ERE
 # [SECONDS] polls the screen for a line matching ERE; tui_keys sends keys;
 # tui_goto ADDR types ADDR at the go-to prompt (:); tui_screen prints it.
@@ -19,7 +19,7 @@ trap 'tui_stop; cleanup' EXIT
 tui_start() {
 	tui_stop
 	_i=0
-	until tm new-session -d -x "${TUI_COLS:-120}" -y 40 \
+	until tm new-session -d -x "${TUI_COLS:-120}" -y "${TUI_ROWS:-40}" \
 	    "sh -c '${TUI_WRAP:-} \"\$0\" \"\$@\"; echo exit=\$?; sleep 60' '$VMPEEK' $*" \
 	    2>/dev/null; do
 		_i=$((_i + 1))
