@@ -147,13 +147,12 @@ cli_open_target(const struct cli_opts *o, const char *spec,
 }
 
 int
-cli_parse_range(const char *range, uint64_t *start, uint64_t *end,
-    bool *single)
+cli_parse_range(const char *range, struct cli_range *r)
 {
 	char vis[CLI_VIS_LEN(80)];
 	size_t head = strcspn(range, "-");
 
-	switch (fmt_parse_range(range, start, end, single)) {
+	switch (fmt_parse_range(range, &r->start, &r->end, &r->single)) {
 	case FMT_RANGE_OK:
 		return 0;
 	case FMT_RANGE_BAD_START:
@@ -172,22 +171,22 @@ cli_parse_range(const char *range, uint64_t *start, uint64_t *end,
 	case FMT_RANGE_EMPTY:
 	case FMT_RANGE_REVERSED:
 		cli_err("range 0x%" PRIx64 "-0x%" PRIx64 " is %s: END must be "
-		    "above ADDR (END is exclusive)", *start, *end,
-		    *end == *start ? "empty" : "reversed");
+		    "above ADDR (END is exclusive)", r->start, r->end,
+		    r->end == r->start ? "empty" : "reversed");
 		break;
 	}
 	return -1;
 }
 
 void
-cli_not_mapped(pid_t pid, bool single, uint64_t start, uint64_t end)
+cli_not_mapped(pid_t pid, const struct cli_range *r)
 {
-	if (single)
+	if (r->single)
 		cli_err("%d: address 0x%" PRIx64 " is not mapped", (int)pid,
-		    start);
+		    r->start);
 	else
 		cli_err("%d: range 0x%" PRIx64 "-0x%" PRIx64 " is not mapped",
-		    (int)pid, start, end);
+		    (int)pid, r->start, r->end);
 }
 
 void

@@ -52,32 +52,28 @@ cli_compare(const struct cli_opts *o, const char *spec_a,
     const char *spec_b, const char *range)
 {
 	struct cli_out out = CLI_OUT_INIT;
+	struct cli_range r;
 	struct cli_pages *s;
-	uint64_t start, end, i;
-	bool single;
+	uint64_t i;
 	int ret;
 
-	if (cli_parse_range(range, &start, &end, &single) == -1)
-		return 2;
-	if ((s = cli_pages_new(2)) == NULL)
-		return 1;
-	if ((ret = cli_pages_read(o, "--compare", spec_a, start, end,
-	    &s[0])) != 0 ||
-	    (ret = cli_pages_read(o, "--compare", spec_b, start, end,
-	    &s[1])) != 0)
+	if ((ret = cli_pages_begin(range, 2, &r, &s)) != 0)
+		return ret;
+	if ((ret = cli_pages_read(o, "--compare", spec_a, &r, &s[0])) != 0 ||
+	    (ret = cli_pages_read(o, "--compare", spec_b, &r, &s[1])) != 0)
 		goto out;
 	ret = 1;
 	/* B was read after A: A must still be the process it was. */
 	if (cli_target_changed(&s[0].t))
 		goto out;
 	if (!s[0].any_mapped && !s[1].any_mapped) {
-		if (single)
+		if (r.single)
 			cli_err("address 0x%" PRIx64 " is mapped in neither "
-			    "%d nor %d", start, (int)s[0].t.pid,
+			    "%d nor %d", r.start, (int)s[0].t.pid,
 			    (int)s[1].t.pid);
 		else
 			cli_err("range 0x%" PRIx64 "-0x%" PRIx64 " is mapped "
-			    "in neither %d nor %d", start, end,
+			    "in neither %d nor %d", r.start, r.end,
 			    (int)s[0].t.pid, (int)s[1].t.pid);
 		goto out;
 	}

@@ -131,14 +131,15 @@ cli_dump(const struct cli_opts *o, const char *spec, const char *range)
 	struct smaps_list sm = { NULL, 0, 0 };
 	struct cli_out out = CLI_OUT_INIT;
 	struct memdump md = { .fd = -1 };
-	uint64_t start, end, first, last, npages, nread = 0;
+	uint64_t first, last, npages, nread = 0;
 	unsigned char *buf = NULL;
-	bool single, any_mapped = false;
+	bool any_mapped = false;
+	struct cli_range r;
 	struct target t;
 	size_t ps;
 	int ret;
 
-	if (cli_parse_range(range, &start, &end, &single) == -1)
+	if (cli_parse_range(range, &r) == -1)
 		return 2;
 	if ((ret = dump_open(o, spec, &t, &md)) == -1)
 		return 1;
@@ -146,13 +147,13 @@ cli_dump(const struct cli_opts *o, const char *spec, const char *range)
 		goto out;
 	ret = 1;
 	ps = t.pm.pagesize;
-	first = start & ~((uint64_t)ps - 1);
-	last = (end - 1) & ~((uint64_t)ps - 1);
+	first = r.start & ~((uint64_t)ps - 1);
+	last = (r.end - 1) & ~((uint64_t)ps - 1);
 	npages = (last - first) / ps + 1;
 	if (npages > CLI_DUMP_MAX_PAGES) {
 		cli_err("range 0x%" PRIx64 "-0x%" PRIx64 " has %" PRIu64
 		    " pages; --dump takes at most %d (use --translate to find "
-		    "the present ones)", start, end, npages,
+		    "the present ones)", r.start, r.end, npages,
 		    CLI_DUMP_MAX_PAGES);
 		ret = 2;
 		goto out;
@@ -161,7 +162,7 @@ cli_dump(const struct cli_opts *o, const char *spec, const char *range)
 		if (maps_find(&t.maps, first + i * ps) >= 0)
 			any_mapped = true;
 	if (!any_mapped) {
-		cli_not_mapped(t.pid, single, start, end);
+		cli_not_mapped(t.pid, &r);
 		goto out;
 	}
 	if ((buf = malloc(ps)) == NULL) {

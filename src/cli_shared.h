@@ -47,11 +47,16 @@ bool cli_target_gone(struct target *t, const char *when);
 /* Did the target change while it was read? Then print nothing. */
 bool cli_target_changed(struct target *t);
 
-/* Parse "ADDR" or "ADDR-END" (END exclusive). 0, or -1 (message printed). */
-int cli_parse_range(const char *range, uint64_t *start, uint64_t *end,
-    bool *single);
+/* ADDR[-END] as given: END exclusive; single: no END (one page). */
+struct cli_range {
+	uint64_t start, end;
+	bool single;
+};
+
+/* Parse "ADDR" or "ADDR-END". 0, or -1 (message printed). */
+int cli_parse_range(const char *range, struct cli_range *r);
 /* "PID: address A is not mapped" or "PID: range A-E is not mapped". */
-void cli_not_mapped(pid_t pid, bool single, uint64_t start, uint64_t end);
+void cli_not_mapped(pid_t pid, const struct cli_range *r);
 /* After the answer: why the PFNs read as hidden. */
 void cli_hidden_note(void);
 
@@ -79,16 +84,21 @@ struct cli_pages {
 	struct kpage kp;
 };
 
-/* n empty sets (calloc'd: free()); NULL after "out of memory". */
-struct cli_pages *cli_pages_new(size_t n);
 /*
- * Open spec and build one record per page of [start, end) (start as given
- * for the first page). Prints its error; returns 0 or the exit status.
+ * How --translate, --compare and --watch begin: parse range (a usage
+ * error, checked first) and allocate n empty sets (calloc'd: free()).
+ * 0, or the exit status (message printed).
+ */
+int cli_pages_begin(const char *range, size_t n, struct cli_range *r,
+    struct cli_pages **s);
+/*
+ * Open spec and build one record per page of r (its start as given for
+ * the first page). Prints its error; returns 0 or the exit status.
  * An unmapped range is not an error here: any_mapped says, the caller
  * decides. cmd names the command in the "too many pages" message.
  */
 int cli_pages_read(const struct cli_opts *o, const char *cmd,
-    const char *spec, uint64_t start, uint64_t end, struct cli_pages *s);
+    const char *spec, const struct cli_range *r, struct cli_pages *s);
 void cli_pages_free(struct cli_pages *s);
 
 /* One page's record as a --translate JSON object. */

@@ -192,15 +192,18 @@ tr_ctx(struct cli_pages *s, struct pageinfo_ctx *c)
 	c->pmd = none;
 }
 
-struct cli_pages *
-cli_pages_new(size_t n)
+int
+cli_pages_begin(const char *range, size_t n, struct cli_range *r,
+    struct cli_pages **s)
 {
-	struct cli_pages *s;
-
+	if (cli_parse_range(range, r) == -1)
+		return 2;
 	/* big (the swap table): not on the stack */
-	if ((s = calloc(n, sizeof(*s))) == NULL)
+	if ((*s = calloc(n, sizeof(**s))) == NULL) {
 		cli_err("out of memory");
-	return s;
+		return 1;
+	}
+	return 0;
 }
 
 void
@@ -258,8 +261,9 @@ tr_read_entries(struct cli_pages *s, uint64_t first)
 
 int
 cli_pages_read(const struct cli_opts *o, const char *cmd, const char *spec,
-    uint64_t start, uint64_t end, struct cli_pages *s)
+    const struct cli_range *r, struct cli_pages *s)
 {
+	uint64_t start = r->start, end = r->end;
 	uint64_t first, last, i;
 	struct pageinfo_ctx ctx;
 	size_t ps;
@@ -319,21 +323,18 @@ int
 cli_translate(const struct cli_opts *o, const char *spec, const char *range)
 {
 	struct cli_out out = CLI_OUT_INIT;
+	struct cli_range r;
 	struct cli_pages *s;
-	uint64_t start, end, i;
-	bool single;
+	uint64_t i;
 	int ret;
 
-	/* A malformed or reversed range is a usage error: check it first. */
-	if (cli_parse_range(range, &start, &end, &single) == -1)
-		return 2;
-	if ((s = cli_pages_new(1)) == NULL)
-		return 1;
-	if ((ret = cli_pages_read(o, "--translate", spec, start, end, s)) != 0)
+	if ((ret = cli_pages_begin(range, 1, &r, &s)) != 0)
+		return ret;
+	if ((ret = cli_pages_read(o, "--translate", spec, &r, s)) != 0)
 		goto out;
 	ret = 1;
 	if (!s->any_mapped) {
-		cli_not_mapped(s->t.pid, single, start, end);
+		cli_not_mapped(s->t.pid, &r);
 		goto out;
 	}
 	if (cli_out_open(&out) == -1)

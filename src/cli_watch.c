@@ -106,15 +106,12 @@ cli_watch(const struct cli_opts *o, const char *spec, const char *range)
 {
 	struct target id;
 	struct cli_pages *s, *prev, *cur, *tmp;
+	struct cli_range r;
 	char pidspec[24];
-	uint64_t start, end;
-	bool single;
 	int ret;
 
-	if (cli_parse_range(range, &start, &end, &single) == -1)
-		return 2;
-	if ((s = cli_pages_new(2)) == NULL)
-		return 1;
+	if ((ret = cli_pages_begin(range, 2, &r, &s)) != 0)
+		return ret;
 	prev = &s[0];
 	cur = &s[1];
 	/* Kept open: the identity of the process being watched. */
@@ -124,12 +121,12 @@ cli_watch(const struct cli_opts *o, const char *spec, const char *range)
 	}
 	snprintf(pidspec, sizeof(pidspec), "%d", (int)id.pid);
 	watch_signals();
-	if ((ret = cli_pages_read(o, "--translate --watch", pidspec, start,
-	    end, prev)) != 0)
+	if ((ret = cli_pages_read(o, "--translate --watch", pidspec, &r,
+	    prev)) != 0)
 		goto out;
 	if (!prev->any_mapped) {
 		ret = 1;
-		cli_not_mapped(id.pid, single, start, end);
+		cli_not_mapped(id.pid, &r);
 		goto out;
 	}
 	if (prev->hidden && !o->json)
@@ -144,7 +141,7 @@ cli_watch(const struct cli_opts *o, const char *spec, const char *range)
 		}
 		cli_pages_free(cur);
 		if ((ret = cli_pages_read(o, "--translate --watch", pidspec,
-		    start, end, cur)) != 0) {
+		    &r, cur)) != 0) {
 			if (!watch_stop)
 				(void)cli_target_gone(&id, "");
 			goto out;
