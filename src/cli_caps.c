@@ -127,12 +127,41 @@ put_text(FILE *f, const struct vm_caps *c)
 	}
 }
 
+/* ", \"KEY\": " and s as a JSON string; null when s is NULL or empty. */
+static void
+json_key_string(FILE *f, const char *key, const char *s)
+{
+	fprintf(f, ", \"%s\": ", key);
+	if (s != NULL && s[0] != '\0')
+		fmt_json_string(f, s);
+	else
+		fputs("null", f);
+}
+
+/* The swap devices: name, type, sizes and priority of each. */
+static void
+json_swaps(FILE *f, const struct vm_caps *c)
+{
+	char esc[SWAP_NAME_ESC_LEN];
+
+	fputs(", \"devices\": [", f);
+	for (size_t i = 0; i < c->nswap; i++) {
+		fputs(i > 0 ? ", {\"name\": " : "{\"name\": ", f);
+		fmt_json_string(f, swaps_escape_name(c->swap[i].name,
+		    esc, sizeof(esc)));
+		fputs(", \"type\": ", f);
+		fmt_json_string(f, c->swap[i].type);
+		fprintf(f, ", \"size_kb\": %" PRIu64 ", \"used_kb\": %"
+		    PRIu64 ", \"priority\": %d}", c->swap[i].size_kb,
+		    c->swap[i].used_kb, c->swap[i].prio);
+	}
+	fputc(']', f);
+}
+
 /* The keys inside an item's object after available/why. */
 static void
 json_details(FILE *f, const struct vm_caps *c, enum caps_id id)
 {
-	char esc[SWAP_NAME_ESC_LEN];
-
 	switch (id) {
 	case CAPS_KPAGEFLAGS:
 		fprintf(f, ", \"readable\": %s",
@@ -155,30 +184,11 @@ json_details(FILE *f, const struct vm_caps *c, enum caps_id id)
 		    c->guard_scan ? "true" : "false");
 		break;
 	case CAPS_SWAP:
-		fputs(", \"devices\": [", f);
-		for (size_t i = 0; i < c->nswap; i++) {
-			fputs(i > 0 ? ", {\"name\": " : "{\"name\": ", f);
-			fmt_json_string(f, swaps_escape_name(c->swap[i].name,
-			    esc, sizeof(esc)));
-			fputs(", \"type\": ", f);
-			fmt_json_string(f, c->swap[i].type);
-			fprintf(f, ", \"size_kb\": %" PRIu64 ", \"used_kb\": %"
-			    PRIu64 ", \"priority\": %d}", c->swap[i].size_kb,
-			    c->swap[i].used_kb, c->swap[i].prio);
-		}
-		fputc(']', f);
+		json_swaps(f, c);
 		break;
 	case CAPS_THP:
-		fputs(", \"mode\": ", f);
-		if (c->thp_mode[0] != '\0')
-			fmt_json_string(f, c->thp_mode);
-		else
-			fputs("null", f);
-		fputs(", \"defrag\": ", f);
-		if (c->thp_defrag[0] != '\0')
-			fmt_json_string(f, c->thp_defrag);
-		else
-			fputs("null", f);
+		json_key_string(f, "mode", c->thp_mode);
+		json_key_string(f, "defrag", c->thp_defrag);
 		fprintf(f, ", \"huge_zero_page\": %s", c->huge_zero_page == -1 ?
 		    "null" : c->huge_zero_page ? "true" : "false");
 		if (c->thp_pmd_size != 0)
@@ -202,11 +212,7 @@ json_details(FILE *f, const struct vm_caps *c, enum caps_id id)
 			fputs(", \"scope\": null", f);
 		break;
 	case CAPS_ZERO_PAGE:
-		fputs(", \"by\": ", f);
-		if (c->zero_page_by != NULL)
-			fmt_json_string(f, c->zero_page_by);
-		else
-			fputs("null", f);
+		json_key_string(f, "by", c->zero_page_by);
 		break;
 	default:
 		break;

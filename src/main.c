@@ -149,16 +149,233 @@ run_ui(int rootfd, const char *spec, bool no_scan, int interval_ms)
 	return ui_run(&uo);
 }
 
+/* What the command line asks for. */
+struct args {
+	const char *procdir, *spec, *spec_b, *range, *cmd_arg;
+	const char *extra;	/* the first operand left over */
+	enum cmd cmd;
+	bool json, no_scan, watch, have_interval;
+	int interval_ms;
+};
+
+/* The options that name a command; they exclude each other. */
+static const struct {
+	int opt;
+	enum cmd cmd;
+} cmd_opts[] = {
+	{ 'm',		CMD_MAPS },
+	{ 't',		CMD_TRANSLATE },
+	{ 's',		CMD_STACK },
+	{ OPT_DUMP,	CMD_DUMP },
+	{ OPT_CAPS,	CMD_CAPS },
+	{ OPT_COMPARE,	CMD_COMPARE },
+};
+
+/* A command option's command, or CMD_UI when c names none. */
+static enum cmd
+cmd_of_opt(int c)
+{
+	for (size_t i = 0; i < sizeof(cmd_opts) / sizeof(cmd_opts[0]); i++)
+		if (cmd_opts[i].opt == c)
+			return cmd_opts[i].cmd;
+	return CMD_UI;
+}
+
+/*
+ * An option that is not a command: set it in a. -1 to go on, else the
+ * exit status (--help, --version, a bad option or value).
+ */
+static int
+parse_flag(int c, struct args *a)
+{
+	switch (c) {
+	case OPT_JSON:
+		a->json = true;
+		return -1;
+	case OPT_NO_SCAN:
+		a->no_scan = true;
+		return -1;
+	case OPT_WATCH:
+		a->watch = true;
+		return -1;
+	case 'd':
+		if (parse_seconds(optarg, &a->interval_ms) == -1)
+			return usage_error("-d wants SECONDS from 0.01 "
+			    "to 3600, e.g. 0.5; not", optarg);
+		a->have_interval = true;
+		return -1;
+	case OPT_PROC:
+		a->procdir = optarg;
+		return -1;
+	case 'h':
+		usage(stdout);
+		return fflush(stdout) == 0 ? 0 : 1;
+	case OPT_VERSION:
+		printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+		return fflush(stdout) == 0 ? 0 : 1;
+	default:	/* getopt printed why */
+		fputs("Try 'vmpeek --help' for more information.\n",
+		    stderr);
+		return 2;
+	}
+}
+
+/* The options, in order. -1 to go on, else the exit status. */
+static int
+parse_options(int argc, char *argv[], struct args *a)
+{
+	int c, ret;
+
+	while ((c = getopt_long(argc, argv, "m::t::s::hd:", longopts, NULL)) !=
+	    -1) {
+		enum cmd want = cmd_of_opt(c);
+
+		if (want == CMD_UI) {
+			if ((ret = parse_flag(c, a)) != -1)
+				return ret;
+			continue;
+		}
+		if (a->cmd != CMD_UI && a->cmd != want)
+			return usage_error("--maps, --translate, --compare, "
+			    "--stack, --dump and --caps exclude each other",
+			    NULL);
+		a->cmd = want;
+		if (optarg != NULL)
+			a->cmd_arg = optarg;
+	}
+	return -1;
+}
+
+/*
+ * The operands after the options: [PID] then, for --translate, --dump
+ * and --compare, what else the command needs (a->extra: the first one
+ * left over). -1 to go on, else 2.
+ */
+static int
+parse_operands(int argc, char *argv[], struct args *a)
+{
+	int npos = argc - optind;
+
+	if (a->cmd_arg != NULL) {
+		a->spec = a->cmd_arg;
+	} else if (npos > 0) {
+		a->spec = argv[optind++];
+		npos--;
+	}
+	switch (a->cmd) {
+	case CMD_TRANSLATE:
+		if (a->spec == NULL)
+			return usage_error("--translate needs a PID and an "
+			    "address", NULL);
+		if (npos == 0)
+			return usage_error("--translate needs an address: "
+			    "ADDR or ADDR-END", NULL);
+		a->range = argv[optind++];
+		npos--;
+		break;
+	case CMD_DUMP:
+		if (a->spec == NULL)
+			return usage_error("--dump needs a PID and an "
+			    "address", NULL);
+		if (npos == 0)
+			return usage_error("--dump needs an address: "
+			    "ADDR or ADDR-END", NULL);
+		if (a->json)
+			return usage_error("--dump has no --json output",
+			    NULL);
+		a->range = argv[optind++];
+		npos--;
+		break;
+	case CMD_COMPARE:
+		if (a->spec == NULL || npos == 0)
+			return usage_error("--compare needs two PIDs and an "
+			    "address", NULL);
+		a->spec_b = argv[optind++];
+		npos--;
+		if (npos == 0)
+			return usage_error("--compare needs an address: "
+			    "ADDR or ADDR-END", NULL);
+		a->range = argv[optind++];
+		npos--;
+		if (a->spec_b[0] == '\0')
+			return usage_error("empty PID", NULL);
+		break;
+	case CMD_MAPS:
+	case CMD_STACK:
+		if (a->spec == NULL)
+			return usage_error(a->cmd == CMD_MAPS ?
+			    "--maps needs a PID" : "--stack needs a PID", NULL);
+		break;
+	case CMD_UI:
+		if (a->json)
+			return usage_error("--json goes with --maps, "
+			    "--translate, --compare, --stack or --caps", NULL);
+		break;
+	case CMD_CAPS:
+		if (a->spec != NULL)
+			return usage_error("--caps takes no PID", a->spec);
+		break;
+	}
+	if (npos > 0)
+		a->extra = argv[optind];
+	return -1;
+}
+
+/*
+ * Options that go with some commands only, operands left over, an empty
+ * PID. -1 if fine, else 2.
+ */
+static int
+check_args(const struct args *a)
+{
+	if (a->watch && a->cmd != CMD_TRANSLATE)
+		return usage_error("--watch goes with --translate", NULL);
+	if (a->have_interval && !a->watch && a->cmd != CMD_UI)
+		return usage_error("-d goes with --translate --watch or the "
+		    "interactive explorer", NULL);
+	if (a->extra != NULL)
+		return usage_error("unexpected argument", a->extra);
+	if (a->spec != NULL && a->spec[0] == '\0')
+		return usage_error("empty PID", NULL);
+	return -1;
+}
+
+/* Run the command a names over the /proc tree rootfd. */
+static int
+dispatch(const struct args *a, int rootfd)
+{
+	struct cli_opts co;
+
+	co.rootfd = rootfd;
+	co.json = a->json;
+	co.no_scan = a->no_scan;
+	co.interval_ms = a->interval_ms;
+	switch (a->cmd) {
+	case CMD_MAPS:
+		return cli_maps(&co, a->spec);
+	case CMD_TRANSLATE:
+		return a->watch ? cli_watch(&co, a->spec, a->range) :
+		    cli_translate(&co, a->spec, a->range);
+	case CMD_STACK:
+		return cli_stack(&co, a->spec);
+	case CMD_DUMP:
+		return cli_dump(&co, a->spec, a->range);
+	case CMD_CAPS:
+		return cli_caps(&co);
+	case CMD_COMPARE:
+		return cli_compare(&co, a->spec, a->spec_b, a->range);
+	default:
+		return run_ui(rootfd, a->spec, a->no_scan,
+		    a->have_interval ? a->interval_ms : 0);
+	}
+}
+
 int
 main(int argc, char *argv[])
 {
-	const char *procdir = "/proc", *spec = NULL, *range = NULL;
-	const char *cmd_arg = NULL, *spec_b = NULL;
-	struct cli_opts co;
-	enum cmd cmd = CMD_UI;
-	bool json = false, no_scan = false, watch = false;
-	int c, npos, rootfd, ret, interval_ms = 1000;
-	bool have_interval = false;
+	struct args a = { .procdir = "/proc", .cmd = CMD_UI,
+	    .interval_ms = 1000 };
+	int rootfd, ret;
 
 	/*
 	 * The character type only: in a UTF-8 locale names are shown as
@@ -166,175 +383,21 @@ main(int argc, char *argv[])
 	 * C ("1.5M", never "1,5M").
 	 */
 	setlocale(LC_CTYPE, "");
-	while ((c = getopt_long(argc, argv, "m::t::s::hd:", longopts, NULL)) !=
-	    -1) {
-		enum cmd want = CMD_UI;
-
-		switch (c) {
-		case 'm':
-			want = CMD_MAPS;
-			break;
-		case 't':
-			want = CMD_TRANSLATE;
-			break;
-		case 's':
-			want = CMD_STACK;
-			break;
-		case OPT_DUMP:
-			want = CMD_DUMP;
-			break;
-		case OPT_CAPS:
-			want = CMD_CAPS;
-			break;
-		case OPT_COMPARE:
-			want = CMD_COMPARE;
-			break;
-		case OPT_JSON:
-			json = true;
-			continue;
-		case OPT_NO_SCAN:
-			no_scan = true;
-			continue;
-		case OPT_WATCH:
-			watch = true;
-			continue;
-		case 'd':
-			if (parse_seconds(optarg, &interval_ms) == -1)
-				return usage_error("-d wants SECONDS from 0.01 "
-				    "to 3600, e.g. 0.5; not", optarg);
-			have_interval = true;
-			continue;
-		case OPT_PROC:
-			procdir = optarg;
-			continue;
-		case 'h':
-			usage(stdout);
-			return fflush(stdout) == 0 ? 0 : 1;
-		case OPT_VERSION:
-			printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
-			return fflush(stdout) == 0 ? 0 : 1;
-		default:	/* getopt printed why */
-			fputs("Try 'vmpeek --help' for more information.\n",
-			    stderr);
-			return 2;
-		}
-		if (cmd != CMD_UI && cmd != want)
-			return usage_error("--maps, --translate, --compare, "
-			    "--stack, --dump and --caps exclude each other",
-			    NULL);
-		cmd = want;
-		if (optarg != NULL)
-			cmd_arg = optarg;
-	}
-
-	/* Positional arguments: [PID] then, for --translate, the range. */
-	npos = argc - optind;
-	if (cmd_arg != NULL) {
-		spec = cmd_arg;
-	} else if (npos > 0) {
-		spec = argv[optind++];
-		npos--;
-	}
-	switch (cmd) {
-	case CMD_TRANSLATE:
-		if (spec == NULL)
-			return usage_error("--translate needs a PID and an "
-			    "address", NULL);
-		if (npos == 0)
-			return usage_error("--translate needs an address: "
-			    "ADDR or ADDR-END", NULL);
-		range = argv[optind++];
-		npos--;
-		break;
-	case CMD_DUMP:
-		if (spec == NULL)
-			return usage_error("--dump needs a PID and an "
-			    "address", NULL);
-		if (npos == 0)
-			return usage_error("--dump needs an address: "
-			    "ADDR or ADDR-END", NULL);
-		if (json)
-			return usage_error("--dump has no --json output",
-			    NULL);
-		range = argv[optind++];
-		npos--;
-		break;
-	case CMD_COMPARE:
-		if (spec == NULL || npos == 0)
-			return usage_error("--compare needs two PIDs and an "
-			    "address", NULL);
-		spec_b = argv[optind++];
-		npos--;
-		if (npos == 0)
-			return usage_error("--compare needs an address: "
-			    "ADDR or ADDR-END", NULL);
-		range = argv[optind++];
-		npos--;
-		if (spec_b[0] == '\0')
-			return usage_error("empty PID", NULL);
-		break;
-	case CMD_MAPS:
-	case CMD_STACK:
-		if (spec == NULL)
-			return usage_error(cmd == CMD_MAPS ?
-			    "--maps needs a PID" : "--stack needs a PID", NULL);
-		break;
-	case CMD_UI:
-		if (json)
-			return usage_error("--json goes with --maps, "
-			    "--translate, --compare, --stack or --caps", NULL);
-		break;
-	case CMD_CAPS:
-		if (spec != NULL)
-			return usage_error("--caps takes no PID", spec);
-		break;
-	}
-	if (watch && cmd != CMD_TRANSLATE)
-		return usage_error("--watch goes with --translate", NULL);
-	if (have_interval && !watch && cmd != CMD_UI)
-		return usage_error("-d goes with --translate --watch or the "
-		    "interactive explorer", NULL);
-	if (npos > 0)
-		return usage_error("unexpected argument", argv[optind]);
-	if (spec != NULL && spec[0] == '\0')
-		return usage_error("empty PID", NULL);
-
-	if ((rootfd = procfs_open_root(procdir)) == -1) {
+	if ((ret = parse_options(argc, argv, &a)) != -1)
+		return ret;
+	/* The order of the checks is the order of their messages. */
+	if ((ret = parse_operands(argc, argv, &a)) != -1)
+		return ret;
+	if ((ret = check_args(&a)) != -1)
+		return ret;
+	if ((rootfd = procfs_open_root(a.procdir)) == -1) {
 		char vis[4 * 256 + 1];
 
 		fprintf(stderr, "vmpeek: %s: %s\n",
-		    fmt_vis(procdir, vis, sizeof(vis)), strerror(errno));
+		    fmt_vis(a.procdir, vis, sizeof(vis)), strerror(errno));
 		return 1;
 	}
-	co.rootfd = rootfd;
-	co.json = json;
-	co.no_scan = no_scan;
-	co.interval_ms = interval_ms;
-	switch (cmd) {
-	case CMD_MAPS:
-		ret = cli_maps(&co, spec);
-		break;
-	case CMD_TRANSLATE:
-		ret = watch ? cli_watch(&co, spec, range) :
-		    cli_translate(&co, spec, range);
-		break;
-	case CMD_STACK:
-		ret = cli_stack(&co, spec);
-		break;
-	case CMD_DUMP:
-		ret = cli_dump(&co, spec, range);
-		break;
-	case CMD_CAPS:
-		ret = cli_caps(&co);
-		break;
-	case CMD_COMPARE:
-		ret = cli_compare(&co, spec, spec_b, range);
-		break;
-	default:
-		ret = run_ui(rootfd, spec, no_scan,
-		    have_interval ? interval_ms : 0);
-		break;
-	}
+	ret = dispatch(&a, rootfd);
 	close(rootfd);
 	return ret;
 }

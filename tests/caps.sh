@@ -203,12 +203,7 @@ if [ "$(id -u)" != 0 ]; then
 elif ! command -v setpriv >/dev/null 2>&1 || ! $NOBODY true 2>/dev/null; then
 	note_skip "as nobody" "setpriv cannot switch to uid 65534 here"
 else
-	D=$TMPD/bin
-	mkdir -m 755 "$D"
-	chmod 755 "$TMPD"
-	cp "$VMPEEK" "$D/vmpeek"
-	cp "$VMHELPER" "$D/vmhelper"
-	chmod 755 "$D/vmpeek" "$D/vmhelper"
+	nobody_bin
 	start_helper "$TMPD/nh" $NOBODY "$D/vmhelper" -n $N
 	NPID=$(hfield "$TMPD/nh" pid 2)
 	NTS=$(hfield "$TMPD/nh" touched 2)

@@ -105,12 +105,7 @@ expect_eq "compare one-sided: a vma, b none, same_pfn null" \
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1 &&
     setpriv --reuid=65534 --regid=65534 --clear-groups true 2>/dev/null; then
 	NOBODY="setpriv --reuid=65534 --regid=65534 --clear-groups"
-	D=$TMPD/bin
-	mkdir -m 755 "$D"
-	chmod 755 "$TMPD"
-	cp "$VMPEEK" "$D/vmpeek"
-	cp "$VMHELPER" "$D/vmhelper"
-	chmod 755 "$D/vmpeek" "$D/vmhelper"
+	nobody_bin
 	start_helper "$TMPD/nh" $NOBODY "$D/vmhelper" -F -n $N
 	NP=$(hfield "$TMPD/nh" pid 2)
 	NC=$(hfield "$TMPD/nh" cowchild 2)
@@ -146,12 +141,14 @@ fi
 # The TUI: c in the page pane of cow offers the child (the helper's parent,
 # this shell, maps nothing there) and splits the rows.
 . "${srcdir:-$(dirname "$0")/..}/tests/tmux.sh"
-tui_start "$PID"
-tui_wait "> VMAs" 10 || tui_fail "the VMA pane did not open"
-tui_keys :
-tm send-keys -l "$CS"
-tui_keys Enter
-tui_wait "> pages" 5 || tui_fail "the page pane did not open"
+# pages_of PID: vmpeek on PID, in the page pane of the VMA holding $CS
+pages_of() {
+	tui_start "$1"
+	tui_wait "> VMAs" 10 || tui_fail "the VMA pane of $1 did not open"
+	tui_goto "$CS"
+	tui_wait "> pages" 5 || tui_fail "the page pane of $1 did not open"
+}
+pages_of "$PID"
 tui_keys c
 tui_wait "^compare with process .*: $CHILD\$" 5 ||
 	tui_fail "c did not offer the child $CHILD as the default"
@@ -195,12 +192,7 @@ ok "tui: c again and Esc leave compare mode (Esc stays in the page pane)"
 tui_keys Q
 tui_wait "^exit=0" 5 || tui_fail "vmpeek did not quit with 0"
 # From the child's side, c offers its parent: it maps the same VMA.
-tui_start "$CHILD"
-tui_wait "> VMAs" 10 || tui_fail "the child's VMA pane did not open"
-tui_keys :
-tm send-keys -l "$CS"
-tui_keys Enter
-tui_wait "> pages" 5 || tui_fail "the child's page pane did not open"
+pages_of "$CHILD"
 tui_keys c
 tui_wait "^compare with process .*: $PID\$" 5 ||
 	tui_fail "c in the child did not offer the parent $PID"
@@ -208,12 +200,7 @@ ok "tui: c in the child offers its parent ($PID)"
 # The child exits: compare mode ends with a message.
 tui_keys Escape
 tui_stop
-tui_start "$PID"
-tui_wait "> VMAs" 10 || tui_fail "the VMA pane did not open"
-tui_keys :
-tm send-keys -l "$CS"
-tui_keys Enter
-tui_wait "> pages" 5 || tui_fail "the page pane did not open"
+pages_of "$PID"
 tui_keys c Enter
 tui_wait "^ADDRESS +PFN P S F X D U G STATE += " 5 || tui_fail "compare mode did not come back"
 kill -KILL "$CHILD"

@@ -226,13 +226,7 @@ elif ! command -v setpriv >/dev/null 2>&1 ||
 	note_skip "non-root --dump" "setpriv cannot switch to uid 65534 here"
 else
 	NOBODY="setpriv --reuid=65534 --regid=65534 --clear-groups"
-	# the build tree may sit under a directory nobody can't enter
-	D=$TMPD/bin
-	mkdir -m 755 "$D"
-	chmod 755 "$TMPD"
-	cp "$VMPEEK" "$D/vmpeek"
-	cp "$VMHELPER" "$D/vmhelper"
-	chmod 755 "$D/vmpeek" "$D/vmhelper"
+	nobody_bin
 	$NOBODY "$D/vmpeek" --dump "$PID" "$PAT" >"$TMPD/nr.out" 2>"$TMPD/nr.err"
 	expect_eq "nobody --dump of root's process: exit" $? 1
 	[ ! -s "$TMPD/nr.out" ] || fail "nobody --dump of root's process printed on stdout"

@@ -159,10 +159,8 @@ else
 		fail "cannot set the THP sizes"
 	start_helper "$TMPD/h" "$VMHELPER" -T
 	# the same as a plain user: no kpageflags, PFNs hidden
-	NR=$TMPD/nonroot
-	mkdir "$NR" && chmod 755 "$TMPD" "$NR" &&
-		cp "$VMPEEK" "$VMHELPER" "$NR/" && chmod 755 "$NR"/* ||
-		fail "copying the binaries for the plain user"
+	nobody_bin
+	NR=$D
 	AS_USER="setpriv --reuid=65534 --regid=65534 --clear-groups"
 	start_helper "$TMPD/hn" $AS_USER "$NR/vmhelper" -T
 	echo "$OLD2M" >"$PMDTHP"

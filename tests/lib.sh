@@ -159,6 +159,17 @@ raw_bit() {
 	echo $(( (0x$(printf %s "$_r" | cut -c3-4) >> ($3 - 56)) & 1 ))
 }
 
+# nobody_bin: copy vmpeek and vmhelper into D=$TMPD/bin, where uid 65534
+# can run them (the build tree may sit under a directory nobody can't
+# enter, a 0700 home).
+nobody_bin() {
+	D=$TMPD/bin
+	mkdir -m 755 "$D" && chmod 755 "$TMPD" &&
+		cp "$VMPEEK" "$D/vmpeek" && cp "$VMHELPER" "$D/vmhelper" &&
+		chmod 755 "$D/vmpeek" "$D/vmhelper" ||
+		fail "copying vmpeek and vmhelper for nobody into $D"
+}
+
 # hex arithmetic helpers
 hex() { printf '0x%x' "$1"; }
 
@@ -169,6 +180,17 @@ raw_entry() {
 	dd if="/proc/$1/pagemap" bs=8 skip=$(($2 / _ps)) count=1 2>/dev/null |
 		od -An -tx8 | tr -d ' \n' | sed 's/^/0x/'
 }
+
+# rawsplit 0xRAW: RB_HI, RB_LO = the entry's upper and lower 32 bits (the
+# shell's arithmetic is signed 64-bit: dash clamps 0x8... to INT64_MAX).
+rawsplit() {
+	_h=${1#0x}
+	RB_HI=$((0x$(printf '%s' "$_h" | cut -c1-8)))
+	RB_LO=$((0x$(printf '%s' "$_h" | cut -c9-16)))
+}
+# rbit N: bit N (32-63) of the last rawsplit entry; rframe: bits 0-54.
+rbit() { echo $(((RB_HI >> ($1 - 32)) & 1)); }
+rframe() { echo $((((RB_HI & 0x7fffff) << 32) | RB_LO)); }
 
 # hugetlb_pool_add: as root, one more page in the default hugetlb pool for
 # this test's MAP_HUGETLB helper; cleanup gives it back, also on failure.

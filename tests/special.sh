@@ -7,16 +7,6 @@
 need jq dd od awk cut
 N=8
 
-# rawsplit 0xRAW: RB_HI, RB_LO = the entry's upper and lower 32 bits (the
-# shell's arithmetic is signed 64-bit: dash clamps 0x8... to INT64_MAX).
-rawsplit() {
-	_h=${1#0x}
-	RB_HI=$((0x$(printf '%s' "$_h" | cut -c1-8)))
-	RB_LO=$((0x$(printf '%s' "$_h" | cut -c9-16)))
-}
-rbit() { echo $(((RB_HI >> ($1 - 32)) & 1)); }
-rframe() { echo $((((RB_HI & 0x7fffff) << 32) | RB_LO)); }
-
 H=$TMPD/helper
 start_helper "$H" "$VMHELPER" -n $N -W
 PID=$(hfield "$H" pid 2)
@@ -62,31 +52,14 @@ fi
 
 # The TUI: state "marker", no S, marks name it.
 if command -v tmux >/dev/null 2>&1; then
-	unset TMUX
-	SOCK=vmpeek-special-$$
-	tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
-	tui_cleanup() { tm kill-server >/dev/null 2>&1; cleanup; }
-	trap tui_cleanup EXIT
-	wait_for() {
-		_n=100
-		while [ $_n -gt 0 ]; do
-			tm capture-pane -p >"$TMPD/screen" 2>/dev/null
-			grep -Eq -- "$1" "$TMPD/screen" && return 0
-			sleep 0.1
-			_n=$((_n - 1))
-		done
-		return 1
-	}
-	tm new-session -d -x 140 -y 40 \
-		"sh -c '\"\$0\" \"\$@\"; echo exit=\$?; sleep 30' '$VMPEEK' $PID" ||
-		fail "tmux new-session"
-	wait_for "> VMAs" || fail "TUI: no VMA pane: $(cat "$TMPD/screen")"
-	tm send-keys :
-	tm send-keys -l -- "$S"
-	tm send-keys Enter
-	wait_for "^ *${S#0x} " || fail "TUI: page $S not on screen: $(cat "$TMPD/screen")"
+	. "${srcdir:-$(dirname "$0")/..}/tests/tmux.sh"
+	TUI_COLS=140
+	tui_start "$PID"
+	tui_wait "> VMAs" || tui_fail "TUI: no VMA pane"
+	tui_goto "$S"
+	tui_wait "^ *${S#0x} " || tui_fail "TUI: page $S not on screen"
 	sleep 0.3
-	tm capture-pane -p >"$TMPD/screen"
+	tui_screen >"$TMPD/screen"
 	expect_eq "TUI: marker rows: no S, state 'marker', marks 'marker entry 31:0x1'" \
 		"$(grep -cE "^ *[0-9a-f]+ .* [-?P] - [-?F] [-?X] [-?D] U [-?G] +marker +marker entry 31:0x1 " "$TMPD/screen")" $N
 else

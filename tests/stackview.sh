@@ -31,83 +31,53 @@ grep -q 'outside the VMA' "$TMPD/stt.out" || fail "--stack text does not say the
 ok "--stack text: SP outside, no below-SP line"
 
 # ------------------------------------------------------------ TUI
-unset TMUX
-SOCK=vmpeek-stackview-$$
-tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
-TMUX_UP=
-tui_cleanup() { [ -n "$TMUX_UP" ] && tm kill-server >/dev/null 2>&1; cleanup; }
-trap tui_cleanup EXIT
-cap() { tm capture-pane -p >"$TMPD/screen" 2>/dev/null; }
-# wait_for ERE: poll the screen (5 s) until a line matches.
-wait_for() {
-	_n=50
-	while [ "$_n" -gt 0 ]; do
-		cap
-		grep -Eq -- "$1" "$TMPD/screen" && return 0
-		sleep 0.1
-		_n=$((_n - 1))
-	done
-	return 1
-}
-shot() { echo "---- screen:" >&2; sed 's/^/| /' "$TMPD/screen" >&2; }
-tfail() { shot; fail "$@"; }
+. "${srcdir:-.}/tests/tmux.sh"
+# wide: the guard-gap row's VIOLATED sits at the end of the path column
+TUI_COLS=170
+TUI_ROWS=50
 # row ADDR: the page row of ADDR on the screen ("" if not shown)
 row() { grep -E "^$1 " "$TMPD/screen" | head -1; }
-# (wide: the guard-gap row's VIOLATED sits at the end of the path column)
-run_tui() {
-	tm kill-server >/dev/null 2>&1
-	# a server that is still going away makes new-session fail: retry
-	_i=0
-	until tm new-session -d -x 170 -y 50 \
-	    "sh -c '\"\$0\" \"\$@\"; echo exit=\$?; sleep 30' '$VMPEEK' $*" \
-	    2>/dev/null; do
-		_i=$((_i + 1))
-		[ "$_i" -le 30 ] || fail "tmux new-session"
-		sleep 0.1
-	done
-	TMUX_UP=1
-}
 
-run_tui --proc="$ROOT" 4400
-wait_for "> 4400 oldthreads > VMAs" || tfail "vmpeek did not open the fixture"
-wait_for "guard gap .* below \[stack\]" || tfail "no guard-gap row"
-grep -q VIOLATED "$TMPD/screen" && tfail "VMAs: a PROT_NONE page in the gap shown as VIOLATED"
+tui_start --proc="$ROOT" 4400
+tui_wait "> 4400 oldthreads > VMAs" 5 || tui_fail "vmpeek did not open the fixture"
+tui_wait "guard gap .* below \[stack\]" 5 || tui_fail "no guard-gap row"
+grep -q VIOLATED "$TMPD/screen" && tui_fail "VMAs: a PROT_NONE page in the gap shown as VIOLATED"
 ok "VMAs: guard gap with a PROT_NONE page in it is not VIOLATED"
 
 # [stack:4401]: thread 4401's stack, SP at 7f0000010010 (page 15)
 tm send-keys g j j Enter
-wait_for "\[stack:4401\] .*pages" || tfail "[stack:4401] did not open"
-wait_for "thread 4401's stack" || tfail "[stack:4401] not shown as thread 4401's stack"
-case $(row 7f0000010000) in *"<-SP"*) ;; *) tfail "no SP row at 7f0000010000" ;; esac
+tui_wait "\[stack:4401\] .*pages" 5 || tui_fail "[stack:4401] did not open"
+tui_wait "thread 4401's stack" 5 || tui_fail "[stack:4401] not shown as thread 4401's stack"
+case $(row 7f0000010000) in *"<-SP"*) ;; *) tui_fail "no SP row at 7f0000010000" ;; esac
 for a in 7f0000001000 7f0000008000 7f000000f000; do
-	case $(row $a) in *never-faulted*) ;; *) tfail "$a below SP not never-faulted" ;; esac
+	case $(row $a) in *never-faulted*) ;; *) tui_fail "$a below SP not never-faulted" ;; esac
 done
 for a in 7f0000010000 7f0000011000 7f0000018000 7f000001f000; do
-	case $(row $a) in *never-faulted*) tfail "$a at/above SP marked never-faulted" ;; esac
+	case $(row $a) in *never-faulted*) tui_fail "$a at/above SP marked never-faulted" ;; esac
 done
 ok "[stack:4401]: thread 4401's SP, never-faulted only below it"
 
 # [stack:4400]: the VMA on screen, with the main thread's SP in it
 tm send-keys Escape
-wait_for "> VMAs" || tfail "Esc did not return to VMAs"
+tui_wait "> VMAs" 5 || tui_fail "Esc did not return to VMAs"
 tm send-keys g j j j Enter
-wait_for "\[stack:4400\] .*pages" || tfail "[stack:4400] did not open"
-wait_for "thread 4400's stack" || tfail "[stack:4400] not inspected as its own VMA"
-case $(row 7f0000108000) in *"<-SP"*) ;; *) tfail "no SP row at 7f0000108000" ;; esac
+tui_wait "\[stack:4400\] .*pages" 5 || tui_fail "[stack:4400] did not open"
+tui_wait "thread 4400's stack" 5 || tui_fail "[stack:4400] not inspected as its own VMA"
+case $(row 7f0000108000) in *"<-SP"*) ;; *) tui_fail "no SP row at 7f0000108000" ;; esac
 ok "[stack:4400]: the VMA on screen is inspected, SP row in it"
 
 # [stack]: the main SP is elsewhere: no never-faulted marks at all
 tm send-keys Escape
-wait_for "> VMAs" || tfail "Esc did not return to VMAs"
+tui_wait "> VMAs" 5 || tui_fail "Esc did not return to VMAs"
 tm send-keys G Enter
-wait_for " \[stack\] .*pages" || tfail "[stack] did not open"
-wait_for "outside this VMA" || tfail "[stack] view does not say the SP is outside"
-wait_for "^7ffd00000000 " || tfail "[stack] rows not shown"
-grep -Eq "^[0-9a-f]{12} .*never-faulted" "$TMPD/screen" && tfail "[stack]: never-faulted marks with the SP outside"
-grep -q VIOLATED "$TMPD/screen" && tfail "[stack] band: PROT_NONE neighbour shown as VIOLATED"
+tui_wait " \[stack\] .*pages" 5 || tui_fail "[stack] did not open"
+tui_wait "outside this VMA" 5 || tui_fail "[stack] view does not say the SP is outside"
+tui_wait "^7ffd00000000 " 5 || tui_fail "[stack] rows not shown"
+grep -Eq "^[0-9a-f]{12} .*never-faulted" "$TMPD/screen" && tui_fail "[stack]: never-faulted marks with the SP outside"
+grep -q VIOLATED "$TMPD/screen" && tui_fail "[stack] band: PROT_NONE neighbour shown as VIOLATED"
 ok "[stack]: SP outside, no never-faulted marks, gap not VIOLATED"
 tm send-keys Q
-wait_for "^exit=0" || tfail "Q did not quit with status 0"
+tui_wait "^exit=0" 5 || tui_fail "Q did not quit with status 0"
 
 # ------------------------------------------------------------ live guard
 if [ ! -x "$THREADHELPER" ]; then
@@ -134,18 +104,18 @@ else
 		# a swap-format entry on 6.13/6.14) and nothing else is there
 		e0=$(raw_entry "$GPID" "$gs")
 		[ $(( (e0 >> 62) & 1 )) = 1 ] || fail "guard page $gs raw $e0: no marker"
-		run_tui "$GPID"
-		wait_for "> $GPID threadhelper > VMAs" || tfail "vmpeek did not open threadhelper"
+		tui_start "$GPID"
+		tui_wait "> $GPID threadhelper > VMAs" 5 || tui_fail "vmpeek did not open threadhelper"
 		tm send-keys /
 		tm send-keys -l -- "${gs#0x}-"
 		tm send-keys Enter
-		wait_for "^0*${gs#0x}-" || tfail "no VMA at $gs"
+		tui_wait "^0*${gs#0x}-" 5 || tui_fail "no VMA at $gs"
 		tm send-keys Enter
-		wait_for "\[stack:$tid\] .*pages" || tfail "thread stack $gs did not open"
-		wait_for "bottom: guard pages" ||
-			tfail "band does not show the guard pages inside the VMA"
+		tui_wait "\[stack:$tid\] .*pages" 5 || tui_fail "thread stack $gs did not open"
+		tui_wait "bottom: guard pages" 5 ||
+			tui_fail "band does not show the guard pages inside the VMA"
 		tm send-keys g
-		wait_for "^${gs#0x} " || tfail "top row of the stack not shown"
+		tui_wait "^${gs#0x} " 5 || tui_fail "top row of the stack not shown"
 		n=$((gb / PS))
 		i=0
 		while [ "$i" -lt "$n" ]; do
@@ -159,17 +129,17 @@ else
 					echo "raw entry of $(printf '%x' $((gs + j * PS))) now: $(raw_entry "$GPID" $((gs + j * PS)))"
 					j=$((j + 1))
 				done
-				tfail "$a: not shown as guard: $r" ;;
+				tui_fail "$a: not shown as guard: $r" ;;
 			esac
-			case $r in *never-faulted*) tfail "$a: guard page marked never-faulted" ;; esac
+			case $r in *never-faulted*) tui_fail "$a: guard page marked never-faulted" ;; esac
 			i=$((i + 1))
 		done
 		a=$(printf '%x' $((gs + n * PS)))
 		case $(row "$a") in *never-faulted*) ;;
-		*) tfail "$a: first page above the guard not never-faulted" ;; esac
+		*) tui_fail "$a: first page above the guard not never-faulted" ;; esac
 		ok "thread stack $gs-$ge: $n guard pages shown as guard, not never-faulted"
 		tm send-keys Q
-		wait_for "^exit=0" || tfail "Q did not quit with status 0"
+		tui_wait "^exit=0" 5 || tui_fail "Q did not quit with status 0"
 	fi
 fi
 summary

@@ -15,16 +15,25 @@ N=16
 exec 9>/var/tmp/vmpeek-swap-test.lock || skip "cannot open /var/tmp/vmpeek-swap-test.lock"
 flock -w 600 9 || fail "another swap test held /var/tmp/vmpeek-swap-test.lock for 10 min"
 
+# The TUI checks below need tmux (tmux.sh's helpers); without it they skip.
+HAVE_TMUX=0
+if command -v tmux >/dev/null 2>&1; then
+	. "${srcdir:-$(dirname "$0")/..}/tests/tmux.sh"
+	HAVE_TMUX=1
+	TUI_COLS=160
+fi
+
 SWD=
 SWF=
+# tmux.sh's trap stops its server: this one does that too, and more
 swap_cleanup() {
+	[ $HAVE_TMUX = 1 ] && tui_stop
 	cleanup		# helpers first: swapoff need not read their pages back
 	if [ -n "$SWF" ]; then
 		swapoff "$SWF" 2>/dev/null
 		rm -f "$SWF"
 		rmdir "$SWD" 2>/dev/null
 	fi
-	[ -n "${SOCK:-}" ] && tmux -L "$SOCK" kill-server >/dev/null 2>&1
 	return 0
 }
 trap swap_cleanup EXIT
@@ -59,17 +68,6 @@ fi
 
 # swapdev TYPE: the name /proc/swaps lists for swap type TYPE (its row).
 swapdev() { awk -v t="$1" 'NR == t + 2 { print $1 }' /proc/swaps; }
-
-# rawsplit 0xRAW: RB_HI, RB_LO = the entry's upper and lower 32 bits (the
-# shell's arithmetic is signed 64-bit: dash clamps 0x8... to INT64_MAX).
-rawsplit() {
-	_h=${1#0x}
-	RB_HI=$((0x$(printf '%s' "$_h" | cut -c1-8)))
-	RB_LO=$((0x$(printf '%s' "$_h" | cut -c9-16)))
-}
-# rbit N: bit N (32-63) of the last rawsplit entry; rframe: bits 0-54.
-rbit() { echo $(((RB_HI >> ($1 - 32)) & 1)); }
-rframe() { echo $((((RB_HI & 0x7fffff) << 32) | RB_LO)); }
 
 # indep PID START N OUT: one line per page, from the raw entry read with dd
 # and decoded with shell arithmetic: "vaddr present swapped type offset
@@ -161,33 +159,13 @@ indep "$PID" "$S" $N "$TMPD/indep"	# what the TUI check below expects
 NSW=$(awk '$3 == 1' "$TMPD/indep" | wc -l | tr -d ' ')
 
 # --- TUI: the page pane shows the swapped pages as S -------------------------
-unset TMUX
-SOCK=vmpeek-swap-$$
-tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
-# wait_for ERE: poll the screen (10 s at most) until a line matches.
-wait_for() {
-	_n=100
-	while [ $_n -gt 0 ]; do
-		tm capture-pane -p >"$TMPD/screen" 2>/dev/null
-		grep -Eq -- "$1" "$TMPD/screen" && return 0
-		sleep 0.1
-		_n=$((_n - 1))
-	done
-	return 1
-}
-HAVE_TMUX=0
-command -v tmux >/dev/null 2>&1 && HAVE_TMUX=1
 if [ $HAVE_TMUX = 1 ]; then
-	tm new-session -d -x 160 -y 40 \
-		"sh -c '\"\$0\" \"\$@\"; echo exit=\$?; sleep 30' '$VMPEEK' $PID" ||
-		fail "tmux new-session"
-	wait_for "> VMAs" || fail "TUI: the VMA pane of $PID did not open: $(cat "$TMPD/screen")"
-	tm send-keys :
-	tm send-keys -l -- "$S"
-	tm send-keys Enter
-	wait_for "^ *${S#0x} " || fail "TUI: page $S not on screen: $(cat "$TMPD/screen")"
+	tui_start "$PID"
+	tui_wait "> VMAs" || tui_fail "TUI: the VMA pane of $PID did not open"
+	tui_goto "$S"
+	tui_wait "^ *${S#0x} " || tui_fail "TUI: page $S not on screen"
 	sleep 0.3
-	tm capture-pane -p >"$TMPD/screen"
+	tui_screen >"$TMPD/screen"
 	nbad=0
 	while read -r va pr sw ty off ex uf fs; do
 		row=$(grep -E "^0*${va#0x} " "$TMPD/screen" | head -1)
@@ -200,7 +178,7 @@ if [ $HAVE_TMUX = 1 ]; then
 	done <"$TMPD/indep"
 	[ $nbad = 0 ] || { cat "$TMPD/screen"; fail "TUI page pane: $nbad swapped rows wrong"; }
 	ok "TUI page pane: $NSW swapped rows show S, 'swapped' and 'swap TYPE:OFFSET'"
-	tm kill-server >/dev/null 2>&1
+	tui_stop
 else
 	note_skip "TUI" "tmux is not installed"
 fi
@@ -208,12 +186,7 @@ fi
 # --- nobody: the kernel zeroes the swap frame; vmpeek says hidden ----------
 NOBODY="setpriv --reuid=65534 --regid=65534 --clear-groups"
 if command -v setpriv >/dev/null 2>&1 && $NOBODY true 2>/dev/null; then
-	D=$TMPD/bin
-	mkdir -m 755 "$D"
-	chmod 755 "$TMPD"
-	cp "$VMPEEK" "$D/vmpeek"
-	cp "$VMHELPER" "$D/vmhelper"
-	chmod 755 "$D/vmpeek" "$D/vmhelper"
+	nobody_bin
 	start_helper "$TMPD/nh" $NOBODY "$D/vmhelper" -n $N -P
 	NPID=$(hfield "$TMPD/nh" pid 2)
 	NS=$(hfield "$TMPD/nh" pageout 2)
@@ -253,20 +226,21 @@ if command -v setpriv >/dev/null 2>&1 && $NOBODY true 2>/dev/null; then
 	grep -q 'swap type 0 offset 0x0' "$TMPD/nt.out" && fail "nobody: text shows a fake swap 0:0x0"
 	ok "nobody: no fake 'swap type 0 offset 0x0'"
 	if [ $HAVE_TMUX = 1 ]; then
-		tm new-session -d -x 160 -y 40 \
-			"sh -c '$NOBODY \"\$0\" \"\$@\"; echo exit=\$?; sleep 30' '$D/vmpeek' $NPID" ||
-			fail "tmux new-session (nobody)"
-		wait_for "> VMAs" || fail "TUI as nobody: no VMA pane: $(cat "$TMPD/screen")"
-		tm send-keys :
-		tm send-keys -l -- "$NS"
-		tm send-keys Enter
-		wait_for "^ *${NS#0x} " || fail "TUI as nobody: page $NS not on screen"
+		REAL=$VMPEEK
+		VMPEEK=$D/vmpeek
+		TUI_WRAP=$NOBODY
+		tui_start "$NPID"
+		VMPEEK=$REAL
+		TUI_WRAP=
+		tui_wait "> VMAs" || tui_fail "TUI as nobody: no VMA pane"
+		tui_goto "$NS"
+		tui_wait "^ *${NS#0x} " || tui_fail "TUI as nobody: page $NS not on screen"
 		sleep 0.3
-		tm capture-pane -p >"$TMPD/screen"
+		tui_screen >"$TMPD/screen"
 		expect_eq "TUI as nobody: swapped rows say S, swapped, 'swap entry hidden'" \
 			"$(grep -cE "^ *[0-9a-f]+ .* [-?P] S [-?F] [-?X] [-?D] [-?U] [-?G] +swapped +swap entry hidden" "$TMPD/screen")" "$NNSW"
 		grep -q 'swap 0:0x0' "$TMPD/screen" && fail "TUI as nobody: a fake 'swap 0:0x0'"
-		tm kill-server >/dev/null 2>&1
+		tui_stop
 	fi
 else
 	note_skip "nobody" "setpriv cannot switch to uid 65534 here"

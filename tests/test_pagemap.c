@@ -22,17 +22,11 @@
 #include "pagemap.h"
 #include "pagemap_scan.h"
 #include "procfs.h"
+#include "pmfixture.h"
 
 #ifndef MADV_GUARD_INSTALL
 #define MADV_GUARD_INSTALL 102
 #endif
-
-/*
- * Raw entries are built here from the documented bit numbers with plain
- * arithmetic (pagemap.rst), not with pagemap.h's masks, so a wrong mask
- * in the header cannot cancel out.
- */
-#define BIT(n) ((uint64_t)1 << (n))
 
 static uint64_t
 raw_present(uint64_t pfn, int sd, int excl, int uffd, int file)
@@ -629,19 +623,16 @@ fixture_entry(uint64_t i)
 static int
 fixture_file(uint64_t n, size_t extra_bytes)
 {
-	char name[] = "pmfixtureXXXXXX";
 	uint64_t *buf;
 	int fd;
 
-	fd = mkstemp(name);
-	assert_true(fd >= 0);
-	unlink(name);
+	/* one more entry: the partial trailing one comes from it */
 	buf = calloc(n + 1, sizeof(*buf));
 	assert_non_null(buf);
 	for (uint64_t i = 0; i < n; i++)
 		buf[i] = fixture_entry(i);
-	assert_int_equal(write(fd, buf, n * 8 + extra_bytes),
-	    (ssize_t)(n * 8 + extra_bytes));
+	fd = pmfix_file(buf, n, extra_bytes);
+	assert_true(fd >= 0);
 	free(buf);
 	return fd;
 }
@@ -714,11 +705,8 @@ fixture_expect(uint64_t from, uint64_t to, struct pm_counts *c)
 {
 	memset(c, 0, sizeof(*c));
 	for (uint64_t i = from; i < to; i++) {
-		c->pages++;
-		if (i >= FIX_N) {
-			c->unreadable++;
+		if (!pmfix_counted(c, i, FIX_N))
 			continue;
-		}
 		switch (fixture_kind(i)) {
 		case FK_PRESENT:
 			c->present++;
@@ -744,20 +732,6 @@ fixture_expect(uint64_t from, uint64_t to, struct pm_counts *c)
 			break;
 		}
 	}
-}
-
-static void
-assert_counts_equal(const struct pm_counts *a, const struct pm_counts *b)
-{
-	assert_int_equal(a->pages, b->pages);
-	assert_int_equal(a->present, b->present);
-	assert_int_equal(a->swapped, b->swapped);
-	assert_int_equal(a->file_shared, b->file_shared);
-	assert_int_equal(a->exclusive, b->exclusive);
-	assert_int_equal(a->soft_dirty, b->soft_dirty);
-	assert_int_equal(a->uffd_wp, b->uffd_wp);
-	assert_int_equal(a->guard, b->guard);
-	assert_int_equal(a->unreadable, b->unreadable);
 }
 
 static void
@@ -881,11 +855,8 @@ sparse_expect(const enum sp_kind *kinds, uint64_t from, uint64_t to,
 {
 	memset(c, 0, sizeof(*c));
 	for (uint64_t i = from; i < to; i++) {
-		c->pages++;
-		if (i >= SPARSE_N) {
-			c->unreadable++;
+		if (!pmfix_counted(c, i, SPARSE_N))
 			continue;
-		}
 		switch (kinds[i]) {
 		case SK_PRESENT:
 			c->present++;

@@ -23,6 +23,7 @@
 #include "pagemap.h"
 #include "pagemap_scan.h"
 #include "procfs.h"
+#include "pmfixture.h"
 
 /*
  * A binary pagemap fixture is described page by page by kind_at() and
@@ -35,8 +36,6 @@
  * walk_end. Every count is checked against the kind table and against
  * the pread path on the same file.
  */
-#define BIT(n) ((uint64_t)1 << (n))
-
 #define FIX_N 50021		/* pages; no round number */
 #define GAP_LO 20000		/* [GAP_LO, GAP_HI) empty but GAP_LONE */
 #define GAP_HI 31000
@@ -121,11 +120,8 @@ expect(uint64_t from, uint64_t to, bool sd_known, bool guard_known,
 {
 	memset(c, 0, sizeof(*c));
 	for (uint64_t i = from; i < to; i++) {
-		c->pages++;
-		if (i >= FIX_N) {
-			c->unreadable++;
+		if (!pmfix_counted(c, i, FIX_N))
 			continue;
-		}
 		switch (kinds[i]) {
 		case K_ANON:
 			c->present++;
@@ -156,20 +152,6 @@ expect(uint64_t from, uint64_t to, bool sd_known, bool guard_known,
 			break;
 		}
 	}
-}
-
-static void
-assert_counts_equal(const struct pm_counts *a, const struct pm_counts *b)
-{
-	assert_int_equal(a->pages, b->pages);
-	assert_int_equal(a->present, b->present);
-	assert_int_equal(a->swapped, b->swapped);
-	assert_int_equal(a->file_shared, b->file_shared);
-	assert_int_equal(a->exclusive, b->exclusive);
-	assert_int_equal(a->soft_dirty, b->soft_dirty);
-	assert_int_equal(a->uffd_wp, b->uffd_wp);
-	assert_int_equal(a->guard, b->guard);
-	assert_int_equal(a->unreadable, b->unreadable);
 }
 
 /* ---------------------------------------------------------------- fake */
@@ -351,7 +333,6 @@ fake_scan_locked(int fd, void *p)
 static int
 setup(void **state)
 {
-	char name[] = "pmscanXXXXXX";
 	size_t seen[K_NKINDS] = { 0 };
 
 	(void)state;
@@ -369,12 +350,7 @@ setup(void **state)
 	for (int k = 0; k < K_NKINDS; k++)
 		if (seen[k] < 100)
 			return -1;
-	if ((fixfd = mkstemp(name)) == -1)
-		return -1;
-	unlink(name);
-	if (write(fixfd, ents, FIX_N * 8) != (ssize_t)(FIX_N * 8))
-		return -1;
-	return 0;
+	return (fixfd = pmfix_file(ents, FIX_N, 0)) == -1 ? -1 : 0;
 }
 
 static int

@@ -1,8 +1,10 @@
 # tmux.sh: drive the TUI in a private tmux server (sourced after lib.sh).
 #
-# tui_start ARGS...: run vmpeek ARGS in a 120x40 pane; the pane stays open
-# after it exits and shows "exit=STATUS". tui_wait ERE [SECONDS] polls the
-# screen for a line matching ERE; tui_keys sends keys; tui_screen prints it.
+# tui_start ARGS...: run vmpeek ARGS in a 120x40 pane (TUI_COLS, TUI_ROWS:
+# another size; TUI_WRAP: a command to run vmpeek under, e.g. nsenter);
+# the pane stays open after it exits and shows "exit=STATUS". tui_wait ERE
+# [SECONDS] polls the screen for a line matching ERE; tui_keys sends keys;
+# tui_goto ADDR types ADDR at the go-to prompt (:); tui_screen prints it.
 
 command -v tmux >/dev/null 2>&1 || skip "tmux is not installed (the TUI is driven in tmux)"
 unset TMUX
@@ -17,8 +19,8 @@ trap 'tui_stop; cleanup' EXIT
 tui_start() {
 	tui_stop
 	_i=0
-	until tm new-session -d -x 120 -y 40 \
-	    "sh -c '\"\$0\" \"\$@\"; echo exit=\$?; sleep 60' '$VMPEEK' $*" \
+	until tm new-session -d -x "${TUI_COLS:-120}" -y "${TUI_ROWS:-40}" \
+	    "sh -c '${TUI_WRAP:-} \"\$0\" \"\$@\"; echo exit=\$?; sleep 60' '$VMPEEK' $*" \
 	    2>/dev/null; do
 		_i=$((_i + 1))
 		[ "$_i" -le 30 ] || fail "tmux new-session failed"
@@ -40,6 +42,7 @@ tui_wait() {
 }
 
 tui_keys() { tm send-keys "$@"; }
+tui_goto() { tm send-keys :; tm send-keys -l -- "$1"; tm send-keys Enter; }
 
 # tui_fail MESSAGE: fail, showing the screen.
 tui_fail() {

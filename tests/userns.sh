@@ -24,17 +24,6 @@ E=$(hfield "$H" touched 3)
 [ "$(readlink /proc/$PID/ns/user)" != "$(readlink /proc/self/ns/user)" ] ||
 	fail "the helper is not in a user namespace of its own"
 
-# rawsplit 0xRAW: RB_HI, RB_LO = the entry's upper and lower 32 bits (the
-# shell's arithmetic is signed 64-bit: dash clamps 0x8... to INT64_MAX).
-rawsplit() {
-	_h=${1#0x}
-	RB_HI=$((0x$(printf '%s' "$_h" | cut -c1-8)))
-	RB_LO=$((0x$(printf '%s' "$_h" | cut -c9-16)))
-}
-# rbit N: bit N (32-63) of the last rawsplit entry; rframe: bits 0-54.
-rbit() { echo $(((RB_HI >> ($1 - 32)) & 1)); }
-rframe() { echo $((((RB_HI & 0x7fffff) << 32) | RB_LO)); }
-
 # inns CMD...: run CMD as root of the helper's user namespace.
 inns() { nsenter -U -t "$PID" "$@"; }
 
@@ -103,39 +92,23 @@ fi
 
 # The TUI in the namespace: the PFN column says hidden, and the hint why.
 if command -v tmux >/dev/null 2>&1; then
-	unset TMUX
-	SOCK=vmpeek-userns-$$
-	tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
-	tui_cleanup() { tm kill-server >/dev/null 2>&1; cleanup; }
-	trap tui_cleanup EXIT
-	wait_for() {
-		_n=100
-		while [ $_n -gt 0 ]; do
-			tm capture-pane -p >"$TMPD/screen" 2>/dev/null
-			grep -Eq -- "$1" "$TMPD/screen" && return 0
-			sleep 0.1
-			_n=$((_n - 1))
-		done
-		return 1
-	}
-	tm new-session -d -x 140 -y 40 \
-		"sh -c 'nsenter -U -t $PID \"\$0\" \"\$@\"; echo exit=\$?; sleep 30' '$VMPEEK' $PID" ||
-		fail "tmux new-session"
-	wait_for "> VMAs" || fail "TUI in userns: no VMA pane: $(cat "$TMPD/screen")"
-	tm send-keys :
-	tm send-keys -l -- "$S"
-	tm send-keys Enter
-	wait_for "^ *${S#0x} " || fail "TUI in userns: page $S not on screen: $(cat "$TMPD/screen")"
+	. "${srcdir:-$(dirname "$0")/..}/tests/tmux.sh"
+	TUI_COLS=140
+	TUI_WRAP="nsenter -U -t $PID"
+	tui_start "$PID"
+	tui_wait "> VMAs" || tui_fail "TUI in userns: no VMA pane"
+	tui_goto "$S"
+	tui_wait "^ *${S#0x} " || tui_fail "TUI in userns: page $S not on screen"
 	sleep 0.3
-	tm capture-pane -p >"$TMPD/screen"
+	tui_screen >"$TMPD/screen"
 	expect_eq "TUI in userns: touched rows with PFN hidden" \
 		"$(grep -cE "^ *[0-9a-f]+ +hidden .* present " "$TMPD/screen")" $N
 	grep -q 'PFN hidden: .*initial user namespace' "$TMPD/screen" ||
 		fail "TUI in userns: no hint why PFNs are hidden: $(tail -3 "$TMPD/screen")"
 	ok "TUI in userns: the hint says why PFNs are hidden"
 	# f: the kpageflags column can't be had, and says why
-	tm send-keys f
-	wait_for "kpageflags unavailable: the kernel hides PFNs" ||
+	tui_keys f
+	tui_wait "kpageflags unavailable: the kernel hides PFNs" ||
 		fail "TUI in userns: 'f' does not say kpageflags are unavailable: $(tail -3 "$TMPD/screen")"
 	ok "TUI in userns: 'f' says kpageflags are unavailable (PFNs hidden)"
 else

@@ -2,11 +2,14 @@
 #include "config.h"
 
 /*
- * The record writers are static in cli.c: include it whole, so what is
- * fuzzed is the code --json runs, not a copy. (Only its JSON printers
- * are called; nothing here opens a process.)
+ * The record writers are static in the cli*.c files: include them whole,
+ * so what is fuzzed is the code --json runs, not a copy. (Only their JSON
+ * printers are called; nothing here opens a process.)
  */
 #include "../../src/cli.c"
+#include "../../src/cli_maps.c"
+#include "../../src/cli_stack.c"
+#include "../../src/cli_translate.c"
 
 #include "fuzz.h"
 #include "jsoncheck.h"
@@ -128,7 +131,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rec.kwhy = u >> 43 & 1 ? str : NULL;
 	FUZZ_CHECK((f = open_memstream(&buf, &len)) != NULL);
 	fputs("[\n", f);
-	translate_json_one(f, &rec);
+	cli_page_json(f, &rec);
 	fputs("\n]\n", f);
 	check_doc(f, &buf, &len);
 
