@@ -65,25 +65,25 @@ ok "VMA pane open"
 # --- a VMA appears: "+" on its row, then it fades
 kill -USR2 "$PID"
 wait_maps in_maps "$PID" "$VS" "$VE" || fail "probe: step 1 mapped nothing"
-tui_wait "^\+ $S-$E " || tui_fail "no + mark on the new VMA $S-$E"
+tui_wait "^$S-$E \+ " || tui_fail "no + mark on the new VMA $S-$E"
 ok "a new VMA is marked + ($S-$E)"
-tui_wait "^  $S-$E " 10 || tui_fail "the + mark on $S-$E never faded"
+tui_wait "^$S-$E +[0-9.]+K " 10 || tui_fail "the + mark on $S-$E never faded"
 ok "the + mark fades"
 
 # --- mprotect of its second page: three VMAs marked /
 kill -USR2 "$PID"
 wait_maps in_maps "$PID" $((VS + PS)) $((VS + 2 * PS)) ||
     fail "probe: step 2 did not split the range"
-tui_wait "^/ $S-$S1 " || tui_fail "no / on the first piece"
-grep -q "^/ $S1-$S2 .* r--p " "$TMPD/screen" ||
+tui_wait "^$S-$S1 / " || tui_fail "no / on the first piece"
+grep -q "^$S1-$S2 / .* r--p " "$TMPD/screen" ||
     tui_fail "no / on the read-only middle piece"
-grep -q "^/ $S2-$E " "$TMPD/screen" || tui_fail "no / on the last piece"
+grep -q "^$S2-$E / " "$TMPD/screen" || tui_fail "no / on the last piece"
 ok "a split marks its three pieces /"
 
 # --- writable again: merged back into one, marked =
 kill -USR2 "$PID"
 wait_maps in_maps "$PID" "$VS" "$VE" || fail "probe: step 3 did not merge"
-tui_wait "^= $S-$E " || tui_fail "no = mark on the merged VMA"
+tui_wait "^$S-$E = " || tui_fail "no = mark on the merged VMA"
 ok "a merge is marked ="
 
 # --- munmap: the status line counts it; a hole row takes its place
@@ -98,7 +98,7 @@ HL=$(h12 "0x$1")
 HH=$(h12 "0x$2")
 # ':' to an unmapped address selects its hole's row
 tui_keys : "$S" Enter
-tui_wait "^  $HL-$HH +[0-9.]+[KMGT]? +unmapped" ||
+tui_wait "^$HL-$HH +[0-9.]+[KMGT]? +unmapped" ||
     tui_fail "no hole row $HL-$HH"
 grep -q "^ hole .* unmapped: no VMA from $HL to $HH" "$TMPD/screen" ||
     tui_fail "the selected row's detail is not the hole $HL-$HH"
@@ -108,7 +108,7 @@ tui_wait "holes between mappings hidden" || tui_fail "u did not hide holes"
 grep -q " unmapped$" "$TMPD/screen" && tui_fail "u left a hole row"
 ok "u hides the holes"
 tui_keys u
-tui_wait "^  $HL-$HH .* unmapped" || tui_fail "u did not bring holes back"
+tui_wait "^$HL-$HH .* unmapped" || tui_fail "u did not bring holes back"
 ok "u shows them again"
 
 # --- counts on screen are redone by the timer: a page written, no r
@@ -118,7 +118,7 @@ tui_wait "> pages" || tui_fail "':' did not open the untouched VMA's pages"
 tui_keys Escape
 US12=$(h12 "$US")
 UE12=$(h12 "$UE")
-tui_wait "^. $US12-$UE12 +64.0K rw-p +0 " ||
+tui_wait "^$US12-$UE12 .? +64.0K rw-p +0 " ||
     tui_fail "the untouched VMA is not on screen with RES 0"
 kill -USR1 "$PID"
 _n=50
@@ -127,7 +127,7 @@ until [ "$(raw_bit "$PID" "$US" 63)" = 1 ]; do
 	[ "$_n" -gt 0 ] || fail "probe: SIGUSR1 wrote no page"
 	sleep 0.1
 done
-tui_wait "^. $US12-$UE12 +64.0K rw-p +1 " ||
+tui_wait "^$US12-$UE12 .? +64.0K rw-p +1 " ||
     tui_fail "RES of $US12-$UE12 did not become 1 without r"
 ok "a count on screen follows the target without r"
 
@@ -161,7 +161,7 @@ tui_start -d 0.5 "$P2"
 tui_wait "> $P2 vmhelper > VMAs" || tui_fail "the VMA pane did not open"
 kill -USR2 "$P2"
 wait_maps in_maps "$P2" "$V2S" "$V2E" || fail "probe: step 1 mapped nothing"
-tui_wait "^\+ $(h12 "$V2S")-$(h12 "$V2E") " ||
+tui_wait "^$(h12 "$V2S")-$(h12 "$V2E") \+ " ||
     tui_fail "NO_COLOR: no + mark on the new VMA"
 ok "NO_COLOR: the new VMA is marked +"
 unset NO_COLOR
