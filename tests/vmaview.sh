@@ -62,6 +62,11 @@ tui_start -d 0.5 "$PID"
 tui_wait "> $PID vmhelper > VMAs" || tui_fail "the VMA pane did not open"
 ok "VMA pane open"
 
+# ':' to the free range selects the hole it is in: the rows of the steps
+# below are then on screen, however many VMAs the helper has (ASan: 80+)
+tui_keys : "$S" Enter
+tui_wait "is in no VMA: in the hole" || tui_fail "':' $S: not in a hole"
+
 # --- a VMA appears: "+" on its row, then it fades
 kill -USR2 "$PID"
 wait_maps in_maps "$PID" "$VS" "$VE" || fail "probe: step 1 mapped nothing"
@@ -159,6 +164,8 @@ V2E=$(hfield "$TMPD/h2" vmstep 3)
 export NO_COLOR=1
 tui_start -d 0.5 "$P2"
 tui_wait "> $P2 vmhelper > VMAs" || tui_fail "the VMA pane did not open"
+tui_keys : "$(h12 "$V2S")" Enter
+tui_wait "is in no VMA: in the hole" || tui_fail "':' $V2S: not in a hole"
 kill -USR2 "$P2"
 wait_maps in_maps "$P2" "$V2S" "$V2E" || fail "probe: step 1 mapped nothing"
 tui_wait "^$(h12 "$V2S")-$(h12 "$V2E") \+ " ||
