@@ -175,4 +175,18 @@ unset NO_COLOR
 
 tui_keys Q
 tui_wait "^exit=0" || tui_fail "vmpeek did not quit with status 0"
+
+# --- no rows at all (a kernel thread: its maps read empty, per the shell)
+if [ "$(cat /proc/2/comm 2>/dev/null)" = kthreadd ] &&
+    [ -r /proc/2/maps ] && [ -z "$(cat /proc/2/maps)" ]; then
+	tui_start 2
+	tui_wait "no mappings" || tui_fail "PID 2: no 'no mappings'"
+	tui_keys Enter u Enter u
+	tui_wait "holes between mappings shown" || tui_fail "PID 2: u"
+	tui_keys Q
+	tui_wait "^exit=0" || tui_fail "PID 2: Enter on no row, then Q: no exit=0"
+	ok "no VMAs: Enter and u on an empty list, then Q: exit 0"
+else
+	note_skip "an empty VMA list" "PID 2 is no kthreadd with empty maps here"
+fi
 summary

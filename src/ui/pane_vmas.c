@@ -952,10 +952,15 @@ key(struct ui *ui, enum key_action a)
 		if (!ui->have_t)
 			break;
 		if (!vmas_vma_of(ui, ui->vmas.v.sel, &i)) {
-			ui_msg(ui, false, "%s has no pages: nothing is mapped "
-			    "there", vmarows_get(&ui->vmas.rows,
-			    ui->vmas.v.sel)->kind == VMAROW_GAP ?
-			    "the guard gap (that is the point)" : "a hole");
+			const struct vmarow *r = vmarows_get(&ui->vmas.rows,
+			    ui->vmas.v.sel);
+
+			/* no rows at all: a process without mappings */
+			if (r != NULL)
+				ui_msg(ui, false, "%s has no pages: nothing is "
+				    "mapped there", r->kind == VMAROW_GAP ?
+				    "the guard gap (that is the point)" :
+				    "a hole");
 			break;
 		}
 		pages_free(ui);
