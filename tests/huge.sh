@@ -97,6 +97,9 @@ back_vmas() {
 bare() { printf '%x' "$1"; }
 tui_start --proc "$FP" 4242
 tui_wait "anon_hugepage" 10 || tui_fail "the VMA pane did not show the fixture"
+# u: no hole rows, so the rows counted below are the VMAs
+tui_keys u
+tui_wait "holes between mappings hidden" 5 || tui_fail "u did not hide holes"
 open_vma
 tui_wait "^0*$(bare $UVA) .* huge 2M +\[\+512 pages\]" 5 ||
 	tui_fail "hugetlb page not folded as 'huge 2M' without smaps"

@@ -89,6 +89,9 @@ wait_gone() {
 }
 
 keys() { tm send-keys "$@"; }
+# the end of a VMA row: the minimap's column may follow the path
+# (its selection mark '>', its band character)
+MAPC=' *>?[#+.S:]?$'
 # type text literally, then optional keys
 typ() { tm send-keys -l -- "$1"; }
 
@@ -365,7 +368,7 @@ wait_for "bar: # resident" 3 || bad "120x40: full legend not back"
 # the [stack] view (the README's capture): last rows are [stack] then
 # [vsyscall] where the kernel has one
 keys G
-wait_for "^[0-9a-f]+-[0-9a-f]+ .* \[stack\] *$" 3
+wait_for "^[0-9a-f]+-[0-9a-f]+ .* \[stack\]$MAPC" 3
 if tail -n 6 "$T/screen" | grep -q "\[vsyscall\]"; then keys k; fi
 keys Enter
 if wait_for " \[stack\] .*pages +row" 3 && wait_for "<-SP" 1; then
@@ -524,8 +527,8 @@ else
 	keys /
 	typ "$(bare "$loc")"
 	keys Enter
-	if wait_for " \[stack:$tid\] *$" 3; then
-		row=$(grep -E " \[stack:$tid\] *$" "$T/screen" | head -1)
+	if wait_for " \[stack:$tid\]$MAPC" 3; then
+		row=$(grep -E " \[stack:$tid\]$MAPC" "$T/screen" | head -1)
 		rs=$(printf '%s' "$row" | sed -E 's/^([0-9a-f]+)-.*/\1/')
 		re=$(printf '%s' "$row" | sed -E 's/^[0-9a-f]+-([0-9a-f]+) .*/\1/')
 		if [ $((0x$rs <= loc)) -eq 1 ] && [ $((loc < 0x$re)) -eq 1 ]; then
@@ -541,9 +544,9 @@ else
 	g=$(sed -n 's/.*stack_guard_gap=\([0-9]*\).*/\1/p' /proc/cmdline)
 	[ -n "$g" ] && gap=$((g * PS))
 	keys G
-	wait_for " \[stack\]$" 3
+	wait_for " \[stack\]$MAPC" 3
 	gl=$(grep -n "guard gap .* below \[stack\]" "$T/screen" | head -1)
-	sl=$(grep -nE " \[stack\] *$" "$T/screen" | grep -v "guard gap" | head -1)
+	sl=$(grep -nE " \[stack\]$MAPC" "$T/screen" | grep -v "guard gap" | head -1)
 	gs=$(printf '%s' "$gl" | sed -E 's/^[0-9]+:([0-9a-f]+)-([0-9a-f]+) .*/\1/')
 	ge=$(printf '%s' "$gl" | sed -E 's/^[0-9]+:([0-9a-f]+)-([0-9a-f]+) .*/\2/')
 	ss=$(printf '%s' "$sl" | sed -E 's/^[0-9]+:([0-9a-f]+)-.*/\1/')

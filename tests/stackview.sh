@@ -44,6 +44,9 @@ tui_wait "guard gap .* below \[stack\]" 5 || tui_fail "no guard-gap row"
 grep -q VIOLATED "$TMPD/screen" && tui_fail "VMAs: a PROT_NONE page in the gap shown as VIOLATED"
 ok "VMAs: guard gap with a PROT_NONE page in it is not VIOLATED"
 
+# u: no hole rows, so the rows counted below are the VMAs
+tui_keys u
+tui_wait "holes between mappings hidden" 5 || tui_fail "u did not hide holes"
 # [stack:4401]: thread 4401's stack, SP at 7f0000010010 (page 15)
 tm send-keys g j j Enter
 tui_wait "\[stack:4401\] .*pages" 5 || tui_fail "[stack:4401] did not open"

@@ -49,6 +49,8 @@
  *                                     i % STRIDE == 0 hold byte k of page
  *                                     i = (k * 7 + i * 31 + 1) & 0xff, the
  *                                     others never accessed
+ *   vmstep START END NPAGES           (-V) a range kept free: SIGUSR2 steps
+ *                                     through VMA changes there (below)
  *   stack DEPTH FRAME ADDR            blocked DEPTH frames deep, each with
  *                                     FRAME bytes of locals; ADDR is a local
  *                                     of the deepest frame
@@ -59,6 +61,11 @@
  *
  * vmhelper -A K: each SIGUSR1 writes the next page of "untouched", from
  * page K on (watch mode's tests see it become present as they watch).
+ *
+ * vmhelper -V: each SIGUSR2 does the next step on the "vmstep" range: 1
+ * mmap it (a VMA appears), 2 mprotect its page 1 read-only (it splits in
+ * three), 3 make it writable again (merged back), 4 munmap it (gone). The
+ * range has a free page on each side, so it merges with no neighbour.
  *
  * vmhelper -X N: on SIGUSR1 it execs itself as "vmhelper -n N" (same pid,
  * a new mm), which prints its own layout after the old one.
@@ -291,6 +298,52 @@ count_mode(const char *pid)
 
 static char exec_n[24];
 
+/* -V: the vmstep range (4 pages) and the next step SIGUSR2 takes. */
+#define VMSTEP_PAGES	4
+static char *vmstep_base;
+static volatile sig_atomic_t vmstep_next;
+
+static void
+vmstep_on_signal(int sig)
+{
+	char *p = vmstep_base;
+
+	(void)sig;
+	switch (vmstep_next++) {
+	case 0:
+		(void)mmap(p, VMSTEP_PAGES * ps, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+		break;
+	case 1:
+		(void)mprotect(p + ps, ps, PROT_READ);
+		break;
+	case 2:
+		(void)mprotect(p + ps, ps, PROT_READ | PROT_WRITE);
+		break;
+	case 3:
+		(void)munmap(p, VMSTEP_PAGES * ps);
+		break;
+	default:
+		break;
+	}
+}
+
+/* A free range with a free page each side: reserved, then given back. */
+static void
+vmstep_setup(void)
+{
+	char *r = mmap(NULL, (VMSTEP_PAGES + 2) * ps, PROT_NONE,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	if (r == MAP_FAILED)
+		die("mmap vmstep");
+	munmap(r, (VMSTEP_PAGES + 2) * ps);
+	vmstep_base = r + ps;
+	show("vmstep", vmstep_base, VMSTEP_PAGES);
+	putchar('\n');
+	signal(SIGUSR2, vmstep_on_signal);
+}
+
 /* -A: the untouched region and the next page of it SIGUSR1 writes. */
 static volatile char *touch_base;
 static volatile size_t touch_next, touch_n;
@@ -354,7 +407,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: vmhelper [-n PAGES] [-d DIR [-H] [-8]] [-S GIB] "
-	    "[-T] [-U] [-P] [-W] [-B] [-F] [-k DEPTH] [-X N] [-A K]\n       vmhelper -C PID\n");
+	    "[-T] [-U] [-P] [-W] [-B] [-F] [-V] [-k DEPTH] [-X N] [-A K]\n       vmhelper -C PID\n");
 	exit(2);
 }
 
@@ -383,7 +436,7 @@ main(int argc, char *argv[])
 	int hostile = 0, thp = 0, hugetlb = 0, pageout = 0, uffdwp = 0;
 	int utf8 = 0;
 	int depth = -1, childwrite = 0, sync[2];
-	int pattern = 0;
+	int pattern = 0, vmstep = 0;
 	char *p, *path, why[256], c;
 	pid_t child, parent;
 
@@ -419,6 +472,10 @@ main(int argc, char *argv[])
 		}
 		if (strcmp(o, "-B") == 0) {
 			pattern = 1;
+			continue;
+		}
+		if (strcmp(o, "-V") == 0) {
+			vmstep = 1;
 			continue;
 		}
 		if (strcmp(o, "-F") == 0) {
@@ -657,6 +714,9 @@ main(int argc, char *argv[])
 		printf(" 2\n");
 	}
 
+	/* last: nothing maps after it, so its range stays free */
+	if (vmstep)
+		vmstep_setup();
 	if (depth >= 0)
 		return recurse(depth, depth, 1024);
 	printf("ready\n");

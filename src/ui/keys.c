@@ -53,6 +53,7 @@ static const struct key_bind key_tab[] = {
 	{ 'c',		KA_COMPARE,	"c" },
 	{ 'w',		KA_WATCH,	"w" },
 	{ 'p',		KA_PREDICT,	"p" },
+	{ 'u',		KA_HOLES,	"u" },
 	{ KEY_MOUSE,	KA_MOUSE,	"mouse" },
 	{ KEY_RESIZE,	KA_RESIZE,	NULL },
 };
@@ -87,10 +88,11 @@ static const char *const action_help[KA_COUNT] = {
 	    " a page not present is never read",
 	[KA_COMPARE] = "page pane: compare with another process (parent or "
 	    "child by default); '=' marks a shared frame",
-	[KA_WATCH] = "pause/resume the timed refresh (-d SECONDS); the page "
-	    "pane marks changed rows ~PX* for 3 refreshes",
+	[KA_WATCH] = "pause/resume the timed refresh (-d SECONDS); marks last "
+	    "3 refreshes: pages ~PX*, VMAs + > < / =",
 	[KA_PREDICT] = "page pane: predict: changed rows show _ until p "
 	    "again reveals them",
+	[KA_HOLES] = "VMA pane: show/hide the unmapped holes between mappings",
 	[KA_MOUSE] = "click selects, double-click opens, wheel scrolls",
 };
 

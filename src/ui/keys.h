@@ -31,6 +31,7 @@ enum key_action {
 	KA_COMPARE,	/* page pane: split rows with another process */
 	KA_WATCH,	/* pause/resume the timed refreshes */
 	KA_PREDICT,	/* page pane: freeze (hide changes), then reveal */
+	KA_HOLES,	/* VMA pane: list the holes between mappings or not */
 	KA_MOUSE,
 	KA_RESIZE,
 	KA_COUNT

@@ -14,15 +14,15 @@
 #include "stack.h"
 
 enum {
-	COL_RANGE, COL_SIZE, COL_PERMS, COL_OFFSET, COL_DEV, COL_INODE,
+	COL_RANGE, COL_MARK, COL_SIZE, COL_PERMS, COL_OFFSET, COL_DEV, COL_INODE,
 	COL_RES, COL_SWAP, COL_EXCL, COL_BAR, COL_HUGE, COL_PATH, NCOLS
 };
 
 static const char *const col_name[NCOLS] = {
-	"START-END", "SIZE", "PERM", "OFFSET", "DEV", "INODE",
+	"START-END", "", "SIZE", "PERM", "OFFSET", "DEV", "INODE",
 	"RES", "SWAP", "EXCL", "RESIDENCY", "HUGE", "PATH"
 };
-static const int col_prio[NCOLS] = { 0, 0, 0, 6, 7, 8, 1, 3, 2, 5, 4, 0 };
+static const int col_prio[NCOLS] = { 0, 0, 0, 0, 6, 7, 8, 1, 3, 2, 5, 4, 0 };
 #define BAR_W		10
 #define HUGE_W		8
 #define PATH_MIN	28
@@ -59,6 +59,9 @@ addr_w(const struct ui *ui)
 static void
 col_widths(const struct ui *ui, int *w)
 {
+	/* change marks, one character: after the range, so that a row
+	 * still starts with its address (what a reader and a grep look for) */
+	w[COL_MARK] = 1;
 	w[COL_RANGE] = 2 * addr_w(ui) + 1;
 	w[COL_SIZE] = 6;
 	w[COL_PERMS] = 4;
@@ -102,33 +105,16 @@ stack_index(const struct ui *ui)
 }
 
 /*
- * Rows are the VMAs in address order plus one pseudo-row for the stack
- * guard gap, placed between [stack] and the VMA below it (the row above).
+ * Rows are the VMAs in address order, the holes between them (u hides
+ * them) and one pseudo-row for the stack guard gap, between [stack] and
+ * the VMA below it (the row above): core/vmarows says which is which.
  */
 static uint64_t
 nrows(const struct ui *ui)
 {
-	return ui->t.maps.n + (ui->vmas.gap_row >= 0 ? 1 : 0);
+	return ui->vmas.rows.n;
 }
 
-uint64_t
-vmas_row_of(const struct ui *ui, size_t vma)
-{
-	long g = ui->vmas.gap_row;
-
-	return g >= 0 && (long)vma >= g ? vma + 1 : vma;
-}
-
-bool
-vmas_vma_of(const struct ui *ui, uint64_t row, size_t *vma)
-{
-	long g = ui->vmas.gap_row;
-
-	if (g >= 0 && row == (uint64_t)g)
-		return false;
-	*vma = g >= 0 && row > (uint64_t)g ? row - 1 : row;
-	return *vma < ui->t.maps.n;
-}
 
 const struct smaps_vma *
 vmas_smaps(const struct ui *ui, size_t i)
@@ -194,50 +180,54 @@ find_thread_stacks(struct ui *ui)
 	free(th);
 }
 
+
+void
+vmas_relist(struct ui *ui, bool carry)
+{
+	struct vmas_state *vs = &ui->vmas;
+	long si;
+
+	vs->path_want = vs->huge_blank = -1;	/* measured again */
+	find_thread_stacks(ui);
+	si = stack_index(ui);
+	if (!carry)
+		vs->gap = si >= 0 ? stack_guard_gap(ui->rootfd,
+		    ui->t.pm.pagesize) : 0;
+	vmas_counts_build(ui, carry);
+	if (vmamarks_update(&vs->marks, &ui->t.maps) == -1)
+		ui_msg(ui, true, "change marks: %s", strerror(errno));
+	vs->st_ok = procfs_read_status(ui->rootfd, ui->t.pid, &vs->st) == 0;
+	vs->map_valid = false;
+	vs->reread_ms = ui_now_ms();
+	vmas_rows_build(ui);
+}
+
 void
 vmas_enter(struct ui *ui)
 {
-	struct vmas_state *vs = &ui->vmas;
-	size_t n = ui->t.maps.n, keep_vma = 0;
-	bool keep_ok = vs->counts != NULL &&
-	    vmas_vma_of(ui, vs->v.sel, &keep_vma);
-	uint64_t keep = vs->v.sel;
-	long si;
-
-	smaps_reset(vs);
-	find_thread_stacks(ui);
-	si = stack_index(ui);
-	vs->gap_row = si;
-	vs->gap = si >= 0 ? stack_guard_gap(ui->rootfd, ui->t.pm.pagesize) :
-	    0;
-	if (vs->gap == 0)
-		vs->gap_row = -1;
-	if (keep_ok)
-		keep = vmas_row_of(ui, keep_vma);
-
-	free(vs->counts);
-	vs->counts = calloc(n ? n : 1, sizeof(*vs->counts));
-	vs->ncounts = vs->counts ? n : 0;
-	for (size_t i = 0; i < vs->ncounts; i++)
-		ui_count_init(&vs->counts[i], ui->t.maps.v[i].start,
-		    ui->t.maps.v[i].end);
-	vs->st_ok = procfs_read_status(ui->rootfd, ui->t.pid, &vs->st) == 0;
-	if (vs->v.height < 1)
-		pane_view_init(&vs->v, nrows(ui), 1);
-	pane_set_rows(&vs->v, nrows(ui));
-	pane_select(&vs->v, keep);
+	smaps_reset(&ui->vmas);
+	vmas_relist(ui, false);
 }
 
 void
 vmas_free(struct ui *ui)
 {
-	smaps_reset(&ui->vmas);
-	free(ui->vmas.stack_tid);
-	ui->vmas.stack_tid = NULL;
-	free(ui->vmas.counts);
-	ui->vmas.counts = NULL;
-	ui->vmas.ncounts = 0;
-	ui->vmas.gap_row = -1;
+	struct vmas_state *vs = &ui->vmas;
+
+	smaps_reset(vs);
+	free(vs->stack_tid);
+	vs->stack_tid = NULL;
+	free(vs->counts);
+	vs->counts = NULL;
+	vs->ncounts = 0;
+	free(vs->stale);
+	vs->stale = NULL;
+	free(vs->recount);
+	vs->recount = NULL;
+	vmarows_free(&vs->rows);
+	vmamarks_free(&vs->marks);
+	vmamap_free(&vs->map);
+	vs->map_valid = false;
 }
 
 static void
@@ -246,7 +236,7 @@ want(struct ui *ui, int *hh, int *dh, bool *legend, bool *map)
 	*hh = 2;
 	*dh = 2;
 	*legend = true;
-	*map = false;
+	*map = true;		/* the whole address space (vmas_map.c) */
 }
 
 static struct pane_view *
@@ -600,6 +590,7 @@ smaps_detail(const struct ui *ui, size_t i, char *buf, size_t len)
 	}
 }
 
+
 static void
 draw_detail(struct ui *ui)
 {
@@ -612,10 +603,15 @@ draw_detail(struct ui *ui)
 	if (l->detail_h < 1)
 		return;
 	if (!vmas_vma_of(ui, ui->vmas.v.sel, &i)) {
-		long si = stack_index(ui);
+		const struct vmarow *r = vmarows_get(&ui->vmas.rows,
+		    ui->vmas.v.sel);
 
-		if (si < 0)
+		if (r == NULL)
 			return;
+		if (r->kind == VMAROW_HOLE) {
+			vmas_hole_detail(ui, r);
+			return;
+		}
 		fmt_size(ui->vmas.gap, sz, sizeof(sz));
 		/* Two lines: one line of 80 columns cut the reason off. */
 		snprintf(buf, sizeof(buf), "stack guard gap %s "
@@ -656,23 +652,41 @@ draw_detail(struct ui *ui)
 	ui_put(l->detail_y + 1, 1, l->cols - 1, A_DIM, buf);
 }
 
-/* The guard-gap pseudo-row: the gap's range below [stack], its size. */
+/* The guard-gap row's text: its size, whether a VMA is in it, the hole. */
 static void
-draw_gap_row(struct ui *ui, int y, const int *w, const bool *shown, bool sel)
+gap_text(const struct ui *ui, size_t si, int w, char *cell, size_t len)
+{
+	const struct vma *st = &ui->t.maps.v[si];
+	uint64_t hole = si > 0 ? st->start - ui->t.maps.v[si - 1].end :
+	    st->start;
+	char sz[16], hs[16];
+
+	fmt_size(ui->vmas.gap, sz, sizeof(sz));
+	fmt_size(hole, hs, sizeof(hs));
+	snprintf(cell, len, "guard gap %s below [stack]%s", sz,
+	    stack_gap_violated(&ui->t.maps, si, ui->vmas.gap) ? " VIOLATED" :
+	    "");
+	/* The hole only when it fits: a cut "; ho" says nothing. */
+	if ((int)(strlen(cell) + strlen(hs)) + 7 <= w)
+		snprintf(cell + strlen(cell), len - strlen(cell), "; hole %s",
+		    hs);
+}
+
+/*
+ * A row that is no VMA: the guard gap below [stack] (its range, its
+ * size) or a hole between mappings (its range, its size, "unmapped").
+ */
+static void
+draw_pseudo_row(struct ui *ui, int y, const int *w, const bool *shown,
+    bool sel, const struct vmarow *r)
 {
 	struct pane_layout *l = &ui->lay;
-	long si = stack_index(ui);
-	const struct vma *st;
-	uint64_t lo, hole;
-	attr_t a = ui_attr(ui, UC_GUARD) | (sel ? A_REVERSE : A_DIM);
-	char cell[300], sz[16], hs[16];
+	bool gap = r->kind == VMAROW_GAP;
+	attr_t a = ui_attr(ui, gap ? UC_GUARD : UC_DIM) |
+	    (sel ? A_REVERSE : A_DIM);
+	char cell[300], sz[16];
 	int x = 0, aw = addr_w(ui);
 
-	if (si < 0)
-		return;
-	st = &ui->t.maps.v[si];
-	lo = st->start > ui->vmas.gap ? st->start - ui->vmas.gap : 0;
-	hole = si > 0 ? st->start - ui->t.maps.v[si - 1].end : st->start;
 	if (sel)
 		ui_blank(l->list_y + y, 0, l->list_w, a);
 	for (int c = 0; c < NCOLS; c++) {
@@ -681,21 +695,15 @@ draw_gap_row(struct ui *ui, int y, const int *w, const bool *shown, bool sel)
 		cell[0] = '\0';
 		if (c == COL_RANGE)
 			snprintf(cell, sizeof(cell), "%0*" PRIx64 "-%0*" PRIx64,
-			    aw, lo, aw, st->start);
+			    aw, r->start, aw, r->end);
 		else if (c == COL_SIZE) {
-			fmt_size(ui->vmas.gap, sz, sizeof(sz));
+			fmt_size(gap ? ui->vmas.gap : r->end - r->start, sz,
+			    sizeof(sz));
 			snprintf(cell, sizeof(cell), "%6s", sz);
-		} else if (c == COL_PATH) {
-			fmt_size(ui->vmas.gap, sz, sizeof(sz));
-			fmt_size(hole, hs, sizeof(hs));
-			snprintf(cell, sizeof(cell), "guard gap %s below [stack]"
-			    "%s", sz, stack_gap_violated(&ui->t.maps,
-			    (size_t)si, ui->vmas.gap) ? " VIOLATED" : "");
-			/* The hole only when it fits: a cut "; ho" says nothing. */
-			if ((int)(strlen(cell) + strlen(hs)) + 7 <= w[c])
-				snprintf(cell + strlen(cell),
-				    sizeof(cell) - strlen(cell), "; hole %s", hs);
-		}
+		} else if (c == COL_PATH && gap)
+			gap_text(ui, r->vma, w[c], cell, sizeof(cell));
+		else if (c == COL_PATH)
+			strlcpy(cell, "unmapped", sizeof(cell));
 		if (c == COL_RANGE && (int)strlen(cell) > w[c]) {
 			x = ui_put(l->list_y + y, x, l->list_w - x, a, cell) +
 			    1;
@@ -834,7 +842,8 @@ draw(struct ui *ui)
 			break;
 		sel = row == vs->v.sel;
 		if (!vmas_vma_of(ui, row, &i)) {
-			draw_gap_row(ui, y, w, shown, sel);
+			draw_pseudo_row(ui, y, w, shown, sel,
+			    vmarows_get(&vs->rows, row));
 			continue;
 		}
 		v = &ui->t.maps.v[i];
@@ -847,6 +856,9 @@ draw(struct ui *ui)
 			if (!shown[c])
 				continue;
 			switch (c) {
+			case COL_MARK:
+				a = vmas_mark(ui, i, cell, sizeof(cell), a);
+				break;
 			case COL_RANGE:
 				snprintf(cell, sizeof(cell), "%0*" PRIx64 "-%0*"
 				    PRIx64, aw, v->start, aw, v->end);
@@ -913,6 +925,7 @@ draw(struct ui *ui)
 		    "no mappings (a kernel thread, or the process is exiting)");
 	draw_detail(ui);
 	draw_legend(ui);
+	vmas_map_draw(ui);
 }
 
 static void
@@ -939,8 +952,15 @@ key(struct ui *ui, enum key_action a)
 		if (!ui->have_t)
 			break;
 		if (!vmas_vma_of(ui, ui->vmas.v.sel, &i)) {
-			ui_msg(ui, false, "the guard gap has no pages: nothing "
-			    "is mapped there (that is the point)");
+			const struct vmarow *r = vmarows_get(&ui->vmas.rows,
+			    ui->vmas.v.sel);
+
+			/* no rows at all: a process without mappings */
+			if (r != NULL)
+				ui_msg(ui, false, "%s has no pages: nothing is "
+				    "mapped there", r->kind == VMAROW_GAP ?
+				    "the guard gap (that is the point)" :
+				    "a hole");
 			break;
 		}
 		pages_free(ui);
@@ -962,6 +982,13 @@ key(struct ui *ui, enum key_action a)
 		vmas_enter(ui);
 		ui_msg(ui, false, "maps re-read: %zu VMAs (smaps follows)",
 		    ui->t.maps.n);
+		break;
+	case KA_HOLES:
+		ui->vmas.holes_off = !ui->vmas.holes_off;
+		if (ui->have_t)
+			vmas_rows_build(ui);
+		ui_msg(ui, false, "holes between mappings %s (u)",
+		    ui->vmas.holes_off ? "hidden" : "shown");
 		break;
 	case KA_SORT:
 	case KA_KFLAGS:
@@ -1014,26 +1041,22 @@ tick(struct ui *ui, uint64_t deadline)
 {
 	struct vmas_state *vs = &ui->vmas;
 	bool more = false;
+	size_t sfrom, sto;
 
-	if (!ui->have_t)
+	/* the process keeps running: maps again every period (watch) */
+	if (!ui->have_t || !vmas_watch_tick(ui))
 		return false;
 	/* tick runs after a paint: the first screen never waits for smaps */
 	more = vmas_smaps_tick(ui);
 	if (ui->t.pm.fd < 0)
 		return more;
+	vmas_screen_vmas(ui, &sfrom, &sto);
 	/* Passes: small on screen, small anywhere, big on screen, the rest. */
 	for (int pass = 0; pass < 4; pass++) {
 		bool small = pass < 2, screen = pass % 2 == 0;
-		uint64_t from = screen ? vs->v.top : 0;
-		uint64_t to = screen ? vs->v.top + (uint64_t)vs->v.height :
-		    vs->ncounts;
+		uint64_t from = screen ? sfrom : 0;
+		uint64_t to = screen ? sto : vs->ncounts;
 
-		/* rows to VMA indexes: the gap row shifts them by at most 1 */
-		if (screen && from > 0)
-			from--;
-
-		if (to > vs->ncounts)
-			to = vs->ncounts;
 		for (uint64_t i = from; i < to; i++) {
 			struct ui_count *uc = &vs->counts[i];
 
@@ -1045,7 +1068,8 @@ tick(struct ui *ui, uint64_t deadline)
 				more = true;
 		}
 	}
-	return more;
+	/* counts from an earlier read: redone only for the rows on screen */
+	return vmas_recount(ui, sfrom, sto, deadline) || more;
 }
 
 static bool
@@ -1059,10 +1083,14 @@ row_text(struct ui *ui, uint64_t row, char *buf, size_t len)
 	if (!ui->have_t)
 		return false;
 	if (!vmas_vma_of(ui, row, &idx)) {
-		if (row >= nrows(ui))
+		const struct vmarow *r = vmarows_get(&ui->vmas.rows, row);
+
+		if (r == NULL)
 			return false;
-		fmt_size(ui->vmas.gap, sz, sizeof(sz));
-		snprintf(buf, len, "guard gap %s below [stack]", sz);
+		fmt_size(r->kind == VMAROW_GAP ? ui->vmas.gap :
+		    r->end - r->start, sz, sizeof(sz));
+		snprintf(buf, len, r->kind == VMAROW_GAP ? "guard gap %s "
+		    "below [stack]" : "hole %s unmapped", sz);
 		return true;
 	}
 	v = &ui->t.maps.v[idx];
@@ -1110,7 +1138,7 @@ hint(struct ui *ui)
 	/* On the error pane only going back does anything. */
 	if (!ui->have_t)
 		return "Esc back  ? help  Q quit";
-	return "Enter pages  / search  : go to address  r refresh  "
+	return "Enter pages  / search  : go to address  u holes  r refresh  "
 	    "Esc back  ? help";
 }
 

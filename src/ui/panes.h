@@ -21,6 +21,9 @@
 #include "stack.h"
 #include "target.h"
 #include "ui.h"
+#include "vmamap.h"
+#include "vmamarks.h"
+#include "vmarows.h"
 
 enum ui_color {
 	UC_NORMAL, UC_TITLE, UC_COLHDR, UC_STATUS, UC_ERR, UC_DIM, UC_INFO,
@@ -74,9 +77,19 @@ struct vmas_state {
 	/* thread stacks: the tid whose SP lies in VMA i, 0 if none */
 	pid_t *stack_tid;
 	size_t nthreads;
-	/* the guard-gap pseudo-row drawn just below [stack] (-1: none) */
-	long gap_row;
+	/* rows: VMAs, holes between them, the guard gap below [stack] */
+	struct vmarows rows;
+	bool holes_off;			/* u: holes not listed */
 	uint64_t gap;			/* stack_guard_gap in bytes */
+	/* watch (vmas_watch.c): maps re-read on a timer, change marks */
+	struct vmamarks marks;
+	uint64_t reread_ms;
+	uint8_t *stale;			/* count from an earlier read: 1, 2
+					   while recount[i] redoes it */
+	struct ui_count *recount;
+	/* the address-space minimap (vmas_map.c), list_h lines */
+	struct vmamap map;
+	bool map_valid;
 	/* path column: widest path cell, HUGE blank on every row (-1: not
 	 * known yet; reset with smaps, whenever the maps are read) */
 	int path_want;
@@ -238,9 +251,31 @@ void pages_fold_on(struct ui *ui);
 void ui_prompt_start(struct ui *ui, int k, const char *init);
 /* Select the row showing page (an index in the VMA), centred. */
 void pages_select_page(struct ui *ui, uint64_t page);
-/* The VMA pane's rows (VMAs plus the guard-gap pseudo-row). */
+/* The VMA pane's rows (VMAs, holes, the guard-gap pseudo-row). */
 uint64_t vmas_row_of(const struct ui *ui, size_t vma);
 bool vmas_vma_of(const struct ui *ui, uint64_t row, size_t *vma);
+/* Select the row holding addr (a hole too), or the next one. */
+void vmas_select_addr(struct ui *ui, uint64_t addr);
+/* Maps were read again: rows, counts (carried for unchanged VMAs), marks. */
+void vmas_relist(struct ui *ui, bool carry);
+/* vmas_rows.c: the rows again (maps read, or u), the selection kept; */
+void vmas_rows_build(struct ui *ui);
+/* the detail lines of a hole row. */
+void vmas_hole_detail(struct ui *ui, const struct vmarow *r);
+/* VMA indexes [*from, *to) of the rows on screen. */
+void vmas_screen_vmas(const struct ui *ui, size_t *from, size_t *to);
+/* vmas_watch.c: re-read maps when due (false: the target went away), */
+bool vmas_watch_tick(struct ui *ui);
+/* one count per VMA, carry: unchanged VMAs keep theirs, stale; */
+void vmas_counts_build(struct ui *ui, bool carry);
+/* redo the stale counts of [from, to) (true: more to do), */
+bool vmas_recount(struct ui *ui, size_t from, size_t to, uint64_t deadline);
+/* and VMA i's change mark into cell ("" for none), its attribute. */
+attr_t vmas_mark(const struct ui *ui, size_t i, char *cell, size_t len,
+    attr_t a);
+/* vmas_map.c: the minimap column; a click on its line y of the list. */
+void vmas_map_draw(struct ui *ui);
+void vmas_map_click(struct ui *ui, int y);
 /* smaps of VMA i when it has been read (NULL: not yet, or unreadable). */
 const struct smaps_vma *vmas_smaps(const struct ui *ui, size_t i);
 /* Read smaps on by one step (the page pane needs it too); true if more. */

@@ -305,7 +305,6 @@ ui_open_target(struct ui *ui, pid_t pid)
 {
 	ui_close_target(ui);
 	memset(&ui->vmas, 0, sizeof(ui->vmas));
-	ui->vmas.gap_row = -1;
 	if (target_open(&ui->t, ui->rootfd, pid) == -1) {
 		int e = errno;
 
@@ -357,6 +356,8 @@ ui_target_exec(struct ui *ui)
 
 	/* The page pane's VMA belonged to the old image: it is gone. */
 	pages_free(ui);
+	/* a new image is no change of the old one: nothing to mark */
+	vmamarks_free(&ui->vmas.marks);
 	if (target_refresh(&ui->t) == -1) {
 		if (errno == ESRCH || errno == ENOENT)
 			ui_target_gone(ui);
@@ -406,6 +407,7 @@ ui_goto_addr(struct ui *ui, uint64_t addr)
 			    "hole %llx-%llx", (unsigned long long)addr,
 			    (unsigned long long)m->v[j - 1].end,
 			    (unsigned long long)m->v[j].start);
+		vmas_select_addr(ui, addr);	/* its hole's row */
 		return -1;
 	}
 	pane_select(&ui->vmas.v, vmas_row_of(ui, (size_t)i));
@@ -985,6 +987,12 @@ mouse_event(struct ui *ui)
 	ui->popup_n = 0;
 	if (ev.y < ui->lay.list_y || ev.y >= ui->lay.list_y + ui->lay.list_h)
 		return;
+	/* the VMA map's selection mark is in the blank column before it */
+	if (ui->level == LV_VMAS && ui->lay.map_w > 0 &&
+	    ev.x >= ui->lay.map_x - 1) {
+		vmas_map_click(ui, ev.y - ui->lay.list_y);
+		return;
+	}
 	if (ui->level == LV_PAGES && ui->lay.map_w > 0 &&
 	    ev.x >= ui->lay.map_x) {
 		uint64_t first, end;
