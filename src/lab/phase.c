@@ -244,3 +244,9 @@ lab_phase_skip(struct lab *lab, const char *why)
 			lab->quit = true;
 	}
 }
+
+int
+lab_phase_next(struct lab *lab, struct lab_phase *ph)
+{
+	return lab_phase_show(lab, ph) == -1 ? 1 : 0;
+}
