@@ -1,0 +1,201 @@
+#!/bin/sh
+# teachshots.sh: the class guide's captures, doc/teaching/NN-name.txt: each
+# vmpeek-lab step run phase by phase, and what vmpeek shows of each phase
+# (--translate and --compare text, and the page pane in tmux with its watch
+# marks). They hold live PFNs, so nothing compares them: `make teaching`
+# rewrites them on the machine at hand (tests/teachdoc.sh checks that the
+# guide and the captures still match the lab's steps).
+#
+# teachshots.sh [-o DIR] [STEP...]   (default DIR doc/teaching, every step)
+. "${srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+
+: "${VMPEEK_LAB:=$PWD/src/vmpeek-lab}"
+OUT=doc/teaching
+if [ "$1" = -o ]; then
+	OUT=$2
+	shift 2
+fi
+need jq mkfifo
+. "${srcdir:-$(dirname "$0")/..}/tests/tmux.sh"
+mkdir -p "$OUT" || fail "cannot create $OUT"
+PS=$(getconf PAGESIZE)
+# a page pane refresh every half second: a phase's change shows its ~ mark
+# at the capture, 0.8 s later (a mark lasts three refreshes)
+DELAY=0.5
+
+# As root the swap step adds its own swap file (and removes it); the list
+# then says whether the step can run here. Swap is global: take the lock
+# tests/swap.sh and tests/lab.sh hold while they change it.
+MAKESWAP=
+if [ "$(id -u)" = 0 ]; then
+	MAKESWAP=--make-swap
+	exec 8>>/var/tmp/vmpeek-swap-test.lock || fail "cannot open the swap lock"
+	flock -w 600 8 || fail "another swap test held the swap lock for 10 min"
+fi
+shots_cleanup() {
+	exec 9>&- 2>/dev/null
+	tui_stop
+	# a swap file the lab made must never outlive the run
+	for f in "$TMPD"/vmpeek-lab-swap.*; do
+		[ -e "$f" ] || continue
+		swapoff "$f" 2>/dev/null
+		rm -f "$f"
+	done
+	cleanup
+}
+trap shots_cleanup EXIT
+
+"$VMPEEK_LAB" --list --json $MAKESWAP >"$TMPD/list" ||
+	fail "vmpeek-lab --list --json failed"
+WHO="as root"
+[ "$(id -u)" = 0 ] || WHO="as $(id -un) (not root: no PFNs)"
+MACHINE="Linux $(uname -r) ($(uname -m)), $WHO"
+
+# ---------------------------------------------------------------- driver
+# (the lab's stdin is a fifo we hold open on fd 9: one newline = go on)
+lab_start() {
+	LAB_OUT=$TMPD/lab.out LAB_ERR=$TMPD/lab.err LAB_N=0
+	rm -f "$TMPD/fifo"
+	mkfifo "$TMPD/fifo"
+	: >"$LAB_OUT"
+	: >"$LAB_ERR"
+	"$VMPEEK_LAB" --json --dir "$TMPD" "$@" <"$TMPD/fifo" >"$LAB_OUT" \
+		2>"$LAB_ERR" &
+	LAB=$!
+	HELPER_PIDS="$HELPER_PIDS $LAB"
+	exec 9>"$TMPD/fifo"
+}
+
+# next_phase: wait (20 s at most) for the next JSON line into J; 1 when
+# the lab has ended instead
+next_phase() {
+	LAB_N=$((LAB_N + 1))
+	_i=0
+	while [ "$(wc -l <"$LAB_OUT")" -lt $LAB_N ]; do
+		if ! kill -0 "$LAB" 2>/dev/null &&
+		    [ "$(wc -l <"$LAB_OUT")" -lt $LAB_N ]; then
+			return 1
+		fi
+		_i=$((_i + 1))
+		[ $_i -le 400 ] || fail "no phase line $LAB_N after 20 s"
+		sleep 0.05
+	done
+	J=$(sed -n "${LAB_N}p" "$LAB_OUT")
+	return 0
+}
+jf() { printf '%s\n' "$J" | jq -r "$1"; }
+
+# shown CMD...: "$ vmpeek ARGS" and its output; a long listing keeps its
+# first 12 and last 4 lines (a THP is 512 of them)
+shown() {
+	printf '$ vmpeek'
+	printf ' %s' "$@"
+	printf '\n'
+	"$VMPEEK" "$@" >"$TMPD/cmd" 2>&1
+	_n=$(wc -l <"$TMPD/cmd")
+	if [ "$_n" -gt 20 ]; then
+		head -n 12 "$TMPD/cmd"
+		echo "  ... ($((_n - 16)) more lines) ..."
+		tail -n 4 "$TMPD/cmd"
+	else
+		cat "$TMPD/cmd"
+	fi
+	echo
+}
+
+# pane_to ADDR: the page pane at ADDR (':' goes to an address; Esc and r
+# first: the VMA list re-read, a stack that grew is known)
+pane_to() {
+	[ -z "$NAV" ] || { tui_keys Escape; sleep 0.3; tui_keys r; sleep 0.3; }
+	tui_keys ':' "${1#0x}" Enter
+	tui_wait "^${1#0x} " 10 ||
+		tui_fail "the page pane did not open at $1"
+}
+
+# screen: the TUI as it is now, blank rows left out, framed
+screen() {
+	tui_screen | sed -e '/^ *$/d' -e 's/^/| /'
+}
+
+wrap() { fold -s -w 76 | sed 's/^/  /'; }
+
+# ---------------------------------------------------------------- a step
+shoot_step() {
+	N=$1 NAME=$2 TITLE=$3 SKIP=$4
+	F=$OUT/$(printf '%02d' "$N")-$NAME.txt
+	{
+		echo "vmpeek-lab step $N, $NAME: $TITLE"
+		echo "Captured by tests/teachshots.sh (make teaching) on $MACHINE."
+		echo "PFNs, addresses and PIDs are this run's: yours will differ."
+		echo
+	} >"$F"
+	if [ "$SKIP" != null ]; then
+		echo "skipped: $SKIP" >>"$F"
+		note_skip "$NAME" "$SKIP"
+		return
+	fi
+	_sw=
+	[ "$NAME" = swap ] && _sw=$MAKESWAP
+	lab_start --step "$N-$N" $_sw
+	NAV= TUI=0 K=0
+	while next_phase; do
+		[ "$(jf .skipped)" = null ] || {
+			echo "skipped: $(jf .skipped)" >>"$F"
+			note_skip "$NAME" "$(jf .skipped)"
+			break
+		}
+		K=$((K + 1))
+		P=$(jf .pid) C=$(jf .child) S=$(jf .start) E=$(jf .end)
+		if [ $TUI = 0 ]; then
+			tui_start "-d $DELAY $P"
+			tui_wait "vmpeek-lab" 10 || tui_fail "vmpeek did not open PID $P"
+			TUI=1
+		fi
+		[ "$NAV" = "$S" ] || pane_to "$S"
+		NAV=$S
+		# let a refresh or two see the phase's change: its ~ marks
+		sleep 0.8
+		{
+			echo "== phase $K: $(jf .phase) (PID $P$([ "$C" = null ] || echo ", child $C")) =="
+			echo "The lab expects:"
+			jf .expect | wrap
+			echo
+			echo "The page pane (vmpeek -d $DELAY $P, then : $S):"
+			screen
+			echo
+			# the pane shows the first range; the others as text
+			jf '.ranges[1:][] | "\(.[0])-\(.[1])"' | while read -r r; do
+				shown --translate "$P" "$r"
+			done
+			[ "$C" = null ] || shown --compare "$P" "$C" "$S-$E"
+		} >>"$F"
+		echo >&9
+	done
+	exec 9>&-
+	wait "$LAB"
+	_rc=$?
+	[ $_rc = 0 ] || fail "$NAME: the lab exited $_rc: $(tail -n 3 "$LAB_ERR")"
+	tui_stop
+	[ "$K" -gt 0 ] || grep -q '^skipped: ' "$F" ||
+		fail "$NAME: no phase captured"
+	ok "$NAME: $K phases captured in $F"
+}
+
+# what this machine can show: the guide's zero-page and permission notes
+{
+	echo "vmpeek --caps, captured by tests/teachshots.sh (make teaching) on $MACHINE."
+	echo
+	"$VMPEEK" --caps
+} >"$OUT/caps.txt" 2>&1 || fail "vmpeek --caps failed"
+ok "caps.txt written"
+
+jq -r '"\(.step)\t\(.name)\t\(.title)\t\(.skipped // "null")"' "$TMPD/list" \
+	>"$TMPD/steps"
+while IFS='	' read -r n name title skip; do
+	if [ $# -gt 0 ]; then
+		case " $* " in *" $n "* | *" $name "*) ;; *) continue ;; esac
+	fi
+	shoot_step "$n" "$name" "$title" "$skip" </dev/null
+done <"$TMPD/steps"
+[ "$PS" = 4096 ] || note_skip "page size" "the guide's text assumes 4 KiB pages (this machine: $PS)"
+summary
