@@ -52,38 +52,16 @@ WHO="as root"
 MACHINE="Linux $(uname -r) ($(uname -m)), $WHO"
 
 # ---------------------------------------------------------------- driver
-# (the lab's stdin is a fifo we hold open on fd 9: one newline = go on)
-lab_start() {
-	LAB_OUT=$TMPD/lab.out LAB_ERR=$TMPD/lab.err LAB_N=0
-	rm -f "$TMPD/fifo"
-	mkfifo "$TMPD/fifo"
-	: >"$LAB_OUT"
-	: >"$LAB_ERR"
-	"$VMPEEK_LAB" --json --dir "$TMPD" "$@" <"$TMPD/fifo" >"$LAB_OUT" \
-		2>"$LAB_ERR" &
-	LAB=$!
-	HELPER_PIDS="$HELPER_PIDS $LAB"
-	exec 9>"$TMPD/fifo"
-}
+. "${srcdir:-$(dirname "$0")/..}/tests/labfifo.sh"
 
-# next_phase: wait (20 s at most) for the next JSON line into J; 1 when
-# the lab has ended instead
+# next_phase: the next JSON line into J (20 s at most); 1 when the lab
+# has ended instead
 next_phase() {
-	LAB_N=$((LAB_N + 1))
-	_i=0
-	while [ "$(wc -l <"$LAB_OUT")" -lt $LAB_N ]; do
-		if ! kill -0 "$LAB" 2>/dev/null &&
-		    [ "$(wc -l <"$LAB_OUT")" -lt $LAB_N ]; then
-			return 1
-		fi
-		_i=$((_i + 1))
-		[ $_i -le 400 ] || fail "no phase line $LAB_N after 20 s"
-		sleep 0.05
-	done
-	J=$(sed -n "${LAB_N}p" "$LAB_OUT")
-	return 0
+	lab_next 20
+	_r=$?
+	[ $_r != 2 ] || fail "no phase line $LAB_N after 20 s"
+	return $_r
 }
-jf() { printf '%s\n' "$J" | jq -r "$1"; }
 
 # shown CMD...: "$ vmpeek ARGS" and its output; a long listing keeps its
 # first 12 and last 4 lines (a THP is 512 of them)
@@ -136,8 +114,8 @@ shoot_step() {
 	fi
 	_sw=
 	[ "$NAME" = swap ] && _sw=$MAKESWAP
-	lab_start --step "$N-$N" $_sw
-	NAV= TUI=0 K=0
+	lab_start "$NAME" --dir "$TMPD" --step "$N-$N" $_sw
+	NAV='' TUI=0 K=0
 	while next_phase; do
 		[ "$(jf .skipped)" = null ] || {
 			echo "skipped: $(jf .skipped)" >>"$F"

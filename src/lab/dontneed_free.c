@@ -119,21 +119,10 @@ df_read_back(struct lab *lab, struct lab_map *a, struct lab_map *b)
 int
 step_dontneed_free(struct lab *lab)
 {
-	struct lab_map a = { 0 }, b = { 0 };
-	size_t len = NPAGES * lab->ps;
-	int rc;
+	static lab_two_phase *const phases[] = {
+		df_written, df_advised, df_read_back,
+	};
 
-	if (lab_map(lab, &a, len, 0, PROT_READ | PROT_WRITE, MAP_PRIVATE, -1,
-	    "dontneed") == -1 || lab_map(lab, &b, len, 0,
-	    PROT_READ | PROT_WRITE, MAP_PRIVATE, -1, "free") == -1) {
-		rc = lab_error(lab, "mmap");
-		goto out;
-	}
-	if ((rc = df_written(lab, &a, &b)) == 0 &&
-	    (rc = df_advised(lab, &a, &b)) == 0)
-		rc = df_read_back(lab, &a, &b);
-out:
-	lab_unmap(&a);
-	lab_unmap(&b);
-	return rc == -1 || lab->quit ? -1 : 0;
+	return lab_run_two(lab, NPAGES * lab->ps, "dontneed", "free", phases,
+	    sizeof(phases) / sizeof(phases[0]));
 }

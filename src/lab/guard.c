@@ -21,7 +21,7 @@ probe_guard(struct lab *lab, char *why, size_t len)
 
 /* The phases below: 0 go on, 1 the lab quits, -1 an error (printed). */
 static int
-guard_protnone(struct lab *lab, struct lab_map *a)
+guard_protnone(struct lab *lab, struct lab_map *a, struct lab_map *b)
 {
 	struct lab_phase ph;
 	struct lab_pm sg;
@@ -30,6 +30,8 @@ guard_protnone(struct lab *lab, struct lab_map *a)
 	uint64_t v[4][2];
 	size_t nv;
 
+	lab_touch(a->p, a->len, lab->ps, 'a');
+	lab_touch(b->p, b->len, lab->ps, 'b');
 	if (mprotect(ga, glen, PROT_NONE) == -1)
 		return lab_error(lab, "mprotect");
 	if (lab_pm_sum(lab, ga, glen, &sg) == -1 ||
@@ -82,11 +84,12 @@ guard_install(struct lab *lab, struct lab_map *a, struct lab_map *b)
 }
 
 static int
-guard_remove(struct lab *lab, struct lab_map *b)
+guard_remove(struct lab *lab, struct lab_map *a, struct lab_map *b)
 {
 	struct lab_phase ph;
 	struct lab_pm s;
 
+	(void)a;
 	if (madvise(b->p + GFIRST * lab->ps, NGUARD * lab->ps,
 	    MADV_GUARD_REMOVE) == -1)
 		return lab_error(lab, "madvise(MADV_GUARD_REMOVE)");
@@ -107,23 +110,10 @@ guard_remove(struct lab *lab, struct lab_map *b)
 int
 step_guard(struct lab *lab)
 {
-	struct lab_map a = { 0 }, b = { 0 };
-	size_t len = NPAGES * lab->ps;
-	int rc;
+	static lab_two_phase *const phases[] = {
+		guard_protnone, guard_install, guard_remove,
+	};
 
-	if (lab_map(lab, &a, len, 0, PROT_READ | PROT_WRITE, MAP_PRIVATE, -1,
-	    "prot-none") == -1 || lab_map(lab, &b, len, 0,
-	    PROT_READ | PROT_WRITE, MAP_PRIVATE, -1, "guard") == -1) {
-		rc = lab_error(lab, "mmap");
-		goto out;
-	}
-	lab_touch(a.p, len, lab->ps, 'a');
-	lab_touch(b.p, len, lab->ps, 'b');
-	if ((rc = guard_protnone(lab, &a)) == 0 &&
-	    (rc = guard_install(lab, &a, &b)) == 0)
-		rc = guard_remove(lab, &b);
-out:
-	lab_unmap(&a);
-	lab_unmap(&b);
-	return rc == -1 || lab->quit ? -1 : 0;
+	return lab_run_two(lab, NPAGES * lab->ps, "prot-none", "guard",
+	    phases, sizeof(phases) / sizeof(phases[0]));
 }

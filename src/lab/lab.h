@@ -94,6 +94,16 @@ int lab_caps_have(struct lab *lab, enum caps_id id, char *why, size_t len);
 int lab_phase_show(struct lab *lab, struct lab_phase *ph);
 /* phase.c: lab_phase_show for a step split in phase functions: 0 go on, 1 quit. */
 int lab_phase_next(struct lab *lab, struct lab_phase *ph);
+/*
+ * phase.c: a step on two anonymous read-write regions A and B of len
+ * bytes (lab_map's names na, nb): its phase functions in turn (each 0 go
+ * on, 1 quit, -1 error), then both unmapped. The step's return value.
+ */
+struct lab_map;
+typedef int lab_two_phase(struct lab *lab, struct lab_map *a,
+    struct lab_map *b);
+int lab_run_two(struct lab *lab, size_t len, const char *na, const char *nb,
+    lab_two_phase *const *phases, size_t nphases);
 /* phase.c: the one line of a step that can't run here. */
 void lab_phase_skip(struct lab *lab, const char *why);
 /* phase.c: start a phase: clear it and set its name and first range. */
