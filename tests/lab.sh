@@ -166,6 +166,25 @@ jq -e '(.step | type) == "number" and (.title | length > 0) and
 	(.skipped == null or (.skipped | type == "string" and length > 0))' \
 	"$TMPD/listj" >/dev/null || fail "--list --json: a step without a title or with an empty skip reason"
 ok "--list --json: every step has a title; a skip has a reason"
+# the lab probes with vmpeek --caps' own probes: the two never disagree
+# on THP, guard markers and swap (tests/caps.sh checks --caps itself
+# against independent probes)
+"$VMPEEK" --caps --json >"$TMPD/caps.json" || fail "vmpeek --caps --json failed"
+for k in thp guard swap; do
+	A=$(jq -r ".$k.available" "$TMPD/caps.json")
+	L=$(jq -r --arg n "$k" 'select(.name == $n) | .skipped' "$TMPD/listj")
+	case "$A $L" in
+	"true null") ;;
+	"false null") fail "--list runs $k, but vmpeek --caps says: $(jq -r ".$k.why" "$TMPD/caps.json")" ;;
+	"true "*) fail "--list skips $k ($L), but vmpeek --caps says it is available" ;;
+	"false "*)
+		case $L in
+		*"$(jq -r ".$k.why" "$TMPD/caps.json")"*) ;;
+		*) fail "--list skips $k with '$L', not vmpeek --caps' reason" ;;
+		esac ;;
+	esac
+done
+ok "--list and vmpeek --caps agree on thp, guard and swap"
 
 # ---------------------------------------------------------------- usage
 for bad in "--step 0" "--step 12" "--step 5-3" "--step nosuch" "--auto x" "--bogus"; do
