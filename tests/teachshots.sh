@@ -20,7 +20,7 @@ need jq mkfifo
 mkdir -p "$OUT" || fail "cannot create $OUT"
 PS=$(getconf PAGESIZE)
 # a page pane refresh every half second: a phase's change shows its ~ mark
-# at the capture, 0.8 s later (a mark lasts three refreshes)
+# for three refreshes; the capture waits for it
 DELAY=0.5
 
 # As root the swap step adds its own swap file (and removes it); the list
@@ -81,10 +81,16 @@ shown() {
 	echo
 }
 
-# pane_to ADDR: the page pane at ADDR (':' goes to an address; Esc and r
-# first: the VMA list re-read, a stack that grew is known)
+# pane_to ADDR: the page pane at ADDR (':' goes to an address). An
+# address vmpeek's VMA list does not know yet (the stack grew): back to
+# the VMA pane, re-read it (r), and go again.
 pane_to() {
-	[ -z "$NAV" ] || { tui_keys Escape; sleep 0.3; tui_keys r; sleep 0.3; }
+	tui_keys ':' "${1#0x}" Enter
+	tui_wait "^${1#0x} " 3 && return 0
+	tui_keys Escape
+	sleep 0.3
+	tui_keys r
+	sleep 0.3
 	tui_keys ':' "${1#0x}" Enter
 	tui_wait "^${1#0x} " 10 ||
 		tui_fail "the page pane did not open at $1"
@@ -93,6 +99,18 @@ pane_to() {
 # screen: the TUI as it is now, blank rows left out, framed
 screen() {
 	tui_screen | sed -e '/^ *$/d' -e 's/^/| /'
+}
+
+# a change mark in the MARKS column: ~ and the flags that changed, * for
+# the frame
+MARK=' ~[PSFXDUG*]+( |$)'
+# settle: wait (3 s at most) until no row carries a change mark
+settle() {
+	_n=30
+	while [ $_n -gt 0 ] && tui_screen | grep -Eq -- "$MARK"; do
+		sleep 0.1
+		_n=$((_n - 1))
+	done
 }
 
 wrap() { fold -s -w 76 | sed 's/^/  /'; }
@@ -129,24 +147,37 @@ shoot_step() {
 			tui_wait "vmpeek-lab" 10 || tui_fail "vmpeek did not open PID $P"
 			TUI=1
 		fi
-		[ "$NAV" = "$S" ] || pane_to "$S"
-		NAV=$S
-		# let a refresh or two see the phase's change: its ~ marks
-		sleep 0.8
+		# the pane goes to the first range, or to the second when it
+		# lies inside the first: the part the phase is about (the
+		# stack's new pages, the fault-around block)
+		TO=$S
+		if [ "$(jf '.ranges | length')" -gt 1 ]; then
+			R1=$(jf '.ranges[1][0]') R1E=$(jf '.ranges[1][1]')
+			[ $((R1)) -lt $((S)) ] || [ $((R1E)) -gt $((E)) ] || TO=$R1
+		fi
+		[ "$NAV" = "$TO" ] || pane_to "$TO"
+		NAV=$TO
+		# a refresh or two must see the phase's change: wait for its
+		# ~ marks (a phase that changes no row on screen has none)
+		tui_wait "$MARK" 3 || :
 		{
 			echo "== phase $K: $(jf .phase) (PID $P$([ "$C" = null ] || echo ", child $C")) =="
 			echo "The lab expects:"
 			jf .expect | wrap
 			echo
-			echo "The page pane (vmpeek -d $DELAY $P, then : $S):"
+			echo "The page pane (vmpeek -d $DELAY $P, then : $TO):"
 			screen
 			echo
-			# the pane shows the first range; the others as text
-			jf '.ranges[1:][] | "\(.[0])-\(.[1])"' | while read -r r; do
+			# the ranges the pane is not at, as text
+			printf '%s\n' "$J" | jq -r --arg to "$TO" '.ranges[] |
+				select(.[0] != $to) | "\(.[0])-\(.[1])"' |
+			while read -r r; do
 				shown --translate "$P" "$r"
 			done
 			[ "$C" = null ] || shown --compare "$P" "$C" "$S-$E"
 		} >>"$F"
+		# the next phase's marks must be its own: let these fade first
+		settle
 		echo >&9
 	done
 	exec 9>&-
