@@ -85,13 +85,13 @@ shown() {
 # address vmpeek's VMA list does not know yet (the stack grew): back to
 # the VMA pane, re-read it (r), and go again.
 pane_to() {
-	tui_keys ':' "${1#0x}" Enter
+	tui_goto "${1#0x}"
 	tui_wait "^${1#0x} " 3 && return 0
 	tui_keys Escape
 	sleep 0.3
 	tui_keys r
 	sleep 0.3
-	tui_keys ':' "${1#0x}" Enter
+	tui_goto "${1#0x}"
 	tui_wait "^${1#0x} " 10 ||
 		tui_fail "the page pane did not open at $1"
 }
