@@ -27,45 +27,22 @@ trap 'lab_cleanup; cleanup' EXIT
 LAB_AS=
 
 # ---------------------------------------------------------------- driver
-# lab_start NAME ARGS...: run the lab with --json, stdin a fifo we hold
-# open on fd 9 (one newline = next phase), stdout $TMPD/NAME.out.
-lab_start() {
-	LAB_OUT=$TMPD/$1.out LAB_ERR=$TMPD/$1.err LAB_N=0
-	shift
-	rm -f "$TMPD/fifo"
-	mkfifo "$TMPD/fifo"
-	# the job opens the fifo first and blocks there: make its files now
-	: >"$LAB_OUT"
-	: >"$LAB_ERR"
-	$LAB_AS "$VMPEEK_LAB" --json "$@" <"$TMPD/fifo" >"$LAB_OUT" 2>"$LAB_ERR" &
-	LAB=$!
-	HELPER_PIDS="$HELPER_PIDS $LAB"
-	exec 9>"$TMPD/fifo"
-}
+. "${srcdir:-$(dirname "$0")/..}/tests/labfifo.sh"
 
 # phase: wait (10 s at most) for the next JSON line; sets J and its fields.
 phase() {
-	LAB_N=$((LAB_N + 1))
-	_i=0
-	while [ "$(wc -l <"$LAB_OUT")" -lt $LAB_N ]; do
-		# (it may have printed its last line and exited since wc ran)
-		if ! kill -0 "$LAB" 2>/dev/null &&
-		    [ "$(wc -l <"$LAB_OUT")" -lt $LAB_N ]; then
-			cat "$LAB_ERR" >&2
-			fail "the lab exited before phase line $LAB_N"
-		fi
-		_i=$((_i + 1))
-		[ $_i -le 200 ] || fail "no phase line $LAB_N after 10 s"
-		sleep 0.05
-	done
-	J=$(sed -n "${LAB_N}p" "$LAB_OUT")
+	lab_next 10
+	case $? in
+	1)	cat "$LAB_ERR" >&2
+		fail "the lab exited before phase line $LAB_N" ;;
+	2)	fail "no phase line $LAB_N after 10 s" ;;
+	esac
 	printf '%s\n' "$J" >"$TMPD/line.json"
 	json_one "$TMPD/line.json" "phase line $LAB_N"
 	eval "$(printf '%s\n' "$J" | jq -r '@sh "STEP=\(.name) PH=\(.phase)
 		P=\(.pid) C=\(.child) S=\(.start) E=\(.end)
 		NR=\(.ranges | length)"')" || fail "not a JSON line: $J"
 }
-jf() { printf '%s\n' "$J" | jq -r "$1"; }
 # rng I K: range I's start (K=0) or end (K=1)
 rng() { jf ".ranges[$1][$2]"; }
 go() { echo >&9; }
@@ -189,6 +166,25 @@ jq -e '(.step | type) == "number" and (.title | length > 0) and
 	(.skipped == null or (.skipped | type == "string" and length > 0))' \
 	"$TMPD/listj" >/dev/null || fail "--list --json: a step without a title or with an empty skip reason"
 ok "--list --json: every step has a title; a skip has a reason"
+# the lab probes with vmpeek --caps' own probes: the two never disagree
+# on THP, guard markers and swap (tests/caps.sh checks --caps itself
+# against independent probes)
+"$VMPEEK" --caps --json >"$TMPD/caps.json" || fail "vmpeek --caps --json failed"
+for k in thp guard swap; do
+	A=$(jq -r ".$k.available" "$TMPD/caps.json")
+	L=$(jq -r --arg n "$k" 'select(.name == $n) | .skipped' "$TMPD/listj")
+	case "$A $L" in
+	"true null") ;;
+	"false null") fail "--list runs $k, but vmpeek --caps says: $(jq -r ".$k.why" "$TMPD/caps.json")" ;;
+	"true "*) fail "--list skips $k ($L), but vmpeek --caps says it is available" ;;
+	"false "*)
+		case $L in
+		*"$(jq -r ".$k.why" "$TMPD/caps.json")"*) ;;
+		*) fail "--list skips $k with '$L', not vmpeek --caps' reason" ;;
+		esac ;;
+	esac
+done
+ok "--list and vmpeek --caps agree on thp, guard and swap"
 
 # ---------------------------------------------------------------- usage
 for bad in "--step 0" "--step 12" "--step 5-3" "--step nosuch" "--auto x" "--bogus"; do

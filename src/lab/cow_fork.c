@@ -52,56 +52,61 @@ child_end(pid_t child, int *cmd, int *ack)
 			;
 }
 
-int
-step_cow_fork(struct lab *lab)
-{
-	struct lab_map m;
-	struct lab_phase ph;
-	struct lab_pm s;
-	size_t len = NPAGES * lab->ps;
-	int cmd[2], ack[2], tochild = -1, fromchild = -1, rc = 0;
-	pid_t child = -1;
-	char c;
+/* The child, and the two pipes the parent drives it by. */
+struct cow_child {
+	pid_t pid;		/* -1 none */
+	int tochild, fromchild;
+};
 
-	if (lab_map(lab, &m, len, 0, PROT_READ | PROT_WRITE, MAP_PRIVATE, -1,
-	    lab->name) == -1)
-		return lab_error(lab, "mmap");
-	lab_touch(m.p, len, lab->ps, 'p');
-	lab_phase_init(&ph, "written", m.p, len);
+/* Fork the child that writes on 'w'; -1 on an error (printed). */
+static int
+child_start(struct lab *lab, struct lab_map *m, struct cow_child *ch)
+{
+	int cmd[2], ack[2];
+
+	if (pipe(cmd) == -1)
+		return lab_error(lab, "pipe");
+	if (pipe(ack) == -1) {
+		close(cmd[0]);
+		close(cmd[1]);
+		return lab_error(lab, "pipe");
+	}
+	fflush(NULL);
+	if ((ch->pid = fork()) == 0) {
+		close(cmd[1]);
+		close(ack[0]);
+		child_loop(m->p, lab->ps, lab->pid, cmd[0], ack[1]);
+	}
+	close(cmd[0]);
+	close(ack[1]);
+	ch->tochild = cmd[1];
+	ch->fromchild = ack[0];
+	return ch->pid == -1 ? lab_error(lab, "fork") : 0;
+}
+
+/* The phases below: 0 go on, 1 the lab quits, -1 an error (printed). */
+static int
+cow_written(struct lab *lab, struct lab_map *m)
+{
+	struct lab_phase ph;
+
+	lab_touch(m->p, m->len, lab->ps, 'p');
+	lab_phase_init(&ph, "written", m->p, m->len);
 	LAB_CAT(ph.did, "Mapped %d private anonymous pages and wrote each.",
 	    NPAGES);
 	LAB_CAT(ph.expect, "%d pages present and exclusive (X): only this "
 	    "process maps them.", NPAGES);
 	LAB_CAT(ph.question, "fork() copies the address space. Does it copy "
 	    "these %d pages?", NPAGES);
-	if (lab_phase_show(lab, &ph) == -1)
-		goto out;
+	return lab_phase_next(lab, &ph);
+}
 
-	if (pipe(cmd) == -1) {
-		rc = lab_error(lab, "pipe");
-		goto out;
-	}
-	if (pipe(ack) == -1) {
-		rc = lab_error(lab, "pipe");
-		close(cmd[0]);
-		close(cmd[1]);
-		goto out;
-	}
-	fflush(NULL);
-	if ((child = fork()) == 0) {
-		close(cmd[1]);
-		close(ack[0]);
-		child_loop(m.p, lab->ps, lab->pid, cmd[0], ack[1]);
-	}
-	close(cmd[0]);
-	close(ack[1]);
-	tochild = cmd[1];
-	fromchild = ack[0];
-	if (child == -1) {
-		rc = lab_error(lab, "fork");
-		goto out;
-	}
-	lab_phase_init(&ph, "forked", m.p, len);
+static int
+cow_forked(struct lab *lab, struct lab_map *m, pid_t child)
+{
+	struct lab_phase ph;
+
+	lab_phase_init(&ph, "forked", m->p, m->len);
 	ph.child = child;
 	LAB_CAT(ph.did, "fork(): child PID %d. Neither process has written "
 	    "since.", (int)child);
@@ -111,19 +116,22 @@ step_cow_fork(struct lab *lab)
 	    "made both read-only for copy-on-write.");
 	LAB_CAT(ph.question, "What happens when the child writes to one of "
 	    "these shared pages? And to the parent's copy of it?");
-	if (lab_phase_show(lab, &ph) == -1)
-		goto out;
+	return lab_phase_next(lab, &ph);
+}
 
-	if (write(tochild, "w", 1) != 1 || read(fromchild, &c, 1) != 1) {
-		rc = lab_error(lab, "talking to the child");
-		goto out;
-	}
-	if (lab_pm_sum(lab, m.p, len, &s) == -1) {
-		rc = lab_error(lab, "pagemap");
-		goto out;
-	}
-	lab_phase_init(&ph, "child-wrote", m.p, len);
-	ph.child = child;
+static int
+cow_child_wrote(struct lab *lab, struct lab_map *m, struct cow_child *ch)
+{
+	struct lab_phase ph;
+	struct lab_pm s;
+	char c;
+
+	if (write(ch->tochild, "w", 1) != 1 || read(ch->fromchild, &c, 1) != 1)
+		return lab_error(lab, "talking to the child");
+	if (lab_pm_sum(lab, m->p, m->len, &s) == -1)
+		return lab_error(lab, "pagemap");
+	lab_phase_init(&ph, "child-wrote", m->p, m->len);
+	ph.child = ch->pid;
 	LAB_CAT(ph.did, "The child wrote one byte to each of the first %d "
 	    "pages; the parent wrote nothing.", NWRITE);
 	LAB_CAT(ph.expect, "In the child the first %d pages have new PFNs "
@@ -135,25 +143,45 @@ step_cow_fork(struct lab *lab)
 	LAB_CAT(ph.question, "Which process paid for the copy? What will the "
 	    "parent's last %d pages look like when the child exits?",
 	    NPAGES - NWRITE);
-	if (lab_phase_show(lab, &ph) == -1)
-		goto out;
+	return lab_phase_next(lab, &ph);
+}
 
-	child_end(child, &tochild, &fromchild);
-	child = -1;
-	if (lab_pm_sum(lab, m.p, len, &s) == -1) {
-		rc = lab_error(lab, "pagemap");
-		goto out;
-	}
-	lab_phase_init(&ph, "child-exited", m.p, len);
+static int
+cow_child_exited(struct lab *lab, struct lab_map *m, struct cow_child *ch)
+{
+	struct lab_phase ph;
+	struct lab_pm s;
+
+	child_end(ch->pid, &ch->tochild, &ch->fromchild);
+	ch->pid = -1;
+	if (lab_pm_sum(lab, m->p, m->len, &s) == -1)
+		return lab_error(lab, "pagemap");
+	lab_phase_init(&ph, "child-exited", m->p, m->len);
 	LAB_CAT(ph.did, "The child exited.");
 	LAB_CAT(ph.expect, "Every page of the parent exclusive again, the "
 	    "same PFNs as before the fork. Measured: %zu of %d exclusive.",
 	    s.exclusive, NPAGES);
 	LAB_CAT(ph.question, "A write to one of these pages now: does it "
 	    "copy?");
-	(void)lab_phase_show(lab, &ph);
-out:
-	child_end(child, &tochild, &fromchild);
+	return lab_phase_next(lab, &ph);
+}
+
+int
+step_cow_fork(struct lab *lab)
+{
+	struct cow_child ch = { -1, -1, -1 };
+	struct lab_map m;
+	int rc;
+
+	if (lab_map(lab, &m, NPAGES * lab->ps, 0, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE, -1, lab->name) == -1)
+		return lab_error(lab, "mmap");
+	if ((rc = cow_written(lab, &m)) == 0 &&
+	    (rc = child_start(lab, &m, &ch)) == 0 &&
+	    (rc = cow_forked(lab, &m, ch.pid)) == 0 &&
+	    (rc = cow_child_wrote(lab, &m, &ch)) == 0)
+		rc = cow_child_exited(lab, &m, &ch);
+	child_end(ch.pid, &ch.tochild, &ch.fromchild);
 	lab_unmap(&m);
 	return rc == -1 || lab->quit ? -1 : 0;
 }

@@ -8,23 +8,30 @@
 
 #define NPAGES 16
 
-/* What the read faults gave us, from our own pagemap. 1 zero page. */
+/*
+ * What the read faults gave us. Whether this kernel maps the shared zero
+ * page is --caps' zero_page item (its own probe, the same for the lab and
+ * vmpeek); our pages' pagemap is the measurement shown beside it. 1 when
+ * the pages are on the zero page.
+ */
 static int
 describe_read(struct lab *lab, const struct lab_pm *s, char *buf, size_t len)
 {
+	const struct caps_item *zp = &lab->vcaps.item[CAPS_ZERO_PAGE];
 	uint64_t f;
 
-	if (s->present == s->n && s->exclusive == s->n) {
+	if (!zp->available && s->present == s->n && s->exclusive == s->n) {
 		lab_cat(buf, len, "All %zu pages are present (P) and exclusive "
 		    "(X): this kernel gave each page its own frame on a read "
-		    "fault; it did not map the shared zero page.", s->n);
+		    "fault; it did not map the shared zero page (vmpeek --caps: "
+		    "shared zero page no).", s->n);
 		if (s->pfn_visible)
 			lab_cat(buf, len, " %zu different PFNs.",
 			    s->distinct_pfn);
 		return 0;
 	}
-	if (s->present == s->n && s->exclusive == 0 && s->file == 0 &&
-	    s->pfn_visible && s->distinct_pfn == 1) {
+	if (zp->available && s->present == s->n && s->exclusive == 0 &&
+	    s->file == 0 && s->pfn_visible && s->distinct_pfn == 1) {
 		lab_cat(buf, len, "All %zu pages are present but not exclusive, "
 		    "and all show one PFN, 0x%llx: this kernel mapped the "
 		    "shared zero page, one frame of zeros for every reader.",
@@ -34,16 +41,19 @@ describe_read(struct lab *lab, const struct lab_pm *s, char *buf, size_t len)
 			    (f >> KPF_ZERO_PAGE) & 1 ? "marks" : "does NOT mark");
 		return 1;
 	}
-	if (s->present == s->n && s->exclusive == 0 && !s->pfn_visible) {
+	if (zp->available && s->present == s->n && s->exclusive == 0 &&
+	    !s->pfn_visible) {
 		lab_cat(buf, len, "All %zu pages are present but none is "
-		    "exclusive: that is what the shared zero page looks like, "
-		    "but PFNs are hidden (not root), so whether they share one "
-		    "frame is unknown here.", s->n);
+		    "exclusive: that is what the shared zero page looks like "
+		    "(vmpeek --caps says this kernel maps it), but PFNs are "
+		    "hidden (not root), so whether they share one frame is "
+		    "unknown here.", s->n);
 		return 1;
 	}
-	lab_cat(buf, len, "Measured: %zu of %zu present, %zu exclusive.",
-	    s->present, s->n, s->exclusive);
-	return 0;
+	lab_cat(buf, len, "Measured: %zu of %zu present, %zu exclusive; "
+	    "vmpeek --caps on the shared zero page: %s.", s->present, s->n,
+	    s->exclusive, zp->available ? "yes" : zp->why);
+	return s->present == s->n && s->exclusive == 0;
 }
 
 int

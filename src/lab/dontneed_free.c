@@ -37,51 +37,44 @@ lazyfree_kb(struct lab *lab, uintptr_t start, long long want, void *drain_at)
 	return kb;
 }
 
-int
-step_dontneed_free(struct lab *lab)
+/* The phases below: 0 go on, 1 the lab quits, -1 an error (printed). */
+static int
+df_written(struct lab *lab, struct lab_map *a, struct lab_map *b)
 {
-	struct lab_map a = { 0 }, b = { 0 };
 	struct lab_phase ph;
-	struct lab_pm sa, sb;
-	size_t len = NPAGES * lab->ps;
-	long long lazy;
-	int rc = 0, free_err = 0;
-	char a0, b0;
 
-	if (lab_map(lab, &a, len, 0, PROT_READ | PROT_WRITE, MAP_PRIVATE, -1,
-	    "dontneed") == -1 || lab_map(lab, &b, len, 0,
-	    PROT_READ | PROT_WRITE, MAP_PRIVATE, -1, "free") == -1) {
-		rc = lab_error(lab, "mmap");
-		goto out;
-	}
-	lab_touch(a.p, len, lab->ps, 'A');
-	lab_touch(b.p, len, lab->ps, 'B');
-	lab_phase_init(&ph, "written", a.p, len);
-	lab_phase_add_range(&ph, b.p, len);
+	lab_touch(a->p, a->len, lab->ps, 'A');
+	lab_touch(b->p, b->len, lab->ps, 'B');
+	lab_phase_init(&ph, "written", a->p, a->len);
+	lab_phase_add_range(&ph, b->p, b->len);
 	LAB_CAT(ph.did, "Mapped two regions of %d anonymous pages, A and B "
 	    "(the two ranges), and wrote every page.", NPAGES);
 	LAB_CAT(ph.expect, "Both regions fully present and exclusive.");
 	LAB_CAT(ph.question, "A program is done with both buffers but keeps "
 	    "the address space. How can it give the memory back?");
-	if (lab_phase_show(lab, &ph) == -1)
-		goto out;
+	return lab_phase_next(lab, &ph);
+}
 
-	if (madvise(a.p, len, MADV_DONTNEED) == -1) {
-		rc = lab_error(lab, "madvise(MADV_DONTNEED)");
-		goto out;
-	}
-	if (madvise(b.p, len, MADV_FREE) == -1)
+static int
+df_advised(struct lab *lab, struct lab_map *a, struct lab_map *b)
+{
+	struct lab_phase ph;
+	struct lab_pm sa, sb;
+	long long lazy;
+	int free_err = 0;
+
+	if (madvise(a->p, a->len, MADV_DONTNEED) == -1)
+		return lab_error(lab, "madvise(MADV_DONTNEED)");
+	if (madvise(b->p, b->len, MADV_FREE) == -1)
 		free_err = errno;
-	if (lab_pm_sum(lab, a.p, len, &sa) == -1 ||
-	    lab_pm_sum(lab, b.p, len, &sb) == -1) {
-		rc = lab_error(lab, "pagemap");
-		goto out;
-	}
+	if (lab_pm_sum(lab, a->p, a->len, &sa) == -1 ||
+	    lab_pm_sum(lab, b->p, b->len, &sb) == -1)
+		return lab_error(lab, "pagemap");
 	/* A: emptied by MADV_DONTNEED above, so MADV_COLD changes nothing */
-	lazy = lazyfree_kb(lab, (uintptr_t)b.p, sb.present * lab->ps / 1024,
-	    a.p);
-	lab_phase_init(&ph, "advised", a.p, len);
-	lab_phase_add_range(&ph, b.p, len);
+	lazy = lazyfree_kb(lab, (uintptr_t)b->p, sb.present * lab->ps / 1024,
+	    a->p);
+	lab_phase_init(&ph, "advised", a->p, a->len);
+	lab_phase_add_range(&ph, b->p, b->len);
 	LAB_CAT(ph.did, "madvise(A, MADV_DONTNEED); madvise(B, MADV_FREE).");
 	LAB_CAT(ph.expect, "A: no page present: MADV_DONTNEED freed the "
 	    "frames at once (measured: %zu of %d present). ", sa.present,
@@ -97,17 +90,20 @@ step_dontneed_free(struct lab *lab)
 		    "before.", sb.present, NPAGES, lazy);
 	LAB_CAT(ph.question, "What will a read of A's first page return? "
 	    "And of B's?");
-	if (lab_phase_show(lab, &ph) == -1)
-		goto out;
+	return lab_phase_next(lab, &ph);
+}
 
-	a0 = a.p[0];
-	b0 = b.p[0];
-	if (lab_pm_sum(lab, a.p, len, &sa) == -1) {
-		rc = lab_error(lab, "pagemap");
-		goto out;
-	}
-	lab_phase_init(&ph, "read-back", a.p, len);
-	lab_phase_add_range(&ph, b.p, len);
+static int
+df_read_back(struct lab *lab, struct lab_map *a, struct lab_map *b)
+{
+	struct lab_phase ph;
+	struct lab_pm sa;
+	char a0 = a->p[0], b0 = b->p[0];
+
+	if (lab_pm_sum(lab, a->p, a->len, &sa) == -1)
+		return lab_error(lab, "pagemap");
+	lab_phase_init(&ph, "read-back", a->p, a->len);
+	lab_phase_add_range(&ph, b->p, b->len);
 	LAB_CAT(ph.did, "Read the first byte of A and of B.");
 	LAB_CAT(ph.expect, "A's first page is present again (a fresh "
 	    "demand-zero page; measured: %zu of %d present in A); it read %s. "
@@ -117,9 +113,16 @@ step_dontneed_free(struct lab *lab)
 	    "needed the memory" : "0: the kernel has already reclaimed it");
 	LAB_CAT(ph.question, "Why would an allocator (jemalloc, glibc) "
 	    "prefer MADV_FREE? What is the risk of reading freed memory?");
-	(void)lab_phase_show(lab, &ph);
-out:
-	lab_unmap(&a);
-	lab_unmap(&b);
-	return rc == -1 || lab->quit ? -1 : 0;
+	return lab_phase_next(lab, &ph);
+}
+
+int
+step_dontneed_free(struct lab *lab)
+{
+	static lab_two_phase *const phases[] = {
+		df_written, df_advised, df_read_back,
+	};
+
+	return lab_run_two(lab, NPAGES * lab->ps, "dontneed", "free", phases,
+	    sizeof(phases) / sizeof(phases[0]));
 }

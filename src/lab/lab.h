@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "caps.h"
 #include "pagemap.h"
 
 #ifndef MADV_GUARD_INSTALL
@@ -47,7 +48,13 @@ struct lab {
 	size_t ps;
 	unsigned int step;	/* the step running now */
 	const char *name;
-	struct pm_caps caps;
+	struct pm_caps caps;	/* for decoding our own pagemap */
+	/*
+	 * What vmpeek --caps says, gathered again before each step: the
+	 * probes decide from it, so the lab and --caps never disagree.
+	 */
+	struct vm_caps vcaps;
+	int sysfd;		/* /sys, or -1 */
 	int pmfd;		/* /proc/self/pagemap */
 	struct pm_reader pm;
 };
@@ -78,8 +85,25 @@ extern const size_t lab_nsteps;
 /* Set by the signal handler: stop at the next pause. */
 extern volatile int lab_signalled;
 
+/* main.c: vmpeek --caps' view of this machine, now (lab->vcaps). */
+void lab_caps_refresh(struct lab *lab);
+/* main.c: is --caps item id available here? If not, why into why. */
+int lab_caps_have(struct lab *lab, enum caps_id id, char *why, size_t len);
+
 /* phase.c: print a phase (prose and JSON) and wait; 0 go on, -1 quit. */
 int lab_phase_show(struct lab *lab, struct lab_phase *ph);
+/* phase.c: lab_phase_show for a step split in phase functions: 0 go on, 1 quit. */
+int lab_phase_next(struct lab *lab, struct lab_phase *ph);
+/*
+ * phase.c: a step on two anonymous read-write regions A and B of len
+ * bytes (lab_map's names na, nb): its phase functions in turn (each 0 go
+ * on, 1 quit, -1 error), then both unmapped. The step's return value.
+ */
+struct lab_map;
+typedef int lab_two_phase(struct lab *lab, struct lab_map *a,
+    struct lab_map *b);
+int lab_run_two(struct lab *lab, size_t len, const char *na, const char *nb,
+    lab_two_phase *const *phases, size_t nphases);
 /* phase.c: the one line of a step that can't run here. */
 void lab_phase_skip(struct lab *lab, const char *why);
 /* phase.c: start a phase: clear it and set its name and first range. */

@@ -158,9 +158,10 @@ intro(struct lab *lab)
 	    "split-window -h 'sleep 1; %s $(pgrep -x vmpeek-lab -s "
 	    "$(tmux display -p -t {left} \"#{pane_pid}\"))'\n",
 	    vp, (int)lab->pid, lp, vp);
-	if (lab->caps.pfn_visible != 1)
+	if (!lab->vcaps.item[CAPS_PFN_VISIBLE].available)
 		fprintf(f, "Not root: the kernel hides PFNs (frame numbers); "
-		    "the flags still show.\n");
+		    "the flags still show (vmpeek --caps: %s).\n",
+		    lab->vcaps.item[CAPS_PFN_VISIBLE].why);
 	if (lab->auto_ms < 0 && lab->tty)
 		fprintf(f, "After each phase: Enter goes on, q quits.\n");
 	fflush(f);
@@ -211,6 +212,23 @@ signals(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
+void
+lab_caps_refresh(struct lab *lab)
+{
+	caps_gather(lab->rootfd, lab->sysfd, &lab->vcaps);
+}
+
+int
+lab_caps_have(struct lab *lab, enum caps_id id, char *why, size_t len)
+{
+	const struct caps_item *it = &lab->vcaps.item[id];
+
+	if (it->available)
+		return 1;
+	snprintf(why, len, "%s (vmpeek --caps: %s)", it->why, caps_key(id));
+	return 0;
+}
+
 static int
 lab_init(struct lab *lab)
 {
@@ -221,6 +239,8 @@ lab_init(struct lab *lab)
 		return -1;
 	}
 	pagemap_caps_running(lab->rootfd, &lab->caps);
+	lab->sysfd = caps_open_sys();
+	lab_caps_refresh(lab);
 	if (pagemap_open(&lab->pm, lab->rootfd, lab->pid) == -1) {
 		fprintf(stderr, "vmpeek-lab: /proc/self/pagemap: %s\n",
 		    strerror(errno));
@@ -234,8 +254,10 @@ lab_init(struct lab *lab)
 	return 0;
 }
 
-int
-main(int argc, char *argv[])
+/* The options into lab, from and to; 0 run, 1 list, 2 exit 0, -1 usage. */
+static int
+parse_args(int argc, char *argv[], struct lab *lab, unsigned int *from,
+    unsigned int *to)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
@@ -248,86 +270,106 @@ main(int argc, char *argv[])
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct lab lab = { .auto_ms = -1 };
-	unsigned int from = 1, to = (unsigned int)lab_nsteps;
-	bool list = false;
-	int c, rc = 0;
+	int c, list = 0;
 
-	lab.dir = getenv("TMPDIR");
-	if (lab.dir == NULL || lab.dir[0] == '\0')
-		lab.dir = "/tmp";
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
-			lab.json = true;
+			lab->json = true;
 			break;
 		case 'a':
-			if ((lab.auto_ms = parse_seconds(optarg)) < 0) {
+			if ((lab->auto_ms = parse_seconds(optarg)) < 0) {
 				fprintf(stderr, "vmpeek-lab: --auto: '%s' is "
 				    "not a number of seconds\n", optarg);
-				return 2;
+				return -1;
 			}
 			break;
 		case 's':
-			if (parse_steps(optarg, &from, &to) == -1) {
+			if (parse_steps(optarg, from, to) == -1) {
 				fprintf(stderr, "vmpeek-lab: --step: no step "
 				    "'%s' (1-%zu or a name; see --list)\n",
 				    optarg, lab_nsteps);
-				return 2;
+				return -1;
 			}
 			break;
 		case 'l':
-			list = true;
+			list = 1;
 			break;
 		case 'S':
-			lab.make_swap = true;
+			lab->make_swap = true;
 			break;
 		case 'd':
-			lab.dir = optarg;
+			lab->dir = optarg;
 			break;
 		case 'h':
 			usage(stdout);
-			return 0;
+			return 2;
 		case 'V':
 			printf("vmpeek-lab %s\n", PACKAGE_VERSION);
-			return 0;
+			return 2;
 		default:
 			usage(stderr);
-			return 2;
+			return -1;
 		}
 	}
 	if (optind != argc) {
 		fprintf(stderr, "vmpeek-lab: unexpected argument '%s'\n",
 		    argv[optind]);
 		usage(stderr);
-		return 2;
+		return -1;
 	}
+	return list;
+}
+
+/* Steps from..to, each probed on what --caps says now; 0 or 1 (failed). */
+static int
+run_steps(struct lab *lab, unsigned int from, unsigned int to)
+{
+	for (unsigned int i = from; i <= to && !lab->quit; i++) {
+		const struct lab_step *s = &lab_steps[i - 1];
+		char why[LAB_TEXT] = "";
+
+		lab->step = i;
+		lab->name = s->name;
+		/* a teacher may have turned swap on (or THP off) meanwhile */
+		if (i != from)
+			lab_caps_refresh(lab);
+		if (s->probe != NULL && !s->probe(lab, why, sizeof(why))) {
+			lab_phase_skip(lab, why);
+			continue;
+		}
+		if (s->run(lab) == -1 && !lab->quit)
+			return 1;
+	}
+	return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct lab lab = { .auto_ms = -1, .sysfd = -1 };
+	unsigned int from = 1, to = (unsigned int)lab_nsteps;
+	int rc;
+
+	lab.dir = getenv("TMPDIR");
+	if (lab.dir == NULL || lab.dir[0] == '\0')
+		lab.dir = "/tmp";
+	if ((rc = parse_args(argc, argv, &lab, &from, &to)) == -1)
+		return 2;
+	if (rc == 2)
+		return 0;
 	lab.prose = lab.json ? stderr : stdout;
 	lab.tty = isatty(STDIN_FILENO) == 1;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (lab_init(&lab) == -1)
 		return 1;
-	if (list) {
+	if (rc == 1) {
 		list_steps(&lab);
 		return 0;
 	}
 	signals();
 	intro(&lab);
-	for (unsigned int i = from; i <= to && !lab.quit; i++) {
-		const struct lab_step *s = &lab_steps[i - 1];
-		char why[LAB_TEXT] = "";
-
-		lab.step = i;
-		lab.name = s->name;
-		if (s->probe != NULL && !s->probe(&lab, why, sizeof(why))) {
-			lab_phase_skip(&lab, why);
-			continue;
-		}
-		if (s->run(&lab) == -1 && !lab.quit) {
-			rc = 1;
-			break;
-		}
-	}
+	rc = run_steps(&lab, from, to);
 	lab_swapfile_remove();
 	if (lab_signalled) {
 		signal(lab_signalled, SIG_DFL);

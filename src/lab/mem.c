@@ -126,7 +126,7 @@ lab_pm_sum(struct lab *lab, const void *p, size_t len, struct lab_pm *s)
 
 	memset(s, 0, sizeof(*s));
 	s->n = n;
-	s->pfn_visible = lab->caps.pfn_visible == 1;
+	s->pfn_visible = lab->vcaps.item[CAPS_PFN_VISIBLE].available;
 	e = calloc(n, sizeof(*e));
 	pfns = calloc(n, sizeof(*pfns));
 	if (e == NULL || pfns == NULL || lab_pm_entries(lab, p, n, e) == -1) {

@@ -1,6 +1,8 @@
 /* phase: print one phase of a step (prose and JSON lines) and wait to go on. */
 #include "config.h"
 
+#include <sys/mman.h>
+
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -243,4 +245,32 @@ lab_phase_skip(struct lab *lab, const char *why)
 		if (fflush(stdout) == EOF)
 			lab->quit = true;
 	}
+}
+
+int
+lab_phase_next(struct lab *lab, struct lab_phase *ph)
+{
+	return lab_phase_show(lab, ph) == -1 ? 1 : 0;
+}
+
+int
+lab_run_two(struct lab *lab, size_t len, const char *na, const char *nb,
+    lab_two_phase *const *phases, size_t nphases)
+{
+	struct lab_map a, b;
+	int rc = 0;
+
+	if (lab_map(lab, &a, len, 0, PROT_READ | PROT_WRITE, MAP_PRIVATE, -1,
+	    na) == -1)
+		return lab_error(lab, "mmap");
+	if (lab_map(lab, &b, len, 0, PROT_READ | PROT_WRITE, MAP_PRIVATE, -1,
+	    nb) == -1) {
+		lab_unmap(&a);
+		return lab_error(lab, "mmap");
+	}
+	for (size_t i = 0; i < nphases && rc == 0; i++)
+		rc = phases[i](lab, &a, &b);
+	lab_unmap(&a);
+	lab_unmap(&b);
+	return rc == -1 || lab->quit ? -1 : 0;
 }

@@ -11,28 +11,15 @@
 
 #define NPAGES 16
 
-/* Active swap areas in /proc/swaps (lines after the header); -1 unknown. */
-static int
-swap_areas(struct lab *lab)
-{
-	char line[512];
-	int n = -1;
-	FILE *f = fopen("/proc/swaps", "r");
-
-	(void)lab;
-	if (f == NULL)
-		return -1;
-	while (fgets(line, sizeof(line), f) != NULL)
-		n += strchr(line, '\n') != NULL;
-	fclose(f);
-	return n;
-}
-
+/*
+ * MADV_PAGEOUT (5.4) is ours to try; whether swap is active is --caps'
+ * swap item (/proc/swaps), so the two never disagree.
+ */
 int
 probe_swap(struct lab *lab, char *why, size_t len)
 {
 	struct lab_map m;
-	int err, areas;
+	int err;
 
 	if (lab_map(lab, &m, lab->ps, 0, PROT_READ | PROT_WRITE, MAP_PRIVATE,
 	    -1, NULL) == -1) {
@@ -47,8 +34,7 @@ probe_swap(struct lab *lab, char *why, size_t len)
 		    "%s (it came in Linux 5.4)", strerror(err));
 		return 0;
 	}
-	areas = swap_areas(lab);
-	if (areas > 0)
+	if (lab->vcaps.item[CAPS_SWAP].available)
 		return 1;
 	if (lab->make_swap && geteuid() == 0)
 		return 1;
@@ -56,9 +42,9 @@ probe_swap(struct lab *lab, char *why, size_t len)
 		snprintf(why, len, "no swap is active, and --make-swap needs "
 		    "root");
 	else
-		snprintf(why, len, "no swap is active (/proc/swaps %s); as "
-		    "root, --make-swap adds a temporary swap file",
-		    areas == 0 ? "lists none" : "is unreadable");
+		snprintf(why, len, "%s; as root, --make-swap adds a temporary "
+		    "swap file (vmpeek --caps: swap)",
+		    lab->vcaps.item[CAPS_SWAP].why);
 	return 0;
 }
 
@@ -75,7 +61,7 @@ step_swap(struct lab *lab)
 
 	/* --make-swap: our own file even when swap is active; being first
 	 * in priority, it gets the step's pages */
-	if (lab->make_swap || swap_areas(lab) <= 0) {
+	if (lab->make_swap || !lab->vcaps.item[CAPS_SWAP].available) {
 		if (lab_swapfile_make(lab, why, sizeof(why)) == -1) {
 			lab_phase_skip(lab, why);
 			return 0;
@@ -114,7 +100,7 @@ step_swap(struct lab *lab)
 	    "entry now holds a swap entry, the swap area's type (its index in "
 	    "/proc/swaps) and the offset of the slot. Measured: %zu of %d "
 	    "swapped, %zu present", s.swapped, NPAGES, s.present);
-	if (e.swap_valid && lab->caps.pfn_visible == 1)
+	if (e.swap_valid && lab->vcaps.item[CAPS_PFN_VISIBLE].available)
 		LAB_CAT(ph.expect, "; the first page went to type %u, offset "
 		    "%llu.", e.swap_type, (unsigned long long)e.swap_offset);
 	else
