@@ -11,6 +11,7 @@
 #include "kpage.h"
 #include "pageinfo.h"
 #include "smaps.h"
+#include "swaps.h"
 #include "target.h"
 
 /* Room for an escaped name: fmt_vis needs 4 bytes per input byte. */

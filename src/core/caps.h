@@ -6,7 +6,7 @@
 #include <stdint.h>
 
 #include "pagemap.h"
-#include "smaps.h"
+#include "swaps.h"
 
 /* One capability: can vmpeek show it here, and if not, why (one clause). */
 struct caps_item {

@@ -11,6 +11,7 @@
 #include "pagemap.h"
 #include "smaps.h"
 #include "stack.h"
+#include "swaps.h"
 
 /* The large folio a page's kflags name (every mTHP page is THP too). */
 enum pageinfo_folio {
