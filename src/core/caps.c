@@ -16,6 +16,7 @@
 #include "caps.h"
 #include "kpage.h"
 #include "pagemap_scan.h"
+#include "parse.h"
 #include "procfs.h"
 
 #ifndef MADV_GUARD_INSTALL
@@ -137,18 +138,9 @@ read_at(int dirfd, const char *path, char *buf, size_t len)
 
 /* A decimal number alone on the first line ("12\n"); 0 or -1. */
 static int
-parse_u64_line(const char *text, uint64_t *v)
+parse_u64_text(const char *text, uint64_t *v)
 {
-	char num[32];
-	size_t n = strcspn(text, "\n");
-	const char *err;
-
-	if (n == 0 || n >= sizeof(num))
-		return -1;
-	memcpy(num, text, n);
-	num[n] = '\0';
-	*v = (uint64_t)strtonum(num, 0, (1LL << 62), &err);
-	return err == NULL ? 0 : -1;
+	return parse_u64_line(text, text + strlen(text), 1ULL << 62, v);
 }
 
 int
@@ -169,7 +161,7 @@ caps_parse_scope(const char *text, int *scope)
 {
 	uint64_t v;
 
-	if (parse_u64_line(text, &v) == -1 || v > 3)
+	if (parse_u64_text(text, &v) == -1 || v > 3)
 		return -1;
 	*scope = (int)v;
 	return 0;
@@ -185,19 +177,11 @@ meminfo_field(const char *text, const char *key, uint64_t *v)
 	while (p != NULL && *p != '\0') {
 		if (strncmp(p, key, kl) == 0 && p[kl] == ':') {
 			const char *s = p + kl + 1;
-			uint64_t x = 0;
 
 			while (*s == ' ' || *s == '\t')
 				s++;
-			if (*s < '0' || *s > '9')
-				return -1;
-			while (*s >= '0' && *s <= '9') {
-				if (x > UINT64_MAX / 10 - 10)
-					return -1;
-				x = x * 10 + (uint64_t)(*s++ - '0');
-			}
-			*v = x;
-			return 0;
+			return parse_u64(&s, s + strcspn(s, "\n"), UINT64_MAX,
+			    v);
 		}
 		if ((p = strchr(p, '\n')) != NULL)
 			p++;
@@ -221,7 +205,8 @@ static int
 self_capeff(int rootfd, uint64_t *cap)
 {
 	static const char key[] = "\nCapEff:";
-	char *buf, *p, *end;
+	const char *p, *eol;
+	char *buf;
 	size_t len;
 	int ret = -1;
 
@@ -231,9 +216,8 @@ self_capeff(int rootfd, uint64_t *cap)
 		p += sizeof(key) - 1;
 		while (*p == ' ' || *p == '\t')
 			p++;
-		errno = 0;
-		*cap = strtoull(p, &end, 16);
-		if (errno == 0 && end != p && (*end == '\n' || *end == '\0'))
+		eol = p + strcspn(p, "\n");
+		if (parse_hex(&p, eol, cap) == 0 && p == eol)
 			ret = 0;
 	}
 	free(buf);
@@ -247,24 +231,23 @@ self_capeff(int rootfd, uint64_t *cap)
 static int
 self_in_userns(int rootfd)
 {
-	char *buf, *p, *end;
-	unsigned long long v[3];
+	const char *p, *end;
+	uint64_t v[3];
+	char *buf;
 	size_t len;
 	int ret = -1;
 
 	if (procfs_read_file(rootfd, PROCFS_SELF, "uid_map", &buf, &len) == -1)
 		return -1;
 	p = buf;
+	end = buf + len;
 	for (int i = 0; i < 3; i++) {
-		while (*p == ' ')
+		while (p < end && (*p == ' ' || *p == '\n'))
 			p++;
-		errno = 0;
-		v[i] = strtoull(p, &end, 10);
-		if (errno != 0 || end == p) {
+		if (parse_u64(&p, end, UINT64_MAX, &v[i]) == -1) {
 			free(buf);
 			return len == 0 ? 1 : -1;	/* no map yet */
 		}
-		p = end;
 	}
 	while (*p == ' ' || *p == '\n')
 		p++;
@@ -486,10 +469,10 @@ gather_thp(int sysfd, struct vm_caps *c)
 		(void)caps_parse_choice(buf, c->thp_defrag,
 		    sizeof(c->thp_defrag));
 	if (read_at(sysfd, "kernel/mm/transparent_hugepage/use_zero_page", buf,
-	    sizeof(buf)) == 0 && parse_u64_line(buf, &v) == 0)
+	    sizeof(buf)) == 0 && parse_u64_text(buf, &v) == 0)
 		c->huge_zero_page = v != 0;
 	if (read_at(sysfd, "kernel/mm/transparent_hugepage/hpage_pmd_size",
-	    buf, sizeof(buf)) == 0 && parse_u64_line(buf, &v) == 0)
+	    buf, sizeof(buf)) == 0 && parse_u64_text(buf, &v) == 0)
 		c->thp_pmd_size = v;
 	if (read_at(sysfd, "kernel/mm/transparent_hugepage/enabled", buf,
 	    sizeof(buf)) == -1) {
@@ -519,21 +502,14 @@ gather_thp(int sysfd, struct vm_caps *c)
 static uint64_t
 pool_dir_kb(const char *name)
 {
-	char num[24];
-	const char *err;
-	size_t n;
-	long long v;
+	const char *p = name + 10;
+	uint64_t v;
 
-	if (strncmp(name, "hugepages-", 10) != 0)
+	if (strncmp(name, "hugepages-", 10) != 0 ||
+	    parse_u64(&p, p + strlen(p), 1ULL << 40, &v) == -1 ||
+	    strcmp(p, "kB") != 0)
 		return 0;
-	name += 10;
-	n = strlen(name);
-	if (n < 3 || n - 2 >= sizeof(num) || strcmp(name + n - 2, "kB") != 0)
-		return 0;
-	memcpy(num, name, n - 2);
-	num[n - 2] = '\0';
-	v = strtonum(num, 1, 1LL << 40, &err);
-	return err == NULL ? (uint64_t)v : 0;
+	return v;
 }
 
 static void
@@ -559,11 +535,11 @@ gather_hugetlb(int rootfd, int sysfd, struct vm_caps *c)
 			continue;
 		snprintf(path, sizeof(path), "%s/nr_hugepages", de->d_name);
 		if (read_at(dirfd(d), path, buf, sizeof(buf)) == -1 ||
-		    parse_u64_line(buf, &p->total) == -1)
+		    parse_u64_text(buf, &p->total) == -1)
 			continue;
 		snprintf(path, sizeof(path), "%s/free_hugepages", de->d_name);
 		if (read_at(dirfd(d), path, buf, sizeof(buf)) == -1 ||
-		    parse_u64_line(buf, &p->free) == -1)
+		    parse_u64_text(buf, &p->free) == -1)
 			p->free = 0;
 		c->npools++;
 	}

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "kpage.h"
+#include "parse.h"
 
 static const char *const kpf_names[] = {
 	[KPF_LOCKED] = "LOCKED",
@@ -218,6 +219,7 @@ kpage_pmd_size(void)
 {
 	static uint64_t cached;
 	char buf[32];
+	uint64_t v;
 	ssize_t n;
 	int fd;
 
@@ -229,16 +231,9 @@ kpage_pmd_size(void)
 	if (fd >= 0) {
 		n = read(fd, buf, sizeof(buf) - 1);
 		close(fd);
-		if (n > 0) {
-			const char *err;
-			long long v;
-
-			buf[n] = '\0';
-			buf[strcspn(buf, "\n")] = '\0';
-			v = strtonum(buf, 1, 1LL << 40, &err);
-			if (err == NULL && (v & (v - 1)) == 0)
-				cached = (uint64_t)v;
-		}
+		if (n > 0 && parse_u64_line(buf, buf + n, 1ULL << 40,
+		    &v) == 0 && v != 0 && (v & (v - 1)) == 0)
+			cached = v;
 	}
 	return cached;
 }

@@ -18,6 +18,7 @@
 
 #include "pagemap.h"
 #include "pagemap_scan.h"
+#include "parse.h"
 #include "procfs.h"
 #include "smaps.h"
 
@@ -51,20 +52,14 @@ version_ge(unsigned int maj, unsigned int min, unsigned int wmaj,
 	return maj > wmaj || (maj == wmaj && min >= wmin);
 }
 
-/* Parse a leading decimal number; NULL if there is none. */
+/* A leading decimal number of a release string; NULL if there is none. */
 static const char *
 parse_uint(const char *s, unsigned int *v)
 {
-	unsigned long long x = 0;
+	uint64_t x;
 
-	if (*s < '0' || *s > '9')
+	if (parse_u64(&s, s + strlen(s), 100000, &x) == -1)
 		return NULL;
-	while (*s >= '0' && *s <= '9') {
-		x = x * 10 + (unsigned int)(*s - '0');
-		if (x > 100000)
-			return NULL;
-		s++;
-	}
 	*v = (unsigned int)x;
 	return s;
 }

@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include "parse.h"
 #include "procfs.h"
 #include "proclist.h"
 
@@ -68,7 +69,7 @@ static int
 stat_flags(const char *text, size_t len, unsigned long *flags)
 {
 	const char *p = NULL, *end = text + len, *q;
-	unsigned long v = 0;
+	uint64_t v;
 	int field;
 
 	for (q = text; q < end; q++)
@@ -82,14 +83,9 @@ stat_flags(const char *text, size_t len, unsigned long *flags)
 			return -1;
 		p++;
 	}
-	if (p >= end || *p < '0' || *p > '9')
+	if (parse_u64(&p, end, ULONG_MAX, &v) == -1)
 		return -1;
-	for (; p < end && *p >= '0' && *p <= '9'; p++) {
-		if (v > (ULONG_MAX - (unsigned long)(*p - '0')) / 10)
-			return -1;
-		v = v * 10 + (unsigned long)(*p - '0');
-	}
-	*flags = v;
+	*flags = (unsigned long)v;
 	return 0;
 }
 

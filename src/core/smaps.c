@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "parse.h"
 #include "procfs.h"
 #include "smaps.h"
 
@@ -66,40 +67,15 @@ is_hex(char c)
 }
 
 static int
-hexval(char c)
-{
-	return c <= '9' ? c - '0' : c - 'a' + 10;
-}
-
-/* Parse lowercase hex at s[*i..len) up to a non-hex byte; full 64 bits. */
-static int
-parse_hex(const char *s, size_t len, size_t *i, uint64_t *v)
-{
-	size_t b = *i;
-
-	*v = 0;
-	while (*i < len && is_hex(s[*i])) {
-		if (*v >> 60)
-			return -1;
-		*v = (*v << 4) | (uint64_t)hexval(s[*i]);
-		(*i)++;
-	}
-	return *i > b ? 0 : -1;
-}
-
-static int
 header(const char *line, size_t len, struct smaps_list *list)
 {
+	const char *p = line, *eol = line + len;
 	struct smaps_vma *v;
 	uint64_t start, end;
-	size_t i = 0;
 
-	if (parse_hex(line, len, &i, &start) == -1 || i >= len ||
-	    line[i] != '-')
-		goto bad;
-	i++;
-	if (parse_hex(line, len, &i, &end) == -1 || i >= len ||
-	    line[i] != ' ' || end <= start)
+	if (parse_hex(&p, eol, &start) == -1 || p >= eol || *p++ != '-' ||
+	    parse_hex(&p, eol, &end) == -1 || p >= eol || *p != ' ' ||
+	    end <= start)
 		goto bad;
 	if (list->n == list->cap) {
 		size_t nc = list->cap ? list->cap * 2 : 64;
@@ -125,18 +101,15 @@ bad:
 static int
 parse_value(const char *s, size_t len, uint64_t *out, bool *kb)
 {
-	size_t i = 0;
-	uint64_t v = 0;
+	const char *p = s, *end = s + len;
+	size_t i;
+	uint64_t v;
 
-	while (i < len && s[i] == ' ')
-		i++;
-	if (i >= len || s[i] < '0' || s[i] > '9')
+	while (p < end && *p == ' ')
+		p++;
+	if (parse_u64(&p, end, UINT64_MAX, &v) == -1)
 		return -1;
-	for (; i < len && s[i] >= '0' && s[i] <= '9'; i++) {
-		if (v > (UINT64_MAX - 9) / 10)
-			return -1;
-		v = v * 10 + (uint64_t)(s[i] - '0');
-	}
+	i = (size_t)(p - s);
 	while (i < len && s[i] == ' ')
 		i++;
 	*kb = false;

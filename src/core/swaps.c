@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "parse.h"
 #include "swaps.h"
 
 /* Next whitespace-separated token of text[*i..len) on this line. */
@@ -24,46 +25,14 @@ token(const char *t, size_t len, size_t *i, size_t *b, size_t *e)
 	return *e > *b;
 }
 
+/* The token [b, e) of t is exactly a number in [min, max]. */
 static int
-tok_num(const char *t, size_t b, size_t e, long long *v)
+tok_num(const char *t, size_t b, size_t e, int64_t min, int64_t max,
+    int64_t *v)
 {
-	bool neg = false;
-	long long n = 0;
+	const char *p = t + b;
 
-	if (b < e && t[b] == '-') {
-		neg = true;
-		b++;
-	}
-	if (b >= e)
-		return -1;
-	for (; b < e; b++) {
-		if (t[b] < '0' || t[b] > '9' || n > (LLONG_MAX - 9) / 10)
-			return -1;
-		n = n * 10 + (t[b] - '0');
-	}
-	*v = neg ? -n : n;
-	return 0;
-}
-
-/* The kernel escapes " \t\n\\" in the path as \ooo (seq_file_path). */
-static void
-unescape(const char *s, size_t n, char *out, size_t len)
-{
-	size_t o = 0;
-
-	for (size_t i = 0; i < n && o + 1 < len; i++) {
-		if (s[i] == '\\' && i + 3 < n &&
-		    s[i + 1] >= '0' && s[i + 1] <= '3' &&
-		    s[i + 2] >= '0' && s[i + 2] <= '7' &&
-		    s[i + 3] >= '0' && s[i + 3] <= '7') {
-			out[o++] = (char)(((s[i + 1] - '0') << 6) |
-			    ((s[i + 2] - '0') << 3) | (s[i + 3] - '0'));
-			i += 3;
-		} else {
-			out[o++] = s[i];
-		}
-	}
-	out[o] = '\0';
+	return parse_i64(&p, t + e, min, max, v) == 0 && p == t + e ? 0 : -1;
 }
 
 int
@@ -89,7 +58,7 @@ swaps_parse(const char *text, size_t len, struct swap_dev *out, size_t max,
 	i = (size_t)(nl - text) + 1;
 	while (i < len) {
 		size_t b[5], e[5], end;
-		long long v[3];
+		int64_t v[3];
 		struct swap_dev *d;
 
 		nl = memchr(text + i, '\n', len - i);
@@ -97,15 +66,15 @@ swaps_parse(const char *text, size_t len, struct swap_dev *out, size_t max,
 		for (int k = 0; k < 5; k++)
 			if (!token(text, end, &i, &b[k], &e[k]))
 				goto bad;
-		if (tok_num(text, b[2], e[2], &v[0]) == -1 ||
-		    tok_num(text, b[3], e[3], &v[1]) == -1 ||
-		    tok_num(text, b[4], e[4], &v[2]) == -1 ||
-		    v[0] < 0 || v[1] < 0 || v[2] < INT_MIN || v[2] > INT_MAX)
+		if (tok_num(text, b[2], e[2], 0, INT64_MAX, &v[0]) == -1 ||
+		    tok_num(text, b[3], e[3], 0, INT64_MAX, &v[1]) == -1 ||
+		    tok_num(text, b[4], e[4], INT_MIN, INT_MAX, &v[2]) == -1)
 			goto bad;
 		if (*n < max) {
 			d = &out[*n];
-			unescape(text + b[0], e[0] - b[0], d->name,
-			    sizeof(d->name));
+			/* seq_file_path escapes " \t\n\\" as \ooo */
+			(void)parse_unescape(text + b[0], e[0] - b[0],
+			    " \t\n\\", d->name, sizeof(d->name));
 			snprintf(d->type, sizeof(d->type), "%.*s",
 			    (int)(e[1] - b[1]), text + b[1]);
 			d->size_kb = (uint64_t)v[0];
