@@ -83,6 +83,7 @@ struct cli_pages {
 	struct swap_dev sw[CLI_MAX_SWAPS];
 	size_t nsw;
 	struct kpage kp;
+	uint64_t pmd_size;		/* kpage_pmd_size: a THP's size */
 };
 
 /*

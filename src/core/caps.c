@@ -721,12 +721,6 @@ out:
 	munmap((void *)p, ZP_PAGES * ps);
 }
 
-int
-caps_open_sys(void)
-{
-	return open("/sys", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-}
-
 void
 caps_gather(int rootfd, int sysfd, struct vm_caps *c)
 {

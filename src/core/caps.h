@@ -72,9 +72,6 @@ struct vm_caps {
  */
 void caps_gather(int rootfd, int sysfd, struct vm_caps *c);
 
-/* The real /sys as a directory fd (the one absolute path), or -1. */
-int caps_open_sys(void);
-
 /*
  * The PAGEMAP_SCAN item from a reader (its scan_ioctl seam lets tests
  * fake a kernel): every category is probed on one page. Also sets the

@@ -206,8 +206,8 @@ hugefold_collapse(struct hugefold *hf, uint64_t b)
 
 void
 hugefold_setup(struct hugefold *hf, uint64_t start, uint64_t end,
-    unsigned int pageshift, const struct smaps_vma *sm, bool smaps_pending,
-    uint64_t goto_page)
+    unsigned int pageshift, uint64_t pmd_size, const struct smaps_vma *sm,
+    bool smaps_pending, uint64_t goto_page)
 {
 	uint64_t ps = 1ULL << pageshift, hb, fb, b;
 
@@ -220,7 +220,7 @@ hugefold_setup(struct hugefold *hf, uint64_t start, uint64_t end,
 	hf->kpf = sm == NULL && !hf->wait;
 	hf->hugetlb = sm != NULL && smaps_is_hugetlb(sm, ps);
 	hb = hf->hugetlb && sm->kernel_page_size > ps ?
-	    sm->kernel_page_size : kpage_pmd_size();
+	    sm->kernel_page_size : pmd_size;
 	hf->blk = hb > ps && hb % ps == 0 && !hf->wait ? hb / ps : 1;
 	fb = (start + hb - 1) & ~(hb - 1);
 	hf->blk_first = fb >= start && fb < end ? (fb - start) >> pageshift :

@@ -73,14 +73,15 @@ struct hugefold_view {
 
 /*
  * Set up (again) the block geometry of the VMA [start, end) from its smaps
- * (NULL: none; smaps_pending: it may still come, so fold nothing yet).
+ * (NULL: none; smaps_pending: it may still come, so fold nothing yet);
+ * a THP block is pmd_size bytes (kpage_pmd_size).
  * The fold sets are kept; zero hf before the first call. A page asked
  * for (goto_page, UINT64_MAX: none) shows as its own row: its block is
  * marked expanded.
  */
 void hugefold_setup(struct hugefold *hf, uint64_t start, uint64_t end,
-    unsigned int pageshift, const struct smaps_vma *sm, bool smaps_pending,
-    uint64_t goto_page);
+    unsigned int pageshift, uint64_t pmd_size, const struct smaps_vma *sm,
+    bool smaps_pending, uint64_t goto_page);
 /* Forget every fold and stop folding (blk 1) until set up again. */
 void hugefold_off(struct hugefold *hf);
 void hugefold_free(struct hugefold *hf);

@@ -215,27 +215,25 @@ out:
 }
 
 uint64_t
-kpage_pmd_size(void)
+kpage_pmd_size(int sysfd)
 {
-	static uint64_t cached;
+	uint64_t v, pmd = 2ULL << 20;
 	char buf[32];
-	uint64_t v;
 	ssize_t n;
 	int fd;
 
-	if (cached != 0)
-		return cached;
-	cached = 2ULL << 20;
-	fd = open("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size",
-	    O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		n = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-		if (n > 0 && parse_u64_line(buf, buf + n, 1ULL << 40,
-		    &v) == 0 && v != 0 && (v & (v - 1)) == 0)
-			cached = v;
-	}
-	return cached;
+	if (sysfd < 0 || (fd = openat(sysfd,
+	    "kernel/mm/transparent_hugepage/hpage_pmd_size",
+	    O_RDONLY | O_CLOEXEC)) == -1)
+		return pmd;
+	do {
+		n = read(fd, buf, sizeof(buf));
+	} while (n == -1 && errno == EINTR);
+	close(fd);
+	if (n > 0 && parse_u64_line(buf, buf + n, 1ULL << 40, &v) == 0 &&
+	    v != 0 && (v & (v - 1)) == 0)
+		pmd = v;
+	return pmd;
 }
 
 const char *

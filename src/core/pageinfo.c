@@ -27,7 +27,7 @@ pageinfo_huge(const struct pageinfo *p, struct pageinfo_ctx *c)
 {
 	const struct smaps_vma *si = p->vma != NULL && c->sm != NULL ?
 	    smaps_find(c->sm, p->vma->start, p->vma->end) : NULL;
-	uint64_t pmd = kpage_pmd_size(), bs;
+	uint64_t pmd = c->pmd_size, bs;
 
 	if (si != NULL && smaps_is_hugetlb(si, c->pagesize))
 		return 1;	/* hugetlb VMA */

@@ -70,6 +70,7 @@ struct pageinfo_ctx {
 	const struct smaps_list *sm;	/* NULL: no smaps hint */
 	const struct swap_dev *sw;	/* /proc/swaps, by type */
 	size_t nsw;
+	uint64_t pmd_size;		/* kpage_pmd_size(): a THP's size */
 	struct pageinfo_pmd pmd;
 	/*
 	 * The TUI tells huge blocks from its fold set: no walk of a PMD

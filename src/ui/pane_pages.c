@@ -96,7 +96,8 @@ fold_init(struct ui *ui)
 	if (ps->goto_addr >= ps->cur.start && ps->goto_addr < ps->cur.end)
 		g = (ps->goto_addr - ps->cur.start) >> ui->t.pm.pageshift;
 	hugefold_setup(&ps->hf, ps->cur.start, ps->cur.end, ui->t.pm.pageshift,
-	    vmas_smaps(ui, ps->vma), st == 0 || st == 1, g);
+	    kpage_pmd_size(ui->o->sysfd), vmas_smaps(ui, ps->vma),
+	    st == 0 || st == 1, g);
 }
 
 void
