@@ -97,44 +97,6 @@ count_pread(struct pm_reader *r, uint64_t start, uint64_t npages,
 	return 0;
 }
 
-/* Is there a pagemap entry for page index idx? 1/0/-1 */
-static int
-page_readable(struct pm_reader *r, uint64_t idx)
-{
-	uint64_t raw;
-	ssize_t got = pagemap_read(r, idx << r->pageshift, 1, &raw);
-
-	return got < 0 ? -1 : got == 1;
-}
-
-/*
- * First page index in [lo, hi) with no pagemap entry, hi if all have one.
- * Entries exist for a prefix of the address space, so bisect (~50 preads).
- */
-static int
-readable_limit(struct pm_reader *r, uint64_t lo, uint64_t hi, uint64_t *lim)
-{
-	int ok;
-
-	if ((ok = page_readable(r, hi - 1)) != 0) {
-		*lim = hi;
-		return ok < 0 ? -1 : 0;
-	}
-	hi--;			/* hi is known unreadable from here on */
-	while (lo < hi) {
-		uint64_t mid = lo + (hi - lo) / 2;
-
-		if ((ok = page_readable(r, mid)) < 0)
-			return -1;
-		if (ok)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	*lim = lo;
-	return 0;
-}
-
 /*
  * Optional categories a count cannot do without: a page pread counts
  * must be in some region. A VM_SOFTDIRTY VMA's holes read as soft-dirty
@@ -661,7 +623,7 @@ pagemap_count(struct pm_reader *r, uint64_t start, uint64_t end,
 	lim = eidx;
 	if (pagemap_count_scans(r)) {
 		/* Scan cannot see where pagemap ends: find that first. */
-		if (readable_limit(r, sidx, eidx, &lim) == -1)
+		if (pagemap_readable_limit(r, sidx, eidx, &lim) == -1)
 			return -1;
 		if (lim > sidx &&
 		    count_run(r, sidx, lim, true, c, &scan_failed) == -1) {
@@ -688,7 +650,7 @@ pagemap_count(struct pm_reader *r, uint64_t start, uint64_t end,
 	 * find where they end when the last page has none (1 pread when it
 	 * has one, as for every VMA but [vsyscall]).
 	 */
-	if (readable_limit(r, sidx, eidx, &lim) == -1)
+	if (pagemap_readable_limit(r, sidx, eidx, &lim) == -1)
 		return -1;
 	if (lim > sidx && count_run(r, sidx, lim, false, c,
 	    &scan_failed) == -1)

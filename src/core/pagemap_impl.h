@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 
+#include "pagemap.h"
 #include "pagemap_scan.h"
 
 /* Entries per pread: 512 KiB of buffer, the same order as page-types. */
@@ -17,6 +18,13 @@
 /* What a count scans for: every kind of page pread would count. */
 #define PM_SCAN_COUNT_WANT	((uint64_t)PAGE_IS_PRESENT | \
     PAGE_IS_SWAPPED | PAGE_IS_FILE | PAGE_IS_SOFT_DIRTY | PAGE_IS_GUARD)
+
+/*
+ * First page index in [lo, hi) with no pagemap entry, hi if all have one
+ * (pagemap_read.c). 0 or -1 with errno.
+ */
+int pagemap_readable_limit(struct pm_reader *r, uint64_t lo, uint64_t hi,
+    uint64_t *lim);
 
 /* ioctl(fd, PAGEMAP_SCAN, arg): the default of pm_reader.scan_ioctl. */
 int pagemap_scan_ioctl_sys(int fd, void *arg);

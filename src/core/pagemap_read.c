@@ -219,3 +219,42 @@ pagemap_read(struct pm_reader *r, uint64_t vaddr, size_t n, uint64_t *out)
 	}
 	return (ssize_t)(done / 8);
 }
+
+/* Is there a pagemap entry for page index idx? 1/0/-1 */
+static int
+page_readable(struct pm_reader *r, uint64_t idx)
+{
+	uint64_t raw;
+	ssize_t got = pagemap_read(r, idx << r->pageshift, 1, &raw);
+
+	return got < 0 ? -1 : got == 1;
+}
+
+/*
+ * First page index in [lo, hi) with no pagemap entry, hi if all have one.
+ * Entries exist for a prefix of the address space, so bisect (~50 preads).
+ */
+int
+pagemap_readable_limit(struct pm_reader *r, uint64_t lo, uint64_t hi,
+    uint64_t *lim)
+{
+	int ok;
+
+	if ((ok = page_readable(r, hi - 1)) != 0) {
+		*lim = hi;
+		return ok < 0 ? -1 : 0;
+	}
+	hi--;			/* hi is known unreadable from here on */
+	while (lo < hi) {
+		uint64_t mid = lo + (hi - lo) / 2;
+
+		if ((ok = page_readable(r, mid)) < 0)
+			return -1;
+		if (ok)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*lim = lo;
+	return 0;
+}
