@@ -202,7 +202,7 @@ maps_read(int rootfd, int pid, struct vma_list *list)
 }
 
 void
-vma_free(struct vma *v)
+maps_vma_free(struct vma *v)
 {
 	free(v->path);
 	v->path = NULL;
@@ -214,7 +214,7 @@ maps_free(struct vma_list *list)
 	size_t i;
 
 	for (i = 0; i < list->n; i++)
-		vma_free(&list->v[i]);
+		maps_vma_free(&list->v[i]);
 	free(list->v);
 	list->v = NULL;
 	list->n = list->cap = 0;
