@@ -121,19 +121,19 @@ caps_self_capeff(int rootfd, uint64_t *cap)
 
 /*
  * Are we in a user namespace other than the initial one? Its uid_map is
- * then anything but the identity of all 2^32 - 1 ids. 1, 0, -1 unknown.
+ * then anything but the identity of all 2^32 - 1 ids.
  */
-static int
+static enum tri
 self_in_userns(int rootfd)
 {
 	const char *p, *end;
 	uint64_t v[3];
+	enum tri ret;
 	char *buf;
 	size_t len;
-	int ret = -1;
 
 	if (procfs_read_file(rootfd, PROCFS_SELF, "uid_map", &buf, &len) == -1)
-		return -1;
+		return TRI_UNKNOWN;
 	p = buf;
 	end = buf + len;
 	for (int i = 0; i < 3; i++) {
@@ -141,35 +141,35 @@ self_in_userns(int rootfd)
 			p++;
 		if (parse_u64(&p, end, UINT64_MAX, &v[i]) == -1) {
 			free(buf);
-			return len == 0 ? 1 : -1;	/* no map yet */
+			/* no map yet: a new namespace */
+			return len == 0 ? TRI_YES : TRI_UNKNOWN;
 		}
 	}
 	while (*p == ' ' || *p == '\n')
 		p++;
-	ret = !(v[0] == 0 && v[1] == 0 && v[2] == 4294967295ULL && *p == '\0');
+	ret = v[0] == 0 && v[1] == 0 && v[2] == 4294967295ULL && *p == '\0' ?
+	    TRI_NO : TRI_YES;
 	free(buf);
 	return ret;
 }
 
 void
-caps_pfn_from_probe(int rootfd, int vis, struct caps_item *it)
+caps_pfn_from_probe(int rootfd, enum tri vis, struct caps_item *it)
 {
 	uint64_t cap = 0;
 	pid_t self;
-	int ns;
 
-	if (vis == 1) {
+	if (vis == TRI_YES) {
 		caps_yes(it);
 		return;
 	}
-	if (vis == -1) {
+	if (vis == TRI_UNKNOWN) {
 		caps_no(it, rootfd < 0 || procfs_self_pid(rootfd, &self) == -1 ?
 		    "could not tell: the proc tree has no self to probe" :
 		    "could not tell: a page of ours did not read back present");
 		return;
 	}
-	ns = self_in_userns(rootfd);
-	if (ns == 1)
+	if (self_in_userns(rootfd) == TRI_YES)
 		caps_no(it,
 		    "in a user namespace: the kernel shows frame numbers "
 		    "only to CAP_SYS_ADMIN in the initial namespace (root in a "
@@ -230,7 +230,7 @@ caps_scan_from_reader(struct pm_reader *r, struct vm_caps *c)
 	r->force_pread = false;
 	n = pagemap_scan(r, 0, r->pagesize, CAPS_SCAN_ALL, &reg, 1, &we);
 	c->scan_refused = r->scan_bad & CAPS_SCAN_ALL;
-	if (n >= 0 && r->scan == 1) {
+	if (n >= 0 && r->scan == TRI_YES) {
 		caps_yes(it);
 		c->scan_categories = CAPS_SCAN_ALL & ~r->scan_bad;
 		c->guard_scan = (c->scan_categories & PAGE_IS_GUARD) != 0;
@@ -253,16 +253,16 @@ static void
 gather_soft_dirty(int rootfd, const struct pm_caps *pc, struct vm_caps *c)
 {
 	struct caps_item *it = &c->item[CAPS_SOFT_DIRTY];
-	int sd;
+	enum tri sd;
 
 	if (pc->kmajor != 0 && pc->old_layout) {
 		caps_no(it, "pagemap before Linux 3.11 has no soft-dirty bit");
 		return;
 	}
 	sd = pagemap_probe_soft_dirty(rootfd);
-	if (sd == 1)
+	if (sd == TRI_YES)
 		caps_yes(it);
-	else if (sd == 0)
+	else if (sd == TRI_NO)
 		caps_no(it, "the kernel is built without CONFIG_MEM_SOFT_DIRTY "
 		    "(a new mapping has no 'sd' VmFlag)");
 	else

@@ -142,7 +142,7 @@ caps_gather_thp(int sysfd, struct vm_caps *c)
 	uint64_t v;
 
 	c->thp_mode[0] = c->thp_defrag[0] = '\0';
-	c->huge_zero_page = -1;
+	c->huge_zero_page = TRI_UNKNOWN;
 	c->thp_pmd_size = 0;
 	if (read_at(sysfd, "kernel/mm/transparent_hugepage/defrag", buf,
 	    sizeof(buf)) == 0)
@@ -150,7 +150,7 @@ caps_gather_thp(int sysfd, struct vm_caps *c)
 		    sizeof(c->thp_defrag));
 	if (read_at(sysfd, "kernel/mm/transparent_hugepage/use_zero_page", buf,
 	    sizeof(buf)) == 0 && parse_u64_text(buf, &v) == 0)
-		c->huge_zero_page = v != 0;
+		c->huge_zero_page = v != 0 ? TRI_YES : TRI_NO;
 	if (read_at(sysfd, "kernel/mm/transparent_hugepage/hpage_pmd_size",
 	    buf, sizeof(buf)) == 0 && parse_u64_text(buf, &v) == 0)
 		c->thp_pmd_size = v;

@@ -12,6 +12,7 @@
 #include "smaps.h"
 #include "stack.h"
 #include "swaps.h"
+#include "tri.h"
 
 /* The large folio a page's kflags name (every mTHP page is THP too). */
 enum pageinfo_folio {
@@ -40,7 +41,7 @@ struct pageinfo {
 	uint64_t phys;
 	const struct vma *vma;		/* NULL: unmapped */
 	const struct swap_dev *swapdev;	/* NULL: unknown or not swapped */
-	int huge;			/* 1 yes, 0 no, -1 unknown */
+	enum tri huge;			/* part of a huge page */
 	bool have_kflags;
 	uint64_t kflags;
 	bool have_mapcount;
@@ -95,12 +96,12 @@ const char *pageinfo_kpage_why(int err);
 void pageinfo_fill(struct pageinfo *p, struct pageinfo_ctx *c);
 
 /*
- * Huge page? 1 yes, 0 no, -1 unknown. Every page of a large folio has
- * KPF_THP, mTHP (64K...) too: a THP page is huge only when its whole PMD
- * block in the VMA is one folio (kpage_block_kind, the rule the TUI folds
- * by); without kpageflags smaps says "no" or "unknown".
+ * Huge page? TRI_UNKNOWN when it cannot be told. Every page of a large
+ * folio has KPF_THP, mTHP (64K...) too: a THP page is huge only when its
+ * whole PMD block in the VMA is one folio (kpage_block_kind, the rule the
+ * TUI folds by); without kpageflags smaps says "no" or "unknown".
  */
-int pageinfo_huge(const struct pageinfo *p, struct pageinfo_ctx *c);
+enum tri pageinfo_huge(const struct pageinfo *p, struct pageinfo_ctx *c);
 
 enum pageinfo_state pageinfo_state(const struct pageinfo *p);
 /* "present", "swapped", "guard", "migrate", "absent", "no entry"... */

@@ -35,7 +35,7 @@ pagemap_caps_from_release(const char *release, struct pm_caps *caps)
 	const char *p;
 
 	memset(caps, 0, sizeof(*caps));
-	caps->pfn_visible = -1;
+	caps->pfn_visible = TRI_UNKNOWN;
 	p = release != NULL ? parse_uint(release, &maj) : NULL;
 	if (p == NULL || *p != '.' || parse_uint(p + 1, &min) == NULL) {
 		/* Unknown kernel: trust only the bits pagemap always had. */
@@ -171,7 +171,8 @@ void
 pagemap_decode(uint64_t raw, const struct pm_caps *caps, struct pm_entry *e)
 {
 	uint32_t known = caps != NULL ? caps->known : PMF_ALL;
-	int pfn_visible = caps != NULL ? caps->pfn_visible : -1;
+	enum tri pfn_visible = caps != NULL ? caps->pfn_visible :
+	    TRI_UNKNOWN;
 	bool old = caps != NULL && caps->old_layout;
 
 	memset(e, 0, sizeof(*e));
@@ -190,7 +191,7 @@ pagemap_decode(uint64_t raw, const struct pm_caps *caps, struct pm_entry *e)
 	if (raw & PM_PRESENT) {
 		e->flags |= PMF_PRESENT;
 		e->pfn = raw & PM_PFN_MASK;
-		e->pfn_valid = e->pfn != 0 || pfn_visible == 1;
+		e->pfn_valid = e->pfn != 0 || pfn_visible == TRI_YES;
 	} else if (raw & PM_SWAPPED) {
 		uint64_t frame = raw & PM_PFN_MASK;
 

@@ -115,12 +115,12 @@ pagemap_count_scans(struct pm_reader *r)
 	struct pm_region reg;
 	uint64_t we, need = count_scan_needs(r);
 
-	if (r->force_pread || r->scan == 0)
+	if (r->force_pread || r->scan == TRI_NO)
 		return 0;
-	if (r->scan == -1 || (need & ~(r->scan_ok | r->scan_bad)) != 0)
+	if (r->scan == TRI_UNKNOWN || (need & ~(r->scan_ok | r->scan_bad)) != 0)
 		(void)pagemap_scan(r, 0, r->pagesize, PM_SCAN_COUNT_WANT,
 		    &reg, 1, &we);
-	return r->scan == 1 && (r->scan_bad & need) == 0;
+	return r->scan == TRI_YES && (r->scan_bad & need) == 0;
 }
 
 /*
@@ -525,10 +525,10 @@ count_workers_merge(struct count_job *job, struct pm_reader *r,
 		bytes += w[i].r.bytes_read - r->bytes_read;
 		preads += w[i].r.preads - r->preads;
 		ioctls += w[i].r.ioctls - r->ioctls;
-		if (w[i].r.scan == 0)
-			r->scan = 0;
-		else if (w[i].r.scan == 1 && r->scan != 0)
-			r->scan = 1;
+		if (w[i].r.scan == TRI_NO)
+			r->scan = TRI_NO;
+		else if (w[i].r.scan == TRI_YES && r->scan != TRI_NO)
+			r->scan = TRI_YES;
 		r->scan_bad |= w[i].r.scan_bad;
 		r->scan_ok |= w[i].r.scan_ok;
 		if (w[i].err != 0 && (err == 0 || !w[i].err_scan)) {

@@ -23,7 +23,7 @@
  * CapEff can't tell. Ask the kernel: touch a page of our own and read its
  * entry through a pagemap we opened, as every target's pagemap is.
  */
-static int
+static enum tri
 probe_pfn_visible(int rootfd)
 {
 	long psl = sysconf(_SC_PAGESIZE);
@@ -31,15 +31,16 @@ probe_pfn_visible(int rootfd)
 	volatile char *p;
 	uint64_t raw;
 	pid_t self;
+	enum tri ret = TRI_UNKNOWN;
 	ssize_t got;
-	int fd, ret = -1;
+	int fd;
 
 	if (rootfd < 0 || procfs_self_pid(rootfd, &self) == -1)
-		return -1;
+		return TRI_UNKNOWN;
 	p = mmap(NULL, ps, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
 	    -1, 0);
 	if (p == MAP_FAILED)
-		return -1;
+		return TRI_UNKNOWN;
 	p[0] = 1;
 	if ((fd = procfs_openat(rootfd, self, "pagemap", O_RDONLY | O_CLOEXEC))
 	    != -1) {
@@ -49,7 +50,7 @@ probe_pfn_visible(int rootfd)
 		} while (got == -1 && errno == EINTR);
 		/* Not present (reclaimed already?): no answer. */
 		if (got == (ssize_t)sizeof(raw) && (raw & PM_PRESENT))
-			ret = (raw & PM_PFN_MASK) != 0;
+			ret = (raw & PM_PFN_MASK) != 0 ? TRI_YES : TRI_NO;
 		close(fd);
 	}
 	munmap((void *)p, ps);
@@ -62,7 +63,7 @@ probe_pfn_visible(int rootfd)
  * VM_SOFTDIRTY set: so a fresh mapping of ours shows "sd" exactly when the
  * kernel tracks soft-dirty. Not the target's VMAs: clear_refs clears it.
  */
-static int
+static enum tri
 probe_soft_dirty(int rootfd)
 {
 	long psl = sysconf(_SC_PAGESIZE);
@@ -70,23 +71,23 @@ probe_soft_dirty(int rootfd)
 	struct smaps_list sl = { NULL, 0, 0 };
 	uint64_t a;
 	pid_t self;
+	enum tri ret = TRI_UNKNOWN;
 	void *p;
-	int ret = -1;
 
 	if (rootfd < 0 || procfs_self_pid(rootfd, &self) == -1)
-		return -1;
+		return TRI_UNKNOWN;
 	p = mmap(NULL, ps, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
 	    -1, 0);
 	if (p == MAP_FAILED)
-		return -1;
+		return TRI_UNKNOWN;
 	a = (uintptr_t)p;
 	if (smaps_read(rootfd, self, &sl) == 0) {
 		/* It may have merged with a neighbour: find the one holding it. */
 		for (size_t i = 0; i < sl.n; i++) {
 			if (sl.v[i].start <= a && a < sl.v[i].end) {
 				if (sl.v[i].has_vmflags)
-					ret = (sl.v[i].vmflags &
-					    SMF_BIT(SMF_SD)) != 0;
+					ret = sl.v[i].vmflags &
+					    SMF_BIT(SMF_SD) ? TRI_YES : TRI_NO;
 				break;
 			}
 		}
@@ -101,22 +102,22 @@ probe_soft_dirty(int rootfd)
  * us. "Could not tell" (a fixture tree without "self") is asked again, so
  * it never outlives the root that could not answer.
  */
-int
+enum tri
 pagemap_probe_pfn_visible(int rootfd)
 {
-	static int cached = -1;
+	static enum tri cached = TRI_UNKNOWN;
 
-	if (cached == -1)
+	if (cached == TRI_UNKNOWN)
 		cached = probe_pfn_visible(rootfd);
 	return cached;
 }
 
-int
+enum tri
 pagemap_probe_soft_dirty(int rootfd)
 {
-	static int cached = -1;
+	static enum tri cached = TRI_UNKNOWN;
 
-	if (cached == -1)
+	if (cached == TRI_UNKNOWN)
 		cached = probe_soft_dirty(rootfd);
 	return cached;
 }
@@ -134,7 +135,7 @@ pagemap_caps_running(int rootfd, struct pm_caps *caps)
 		return;	/* fixtures: what the release says */
 	caps->pfn_visible = pagemap_probe_pfn_visible(rootfd);
 	/* Without CONFIG_MEM_SOFT_DIRTY bit 55 always reads 0: unknown. */
-	if (pagemap_probe_soft_dirty(rootfd) != 1)
+	if (pagemap_probe_soft_dirty(rootfd) != TRI_YES)
 		caps->known &= ~(uint32_t)PMF_SOFT_DIRTY;
 }
 
@@ -156,7 +157,7 @@ pagemap_init_fd(struct pm_reader *r, int fd, size_t pagesize)
 	r->pagesize = pagesize;
 	r->pageshift = log2_size(pagesize);
 	pagemap_caps_running(-1, &r->caps);
-	r->scan = -1;
+	r->scan = TRI_UNKNOWN;
 	r->scan_ioctl = pagemap_scan_ioctl_sys;
 }
 

@@ -41,7 +41,7 @@ scan_call(struct pm_reader *r, struct pm_scan_arg *arg)
  * Does the kernel take the optional category bit? A scan of one page
  * naming only that bit: the masks are checked before anything is walked,
  * so any aligned address does (0). Sets the bit in scan_ok or scan_bad;
- * -1 with errno when the ioctl itself is missing (r->scan becomes 0) or
+ * -1 with errno when the ioctl itself is missing (r->scan becomes TRI_NO) or
  * fails for another reason (the bit stays untried).
  */
 static int
@@ -61,7 +61,7 @@ scan_probe(struct pm_reader *r, uint64_t bit)
 	arg.return_mask = bit;
 	if ((ret = scan_call(r, &arg)) >= 0) {
 		r->scan_ok |= bit;
-		r->scan = 1;
+		r->scan = TRI_YES;
 		return 0;
 	}
 	if (errno == EINVAL) {
@@ -69,7 +69,7 @@ scan_probe(struct pm_reader *r, uint64_t bit)
 		return 0;
 	}
 	if (errno == ENOTTY || errno == EOPNOTSUPP) {
-		r->scan = 0;
+		r->scan = TRI_NO;
 		errno = ENOTTY;
 	}
 	return -1;
@@ -118,7 +118,7 @@ scan_want(struct pm_reader *r, uint64_t *want_any)
 	uint64_t untried = *want_any & PM_SCAN_OPTIONAL &
 	    ~(r->scan_ok | r->scan_bad);
 
-	if (r->force_pread || r->scan == 0) {
+	if (r->force_pread || r->scan == TRI_NO) {
 		errno = ENOTTY;
 		return -1;
 	}
@@ -180,7 +180,7 @@ pagemap_scan(struct pm_reader *r, uint64_t start, uint64_t end,
 			/* No ioctl, or one that refuses even the base set. */
 			if (errno == ENOTTY || errno == EINVAL ||
 			    errno == EOPNOTSUPP) {
-				r->scan = 0;
+				r->scan = TRI_NO;
 				errno = errno == EOPNOTSUPP ? ENOTTY : errno;
 			}
 			return -1;
@@ -190,7 +190,7 @@ pagemap_scan(struct pm_reader *r, uint64_t start, uint64_t end,
 			errno = EIO;
 			return -1;
 		}
-		r->scan = 1;
+		r->scan = TRI_YES;
 		stored = scan_trim(out, stored, (size_t)ret, arg.walk_end);
 		if (arg.walk_end <= cur)
 			break;	/* no progress: don't spin */

@@ -195,7 +195,7 @@ read_one(struct proclist_ctx *ctx, pid_t pid, struct proc_info *pi,
 	pi->zombie = st.state == 'Z';
 	if (pi->kernel_thread || pi->zombie || !count_vmas)
 		return 0;
-	pi->access_checked = 1;
+	pi->access_checked = true;
 	if (count_maps(ctx, pid, &pi->nvmas) == -1) {
 		if (errno == ESRCH)
 			return -1;
@@ -212,7 +212,7 @@ proclist_check_access(int rootfd, struct proc_info *p)
 	ssize_t n;
 	int dfd, fd, err = 0;
 
-	p->access_checked = 1;
+	p->access_checked = true;
 	p->err = 0;
 	if (p->kernel_thread || p->zombie)
 		return 0;
@@ -320,7 +320,7 @@ proclist_read_cmdline(int rootfd, struct proc_info *p)
 
 	free(p->cmdline);
 	p->cmdline = NULL;
-	p->cmdline_read = 1;
+	p->cmdline_read = true;
 	if ((fd = procfs_openat(rootfd, p->pid, "cmdline", O_RDONLY)) == -1)
 		return -1;
 	if ((buf = malloc(PROCLIST_CMDLINE_MAX + 1)) == NULL) {

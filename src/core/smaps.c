@@ -90,7 +90,7 @@ header(const char *line, size_t len, struct smaps_list *list)
 	memset(v, 0, sizeof(*v));
 	v->start = start;
 	v->end = end;
-	v->thp_eligible = -1;
+	v->thp_eligible = TRI_UNKNOWN;
 	return 0;
 bad:
 	errno = EINVAL;
@@ -219,7 +219,7 @@ smaps_parse_line(const char *line, size_t len, struct smaps_list *list)
 		return -1;
 	}
 	if (k == K_THPE)
-		v->thp_eligible = val != 0;
+		v->thp_eligible = val != 0 ? TRI_YES : TRI_NO;
 	else
 		*field_of(v, k) = val;
 	return 0;
@@ -312,14 +312,14 @@ smaps_reader_step(struct smaps_reader *sr, size_t max_bytes)
 {
 	size_t done = 0;
 
-	while (sr->state == 0 && done < max_bytes) {
+	while (sr->state == SMAPS_READING && done < max_bytes) {
 		ssize_t got = read(sr->fd, sr->buf + sr->have,
 		    sr->cap - sr->have);
 
 		if (got == -1 && errno == EINTR)
 			continue;
 		if (got == -1) {
-			sr->state = -1;
+			sr->state = SMAPS_FAILED;
 			sr->err = errno;
 			break;
 		}
@@ -327,16 +327,16 @@ smaps_reader_step(struct smaps_reader *sr, size_t max_bytes)
 		sr->bytes += (uint64_t)got;
 		done += (size_t)got;
 		if (consume(sr, got == 0) == -1) {
-			sr->state = -1;
+			sr->state = SMAPS_FAILED;
 			sr->err = errno;
 			break;
 		}
 		if (got == 0)
-			sr->state = 1;
+			sr->state = SMAPS_DONE;
 	}
-	if (sr->state == -1)
+	if (sr->state == SMAPS_FAILED)
 		errno = sr->err;
-	return sr->state;
+	return (int)sr->state;
 }
 
 void

@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "tri.h"
+
 /*
  * VmFlags codes (fs/proc/task_mmu.c show_smap_vma_flags), one bit each in
  * struct smaps_vma.vmflags; smaps_vmflag_code() gives the two letters back.
@@ -32,7 +34,7 @@ struct smaps_vma {
 	uint64_t file_pmd;		/* FilePmdMapped */
 	uint64_t shared_hugetlb, private_hugetlb;
 	uint64_t swap, locked;
-	int thp_eligible;		/* THPeligible: 1, 0, or -1 absent */
+	enum tri thp_eligible;		/* THPeligible; TRI_UNKNOWN: absent */
 	uint64_t vmflags;		/* SMF_BIT(SMF_*) set */
 	unsigned int vmflags_unknown;	/* codes this table doesn't know */
 	bool has_vmflags;		/* a VmFlags line was seen */
@@ -64,20 +66,29 @@ int smaps_parse(const char *text, size_t len, struct smaps_list *list);
  * the kernel a while to produce, so it is read in chunks (never held
  * whole) and parsed as it arrives; a UI calls step with a small budget.
  */
+enum smaps_read_state {
+	SMAPS_FAILED = -1,	/* err says why */
+	SMAPS_READING = 0,
+	SMAPS_DONE = 1,
+};
+
 struct smaps_reader {
 	int fd;
 	char *buf;
 	size_t have, cap;
 	bool skip_line;		/* discarding the rest of an over-long line */
 	struct smaps_list list;	/* what was parsed so far (sorted) */
-	int state;		/* 0 reading, 1 done, -1 failed (err) */
+	enum smaps_read_state state;
 	int err;
 	uint64_t bytes;		/* bytes read so far */
 };
 
 /* Open <root>/<pid>/smaps. -1 with errno (ESRCH gone, EACCES denied). */
 int smaps_reader_open(struct smaps_reader *sr, int rootfd, pid_t pid);
-/* Read and parse at most max_bytes more: 1 done, 0 more to read, -1. */
+/*
+ * Read and parse at most max_bytes more; returns the state: SMAPS_DONE (1),
+ * SMAPS_READING (0: more to read) or SMAPS_FAILED (-1, errno set).
+ */
 int smaps_reader_step(struct smaps_reader *sr, size_t max_bytes);
 /* Take the list (caller frees with smaps_free); the reader keeps none. */
 void smaps_reader_take(struct smaps_reader *sr, struct smaps_list *out);
