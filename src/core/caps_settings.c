@@ -12,39 +12,14 @@
 #include "caps.h"
 #include "caps_impl.h"
 #include "parse.h"
+#include "procfs.h"
 #include "swaps.h"
 
 /* Read dir/path into buf (NUL-terminated, truncated); 0 or -1 + errno. */
 static int
 read_at(int dirfd, const char *path, char *buf, size_t len)
 {
-	size_t have = 0;
-	ssize_t got;
-	int fd, e;
-
-	if (dirfd < 0) {
-		errno = EBADF;
-		return -1;
-	}
-	if ((fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC)) == -1)
-		return -1;
-	while (have < len - 1) {
-		got = read(fd, buf + have, len - 1 - have);
-		if (got == -1 && errno == EINTR)
-			continue;
-		if (got == -1) {
-			e = errno;
-			close(fd);
-			errno = e;
-			return -1;
-		}
-		if (got == 0)
-			break;
-		have += (size_t)got;
-	}
-	close(fd);
-	buf[have] = '\0';
-	return 0;
+	return procfs_read_at(dirfd, path, buf, len) == -1 ? -1 : 0;
 }
 
 /* A decimal number alone on the first line ("12\n"); 0 or -1. */

@@ -10,6 +10,7 @@
 
 #include "kpage.h"
 #include "parse.h"
+#include "procfs.h"
 
 static const char *const kpf_names[] = {
 	[KPF_LOCKED] = "LOCKED",
@@ -220,16 +221,9 @@ kpage_pmd_size(int sysfd)
 	uint64_t v, pmd = 2ULL << 20;
 	char buf[32];
 	ssize_t n;
-	int fd;
 
-	if (sysfd < 0 || (fd = openat(sysfd,
-	    "kernel/mm/transparent_hugepage/hpage_pmd_size",
-	    O_RDONLY | O_CLOEXEC)) == -1)
-		return pmd;
-	do {
-		n = read(fd, buf, sizeof(buf));
-	} while (n == -1 && errno == EINTR);
-	close(fd);
+	n = procfs_read_at(sysfd, "kernel/mm/transparent_hugepage/"
+	    "hpage_pmd_size", buf, sizeof(buf));
 	if (n > 0 && parse_u64_line(buf, buf + n, 1ULL << 40, &v) == 0 &&
 	    v != 0 && (v & (v - 1)) == 0)
 		pmd = v;

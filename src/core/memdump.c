@@ -199,13 +199,9 @@ memdump_ptrace_scope(int rootfd)
 	char buf[16];
 	uint64_t v;
 	ssize_t n;
-	int fd;
 
-	if ((fd = openat(rootfd, "sys/kernel/yama/ptrace_scope",
-	    O_RDONLY | O_CLOEXEC)) == -1)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
+	n = procfs_read_at(rootfd, "sys/kernel/yama/ptrace_scope", buf,
+	    sizeof(buf));
 	if (n <= 0 || parse_u64_line(buf, buf + n, 3, &v) == -1)
 		return -1;
 	return (int)v;

@@ -102,14 +102,20 @@ probe_soft_dirty(int rootfd)
  * us. "Could not tell" (a fixture tree without "self") is asked again, so
  * it never outlives the root that could not answer.
  */
+static enum tri
+probe_cached(enum tri *cached, enum tri (*probe)(int), int rootfd)
+{
+	if (*cached == TRI_UNKNOWN)
+		*cached = probe(rootfd);
+	return *cached;
+}
+
 enum tri
 pagemap_probe_pfn_visible(int rootfd)
 {
 	static enum tri cached = TRI_UNKNOWN;
 
-	if (cached == TRI_UNKNOWN)
-		cached = probe_pfn_visible(rootfd);
-	return cached;
+	return probe_cached(&cached, probe_pfn_visible, rootfd);
 }
 
 enum tri
@@ -117,9 +123,7 @@ pagemap_probe_soft_dirty(int rootfd)
 {
 	static enum tri cached = TRI_UNKNOWN;
 
-	if (cached == TRI_UNKNOWN)
-		cached = probe_soft_dirty(rootfd);
-	return cached;
+	return probe_cached(&cached, probe_soft_dirty, rootfd);
 }
 
 void

@@ -135,6 +135,38 @@ fail:
 	return -1;
 }
 
+ssize_t
+procfs_read_at(int dirfd, const char *path, char *buf, size_t len)
+{
+	size_t have = 0;
+	ssize_t got;
+	int fd, e;
+
+	if (dirfd < 0 || len == 0) {
+		errno = dirfd < 0 ? EBADF : EINVAL;
+		return -1;
+	}
+	if ((fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	while (have < len - 1) {
+		got = read(fd, buf + have, len - 1 - have);
+		if (got == -1 && errno == EINTR)
+			continue;
+		if (got == -1) {
+			e = errno;
+			close(fd);
+			errno = e;
+			return -1;
+		}
+		if (got == 0)
+			break;
+		have += (size_t)got;
+	}
+	close(fd);
+	buf[have] = '\0';
+	return (ssize_t)have;
+}
+
 int
 procfs_parse_pid(const char *s, pid_t *pid)
 {

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "parse.h"
+#include "procfs.h"
 #include "swaps.h"
 
 /* Next whitespace-separated token of text[*i..len) on this line. */
@@ -94,30 +95,11 @@ int
 swaps_read(int rootfd, struct swap_dev *out, size_t max, size_t *n)
 {
 	char buf[16384];
-	size_t len = 0;
-	ssize_t got;
-	int fd;
+	ssize_t len;
 
-	if ((fd = openat(rootfd, "swaps", O_RDONLY | O_CLOEXEC)) == -1)
+	if ((len = procfs_read_at(rootfd, "swaps", buf, sizeof(buf))) == -1)
 		return -1;
-	while (len < sizeof(buf) - 1) {
-		got = read(fd, buf + len, sizeof(buf) - 1 - len);
-		if (got == -1 && errno == EINTR)
-			continue;
-		if (got == -1) {
-			int e = errno;
-
-			close(fd);
-			errno = e;
-			return -1;
-		}
-		if (got == 0)
-			break;
-		len += (size_t)got;
-	}
-	close(fd);
-	buf[len] = '\0';
-	return swaps_parse(buf, len, out, max, n);
+	return swaps_parse(buf, (size_t)len, out, max, n);
 }
 
 /* seq_file_path's escaping: exact for any name the kernel printed. */
