@@ -23,23 +23,36 @@
  * CapEff can't tell. Ask the kernel: touch a page of our own and read its
  * entry through a pagemap we opened, as every target's pagemap is.
  */
+/*
+ * A fresh private anonymous page of ours (*ps bytes) and our pid in the
+ * root, for a probe; NULL when the root has no self or mmap fails.
+ */
+static void *
+scratch_page(int rootfd, size_t *ps, pid_t *self)
+{
+	long psl = sysconf(_SC_PAGESIZE);
+	void *p;
+
+	*ps = psl > 0 ? (size_t)psl : 4096;
+	if (rootfd < 0 || procfs_self_pid(rootfd, self) == -1)
+		return NULL;
+	p = mmap(NULL, *ps, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	return p == MAP_FAILED ? NULL : p;
+}
+
 static enum tri
 probe_pfn_visible(int rootfd)
 {
-	long psl = sysconf(_SC_PAGESIZE);
-	size_t ps = psl > 0 ? (size_t)psl : 4096;
+	enum tri ret = TRI_UNKNOWN;
 	volatile char *p;
 	uint64_t raw;
 	pid_t self;
-	enum tri ret = TRI_UNKNOWN;
 	ssize_t got;
+	size_t ps;
 	int fd;
 
-	if (rootfd < 0 || procfs_self_pid(rootfd, &self) == -1)
-		return TRI_UNKNOWN;
-	p = mmap(NULL, ps, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-	    -1, 0);
-	if (p == MAP_FAILED)
+	if ((p = scratch_page(rootfd, &ps, &self)) == NULL)
 		return TRI_UNKNOWN;
 	p[0] = 1;
 	if ((fd = procfs_openat(rootfd, self, "pagemap", O_RDONLY | O_CLOEXEC))
@@ -66,19 +79,14 @@ probe_pfn_visible(int rootfd)
 static enum tri
 probe_soft_dirty(int rootfd)
 {
-	long psl = sysconf(_SC_PAGESIZE);
-	size_t ps = psl > 0 ? (size_t)psl : 4096;
 	struct smaps_list sl = { NULL, 0, 0 };
+	enum tri ret = TRI_UNKNOWN;
 	uint64_t a;
 	pid_t self;
-	enum tri ret = TRI_UNKNOWN;
+	size_t ps;
 	void *p;
 
-	if (rootfd < 0 || procfs_self_pid(rootfd, &self) == -1)
-		return TRI_UNKNOWN;
-	p = mmap(NULL, ps, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-	    -1, 0);
-	if (p == MAP_FAILED)
+	if ((p = scratch_page(rootfd, &ps, &self)) == NULL)
 		return TRI_UNKNOWN;
 	a = (uintptr_t)p;
 	if (smaps_read(rootfd, self, &sl) == 0) {
