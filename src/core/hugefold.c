@@ -214,6 +214,7 @@ hugefold_setup(struct hugefold *hf, uint64_t start, uint64_t end,
 	hf->start = start;
 	hf->end = end;
 	hf->pageshift = pageshift;
+	hf->pmd_size = pmd_size;
 	hf->npages = (end - start) >> pageshift;
 	/* only smaps tells hugetlb (and its page size) from THP */
 	hf->wait = sm == NULL && smaps_pending;

@@ -28,6 +28,7 @@ struct hugefold {
 	uint64_t start, end;		/* the VMA, page aligned */
 	uint64_t npages;
 	unsigned int pageshift;
+	uint64_t pmd_size;		/* a THP block, bytes (as set up) */
 	uint64_t blk;			/* pages per block (1: no folding) */
 	uint64_t blk_first;		/* first page of the first block */
 	bool hugetlb;			/* the VMA is hugetlbfs */

@@ -75,7 +75,7 @@ struct pageinfo_ctx {
 	struct pageinfo_pmd pmd;
 	/*
 	 * The TUI tells huge blocks from its fold set: no walk of a PMD
-	 * block's 512 frames per row (huge stays -1 for THP pages).
+	 * block's 512 frames per row (huge stays TRI_UNKNOWN for THP pages).
 	 */
 	bool no_block_walk;
 	/* PAGE_IS_HUGE regions already read (the TUI's window), or none */

@@ -279,6 +279,7 @@ rec_ctx(struct ui *ui, struct pageinfo_ctx *c)
 	c->pm = &ui->t.pm;
 	c->sm = ui->vmas.smaps_state == 2 ? &ui->vmas.smaps : NULL;
 	c->pmd = none;
+	c->pmd_size = ps->hf.pmd_size;
 	c->no_block_walk = true;	/* the fold set tells huge blocks */
 	c->huge = ps->hf.huge;
 	c->nhuge = ps->hf.nhuge;
