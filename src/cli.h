@@ -7,6 +7,7 @@
 
 struct cli_opts {
 	int rootfd;		/* the /proc tree */
+	int sysfd;		/* the /sys tree, -1 if it could not be opened */
 	bool json;
 	bool no_scan;		/* force the pread path (no PAGEMAP_SCAN) */
 	int interval_ms;	/* --watch: re-read every this often */

@@ -248,11 +248,8 @@ int
 cli_caps(const struct cli_opts *o)
 {
 	struct vm_caps c;
-	int sysfd = caps_open_sys();
 
-	caps_gather(o->rootfd, sysfd, &c);
-	if (sysfd >= 0)
-		close(sysfd);
+	caps_gather(o->rootfd, o->sysfd, &c);
 	if (o->json)
 		put_json(stdout, &c);
 	else

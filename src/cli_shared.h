@@ -11,6 +11,7 @@
 #include "kpage.h"
 #include "pageinfo.h"
 #include "smaps.h"
+#include "swaps.h"
 #include "target.h"
 
 /* Room for an escaped name: fmt_vis needs 4 bytes per input byte. */
@@ -82,6 +83,7 @@ struct cli_pages {
 	struct swap_dev sw[CLI_MAX_SWAPS];
 	size_t nsw;
 	struct kpage kp;
+	uint64_t pmd_size;		/* kpage_pmd_size: a THP's size */
 };
 
 /*

@@ -190,6 +190,7 @@ tr_ctx(struct cli_pages *s, struct pageinfo_ctx *c)
 	c->sm = &s->sm;
 	c->sw = s->sw;
 	c->nsw = s->nsw;
+	c->pmd_size = s->pmd_size;
 	c->pmd = none;
 }
 
@@ -272,6 +273,7 @@ cli_pages_read(const struct cli_opts *o, const char *cmd, const char *spec,
 
 	memset(s, 0, sizeof(*s));
 	s->kp.flags_fd = s->kp.count_fd = -1;
+	s->pmd_size = kpage_pmd_size(o->sysfd);
 	if ((ret = cli_open_target(o, spec, &s->t, true)) != 0)
 		return ret;
 	s->have_t = true;

@@ -128,7 +128,8 @@ parse_seconds(const char *arg, int *ms)
 }
 
 static int
-run_ui(int rootfd, const char *spec, bool no_scan, int interval_ms)
+run_ui(int rootfd, int sysfd, const char *spec, bool no_scan,
+    int interval_ms)
 {
 	struct ui_opts uo;
 	pid_t pid = 0;
@@ -142,6 +143,7 @@ run_ui(int rootfd, const char *spec, bool no_scan, int interval_ms)
 	}
 	memset(&uo, 0, sizeof(uo));
 	uo.rootfd = rootfd;
+	uo.sysfd = sysfd;
 	uo.pid = pid;
 	uo.no_scan = no_scan;
 	uo.refresh_ms = 2000;
@@ -340,13 +342,14 @@ check_args(const struct args *a)
 	return -1;
 }
 
-/* Run the command a names over the /proc tree rootfd. */
+/* Run the command a names over the /proc tree rootfd and /sys tree sysfd. */
 static int
-dispatch(const struct args *a, int rootfd)
+dispatch(const struct args *a, int rootfd, int sysfd)
 {
 	struct cli_opts co;
 
 	co.rootfd = rootfd;
+	co.sysfd = sysfd;
 	co.json = a->json;
 	co.no_scan = a->no_scan;
 	co.interval_ms = a->interval_ms;
@@ -365,7 +368,7 @@ dispatch(const struct args *a, int rootfd)
 	case CMD_COMPARE:
 		return cli_compare(&co, a->spec, a->spec_b, a->range);
 	default:
-		return run_ui(rootfd, a->spec, a->no_scan,
+		return run_ui(rootfd, sysfd, a->spec, a->no_scan,
 		    a->have_interval ? a->interval_ms : 0);
 	}
 }
@@ -375,7 +378,7 @@ main(int argc, char *argv[])
 {
 	struct args a = { .procdir = "/proc", .cmd = CMD_UI,
 	    .interval_ms = 1000 };
-	int rootfd, ret;
+	int rootfd, sysfd, ret;
 
 	/*
 	 * The character type only: in a UTF-8 locale names are shown as
@@ -397,7 +400,11 @@ main(int argc, char *argv[])
 		    fmt_vis(a.procdir, vis, sizeof(vis)), strerror(errno));
 		return 1;
 	}
-	ret = dispatch(&a, rootfd);
+	/* /sys as the core reads it (THP, hugetlb): -1 is "can't tell". */
+	sysfd = procfs_open_root("/sys");
+	ret = dispatch(&a, rootfd, sysfd);
 	close(rootfd);
+	if (sysfd >= 0)
+		close(sysfd);
 	return ret;
 }

@@ -560,6 +560,42 @@ test_caps_parse_meminfo(void **state)
 	    -1);
 }
 
+/*
+ * The committed fixture sys tree (tests/fixtures/gen-sys.sh: an arm64
+ * 16K-page machine) read through the same root fd the program passes.
+ */
+static void
+test_caps_sys_fixture(void **state)
+{
+	struct tree *t = *state;
+	const char *fx = getenv("FIXTURES");
+	char path[PATH_MAX];
+	struct vm_caps c;
+
+	if (fx == NULL) {
+		fprintf(stderr, "SKIP: FIXTURES is not set (run by make "
+		    "check): no fixture sys tree\n");
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/proc", t->dir);
+	assert_true((t->proc = procfs_open_root(path)) >= 0);
+	snprintf(path, sizeof(path), "%s/sys", fx);
+	assert_true((t->sys = procfs_open_root(path)) >= 0);
+	caps_gather(t->proc, t->sys, &c);
+	assert_yes(&c, CAPS_THP);
+	assert_string_equal(c.thp_mode, "always");
+	assert_string_equal(c.thp_defrag, "defer+madvise");
+	assert_int_equal(c.huge_zero_page, 0);
+	assert_int_equal(c.thp_pmd_size, 32 << 20);
+	assert_yes(&c, CAPS_HUGETLB);
+	assert_int_equal(c.npools, 2);
+	assert_int_equal(c.pool[0].size_kb, 2048);
+	assert_int_equal(c.pool[0].total, 0);
+	assert_int_equal(c.pool[1].size_kb, 32768);
+	assert_int_equal(c.pool[1].total, 2);
+	assert_int_equal(c.pool[1].free, 1);
+}
+
 static void
 test_caps_keys(void **state)
 {
@@ -591,6 +627,7 @@ main(void)
 		T(test_caps_thp_never),
 		T(test_caps_thp_absent),
 		T(test_caps_thp_no_sys),
+		T(test_caps_sys_fixture),
 		T(test_caps_hugetlb_pools),
 		T(test_caps_hugetlb_empty),
 		T(test_caps_hugetlb_meminfo),

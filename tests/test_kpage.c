@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -376,6 +377,96 @@ test_kpage_live_own_page(void **state)
 	close(rootfd);
 }
 
+/* A scratch sys tree holding only hpage_pmd_size = text (NULL: no file). */
+static int
+sys_with_pmd(char *dir, size_t len, const char *text)
+{
+	char path[PATH_MAX];
+	FILE *f;
+	int fd;
+
+	snprintf(dir, len, "%s/vmpeek-sys.XXXXXX", getenv("TMPDIR") != NULL ?
+	    getenv("TMPDIR") : "/tmp");
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/kernel", dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/kernel/mm", dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/kernel/mm/transparent_hugepage", dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	if (text != NULL) {
+		strlcat(path, "/hpage_pmd_size", sizeof(path));
+		assert_non_null(f = fopen(path, "w"));
+		fputs(text, f);
+		assert_int_equal(fclose(f), 0);
+	}
+	fd = procfs_open_root(dir);
+	assert_true(fd >= 0);
+	return fd;
+}
+
+static void
+sys_cleanup(const char *dir)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/kernel/mm/transparent_hugepage/"
+	    "hpage_pmd_size", dir);
+	(void)unlink(path);
+	snprintf(path, sizeof(path), "%s/kernel/mm/transparent_hugepage", dir);
+	assert_int_equal(rmdir(path), 0);
+	snprintf(path, sizeof(path), "%s/kernel/mm", dir);
+	assert_int_equal(rmdir(path), 0);
+	snprintf(path, sizeof(path), "%s/kernel", dir);
+	assert_int_equal(rmdir(path), 0);
+	assert_int_equal(rmdir(dir), 0);
+}
+
+/*
+ * The PMD size comes from the sys tree it is given: the fixture's 32 MiB
+ * (an arm64 16K-page kernel; this machine says 2 MiB), and 2 MiB for
+ * anything it cannot use.
+ */
+static void
+test_kpage_pmd_size_sys_root(void **state)
+{
+	static const struct {
+		const char *text;
+		uint64_t want;
+	} cases[] = {
+		{ "1048576\n", 1048576 },
+		{ "536870912", 536870912 },
+		{ "3000000\n", 2ULL << 20 },	/* not a power of two */
+		{ "0\n", 2ULL << 20 },
+		{ "2M\n", 2ULL << 20 },
+		{ "", 2ULL << 20 },
+		{ NULL, 2ULL << 20 },		/* no such file */
+	};
+	const char *fx = getenv("FIXTURES");
+	char path[PATH_MAX], dir[256];
+	int fd;
+
+	(void)state;
+	assert_true(kpage_pmd_size(-1) == 2ULL << 20);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		fd = sys_with_pmd(dir, sizeof(dir), cases[i].text);
+		if (kpage_pmd_size(fd) != cases[i].want)
+			fail_msg("'%s': %llu", cases[i].text ? cases[i].text :
+			    "(none)", (unsigned long long)kpage_pmd_size(fd));
+		close(fd);
+		sys_cleanup(dir);
+	}
+	if (fx == NULL) {
+		fprintf(stderr, "SKIP: FIXTURES is not set (run by make "
+		    "check): no fixture sys tree\n");
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/sys", fx);
+	assert_true((fd = procfs_open_root(path)) >= 0);
+	assert_true(kpage_pmd_size(fd) == 32ULL << 20);
+	close(fd);
+}
+
 int
 main(void)
 {
@@ -389,6 +480,7 @@ main(void)
 		cmocka_unit_test(test_kpage_folio_kind_hugetlb),
 		cmocka_unit_test(test_kpage_block_kind_files),
 		cmocka_unit_test(test_kpage_live_own_page),
+		cmocka_unit_test(test_kpage_pmd_size_sys_root),
 	};
 
 	return cmocka_run_group_tests_name("kpage", tests, NULL, NULL);

@@ -69,7 +69,7 @@ test_maps_parse_file_line_all_fields(void **state)
 	assert_string_equal(v.path, "/usr/lib/systemd/systemd");
 	assert_false(v.deleted);
 	assert_int_equal(v.kind, VMA_FILE);
-	vma_free(&v);
+	maps_vma_free(&v);
 }
 
 static void
@@ -85,7 +85,7 @@ test_maps_parse_full_64bit_addresses(void **state)
 	assert_true(v.end == 0xffffffffff601000ULL);
 	assert_int_equal(v.kind, VMA_VSYSCALL);
 	assert_string_equal(v.path, "[vsyscall]");
-	vma_free(&v);
+	maps_vma_free(&v);
 
 	/* Offsets and inodes are 64-bit too; dev numbers wider than 2 digits. */
 	assert_int_equal(parse("fffffffffffff000-ffffffffffffffff rw-s "
@@ -98,7 +98,7 @@ test_maps_parse_full_64bit_addresses(void **state)
 	assert_true(v.inode == UINT64_MAX);
 	assert_string_equal(v.perms, "rw-s");
 	assert_string_equal(v.path, "/x");
-	vma_free(&v);
+	maps_vma_free(&v);
 }
 
 static void
@@ -112,12 +112,12 @@ test_maps_parse_anon_without_path(void **state)
 	assert_string_equal(v.path, "");
 	assert_int_equal(v.kind, VMA_ANON);
 	assert_false(v.deleted);
-	vma_free(&v);
+	maps_vma_free(&v);
 	assert_int_equal(parse("1000-2000 ---p 00000000 00:00 0", &v), 0);
 	assert_string_equal(v.path, "");
 	assert_int_equal(v.kind, VMA_ANON);
 	assert_string_equal(v.perms, "---p");
-	vma_free(&v);
+	maps_vma_free(&v);
 }
 
 static void
@@ -151,7 +151,7 @@ test_maps_parse_special_names_kinds(void **state)
 		assert_int_equal(parse(line, &v), 0);
 		assert_string_equal(v.path, cases[i].path);
 		assert_int_equal(v.kind, cases[i].kind);
-		vma_free(&v);
+		maps_vma_free(&v);
 	}
 }
 
@@ -182,7 +182,7 @@ test_maps_stack_tid_only_from_thread_labels(void **state)
 		if (maps_stack_tid(&v) != cases[i].tid)
 			fail_msg("\"%s\": tid %d, want %d", cases[i].path,
 			    maps_stack_tid(&v), cases[i].tid);
-		vma_free(&v);
+		maps_vma_free(&v);
 	}
 }
 
@@ -234,7 +234,7 @@ test_maps_parse_path_with_spaces(void **state)
 	assert_int_equal(parse(line, &v), 0);
 	assert_string_equal(v.path, "/tmp/dir with spaces/prog  name ");
 	assert_int_equal(v.kind, VMA_FILE);
-	vma_free(&v);
+	maps_vma_free(&v);
 }
 
 static void
@@ -248,12 +248,12 @@ test_maps_parse_path_leading_spaces_after_padding(void **state)
 	    "  two leading");
 	assert_int_equal(parse(line, &v), 0);
 	assert_string_equal(v.path, "  two leading");
-	vma_free(&v);
+	maps_vma_free(&v);
 	/* A long prefix gets no padding: the path follows two spaces. */
 	assert_int_equal(parse("ffffffffff600000-ffffffffff601000 r--p "
 	    "ffffffffff600000 fff:fffff 18446744073709551615  /long", &v), 0);
 	assert_string_equal(v.path, "/long");
-	vma_free(&v);
+	maps_vma_free(&v);
 }
 
 static void
@@ -265,7 +265,7 @@ test_maps_parse_handwritten_single_space(void **state)
 	    0);
 	assert_string_equal(v.path, "[heap]");
 	assert_int_equal(v.kind, VMA_HEAP);
-	vma_free(&v);
+	maps_vma_free(&v);
 }
 
 static void
@@ -280,18 +280,18 @@ test_maps_parse_deleted_file(void **state)
 	assert_true(v.deleted);
 	assert_string_equal(v.path, "/tmp/gone.so (deleted)");
 	assert_int_equal(v.kind, VMA_FILE);
-	vma_free(&v);
+	maps_vma_free(&v);
 	/* The suffix must be at the very end. */
 	kline(line, sizeof(line), "600000-601000 rw-p 00001000 08:01 43 ",
 	    "/tmp/x (deleted).so");
 	assert_int_equal(parse(line, &v), 0);
 	assert_false(v.deleted);
-	vma_free(&v);
+	maps_vma_free(&v);
 	kline(line, sizeof(line), "600000-601000 rw-p 00001000 08:01 43 ",
 	    "(deleted)");
 	assert_int_equal(parse(line, &v), 0);
 	assert_false(v.deleted);
-	vma_free(&v);
+	maps_vma_free(&v);
 }
 
 static void
@@ -304,13 +304,13 @@ test_maps_parse_newline_escape_decoded(void **state)
 	    "/tmp/new\\012line\\012");
 	assert_int_equal(parse(line, &v), 0);
 	assert_string_equal(v.path, "/tmp/new\nline\n");
-	vma_free(&v);
+	maps_vma_free(&v);
 	/* Other backslashes are the file's own: left alone. */
 	kline(line, sizeof(line), "601000-602000 r--p 00000000 08:01 44 ",
 	    "/a\\b\\01\\0123\\");
 	assert_int_equal(parse(line, &v), 0);
 	assert_string_equal(v.path, "/a\\b\\01\n3\\");
-	vma_free(&v);
+	maps_vma_free(&v);
 }
 
 static void
@@ -323,7 +323,7 @@ test_maps_parse_escape_bytes_kept_raw(void **state)
 	    "/tmp/\033[31mred\033]0;title\007\x9b\xff");
 	assert_int_equal(parse(line, &v), 0);
 	assert_string_equal(v.path, "/tmp/\033[31mred\033]0;title\007\x9b\xff");
-	vma_free(&v);
+	maps_vma_free(&v);
 }
 
 static void
@@ -338,12 +338,12 @@ test_maps_parse_no_nul_terminator(void **state)
 	/* Exactly n bytes, no terminator: must stop at n. */
 	assert_int_equal(maps_parse_line(b, n, &v), 0);
 	assert_string_equal(v.path, "[heap]");
-	vma_free(&v);
+	maps_vma_free(&v);
 	free(b);
 	/* And a longer buffer whose len stops early. */
 	assert_int_equal(maps_parse_line(text, n - 2, &v), 0);
 	assert_string_equal(v.path, "[hea");
-	vma_free(&v);
+	maps_vma_free(&v);
 }
 
 static void
@@ -407,7 +407,7 @@ test_maps_parse_every_truncation_before_inode_rejected(void **state)
 		char *b = exact(text, n);
 
 		assert_int_equal(maps_parse_line(b, n, &v), 0);
-		vma_free(&v);
+		maps_vma_free(&v);
 		free(b);
 	}
 }
@@ -679,7 +679,7 @@ test_maps_parse_line_survives_mutations(void **state)
 			assert_true(v.start < v.end);
 			assert_non_null(v.path);
 			assert_int_equal(strlen(v.perms), 4);
-			vma_free(&v);
+			maps_vma_free(&v);
 		} else
 			assert_true(errno == EINVAL || errno == ENOMEM);
 		free(line);

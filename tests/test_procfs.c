@@ -416,6 +416,33 @@ test_procfs_open_root_rejects_file(void **state)
 	assert_int_equal(errno, ENOTDIR);
 }
 
+/* A small file of any root: cut to fit, terminated, errors by errno. */
+static void
+test_procfs_read_at_fixture(void **state)
+{
+	char buf[64];
+
+	(void)state;
+	/* fixtures/proc/sys/kernel/pid_max holds "4194304\n" */
+	assert_int_equal(procfs_read_at(fixfd, "sys/kernel/pid_max", buf,
+	    sizeof(buf)), 8);
+	assert_string_equal(buf, "4194304\n");
+	assert_int_equal(procfs_read_at(fixfd, "sys/kernel/pid_max", buf, 4),
+	    3);
+	assert_string_equal(buf, "419");
+	assert_int_equal(procfs_read_at(fixfd, "sys/kernel/pid_max", buf, 1),
+	    0);
+	assert_string_equal(buf, "");
+	errno = 0;
+	assert_int_equal(procfs_read_at(fixfd, "sys/kernel/no_such", buf,
+	    sizeof(buf)), -1);
+	assert_int_equal(errno, ENOENT);
+	errno = 0;
+	assert_int_equal(procfs_read_at(-1, "sys/kernel/pid_max", buf,
+	    sizeof(buf)), -1);
+	assert_int_equal(errno, EBADF);
+}
+
 int
 main(void)
 {
@@ -442,6 +469,7 @@ main(void)
 		cmocka_unit_test(test_procfs_read_stat_live_self),
 		cmocka_unit_test(test_procfs_open_root_rejects_file),
 		cmocka_unit_test(test_procfs_parsers_survive_mutations),
+		cmocka_unit_test(test_procfs_read_at_fixture),
 	};
 	int r;
 

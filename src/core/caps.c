@@ -4,9 +4,7 @@
 #include <sys/mman.h>
 #include <sys/utsname.h>
 
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,16 +12,15 @@
 #include <unistd.h>
 
 #include "caps.h"
+#include "caps_impl.h"
 #include "kpage.h"
 #include "pagemap_scan.h"
+#include "parse.h"
 #include "procfs.h"
 
 #ifndef MADV_GUARD_INSTALL
 #define MADV_GUARD_INSTALL	102	/* 6.13 */
 #endif
-
-#define CAP_SYS_PTRACE_BIT	19
-#define CAP_SYS_ADMIN_BIT	21
 
 /* Every category PAGEMAP_SCAN has had; the last two are optional. */
 #define CAPS_SCAN_ALL	((uint64_t)PAGE_IS_WPALLOWED | PAGE_IS_WRITTEN | \
@@ -78,19 +75,15 @@ caps_scan_category_name(uint64_t bit)
 	}
 }
 
-static void
-set_yes(struct caps_item *it)
+void
+caps_yes(struct caps_item *it)
 {
 	it->available = true;
 	it->why[0] = '\0';
 }
 
-static void
-set_no(struct caps_item *it, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-set_no(struct caps_item *it, const char *fmt, ...)
+void
+caps_no(struct caps_item *it, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -102,126 +95,13 @@ set_no(struct caps_item *it, const char *fmt, ...)
 		strlcpy(it->why, "unknown", sizeof(it->why));
 }
 
-/* Read dir/path into buf (NUL-terminated, truncated); 0 or -1 + errno. */
-static int
-read_at(int dirfd, const char *path, char *buf, size_t len)
-{
-	size_t have = 0;
-	ssize_t got;
-	int fd, e;
-
-	if (dirfd < 0) {
-		errno = EBADF;
-		return -1;
-	}
-	if ((fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC)) == -1)
-		return -1;
-	while (have < len - 1) {
-		got = read(fd, buf + have, len - 1 - have);
-		if (got == -1 && errno == EINTR)
-			continue;
-		if (got == -1) {
-			e = errno;
-			close(fd);
-			errno = e;
-			return -1;
-		}
-		if (got == 0)
-			break;
-		have += (size_t)got;
-	}
-	close(fd);
-	buf[have] = '\0';
-	return 0;
-}
-
-/* A decimal number alone on the first line ("12\n"); 0 or -1. */
-static int
-parse_u64_line(const char *text, uint64_t *v)
-{
-	char num[32];
-	size_t n = strcspn(text, "\n");
-	const char *err;
-
-	if (n == 0 || n >= sizeof(num))
-		return -1;
-	memcpy(num, text, n);
-	num[n] = '\0';
-	*v = (uint64_t)strtonum(num, 0, (1LL << 62), &err);
-	return err == NULL ? 0 : -1;
-}
-
-int
-caps_parse_choice(const char *text, char *word, size_t len)
-{
-	const char *o = strchr(text, '['), *c;
-
-	if (o == NULL || (c = strchr(o, ']')) == NULL || c == o + 1 ||
-	    (size_t)(c - o - 1) >= len || memchr(o, '\n', (size_t)(c - o)))
-		return -1;
-	memcpy(word, o + 1, (size_t)(c - o - 1));
-	word[c - o - 1] = '\0';
-	return 0;
-}
-
-int
-caps_parse_scope(const char *text, int *scope)
-{
-	uint64_t v;
-
-	if (parse_u64_line(text, &v) == -1 || v > 3)
-		return -1;
-	*scope = (int)v;
-	return 0;
-}
-
-/* "Key:   123 kB" -> 123 for the line starting with key; -1 absent. */
-static int
-meminfo_field(const char *text, const char *key, uint64_t *v)
-{
-	size_t kl = strlen(key);
-	const char *p = text;
-
-	while (p != NULL && *p != '\0') {
-		if (strncmp(p, key, kl) == 0 && p[kl] == ':') {
-			const char *s = p + kl + 1;
-			uint64_t x = 0;
-
-			while (*s == ' ' || *s == '\t')
-				s++;
-			if (*s < '0' || *s > '9')
-				return -1;
-			while (*s >= '0' && *s <= '9') {
-				if (x > UINT64_MAX / 10 - 10)
-					return -1;
-				x = x * 10 + (uint64_t)(*s++ - '0');
-			}
-			*v = x;
-			return 0;
-		}
-		if ((p = strchr(p, '\n')) != NULL)
-			p++;
-	}
-	return -1;
-}
-
-int
-caps_parse_meminfo_huge(const char *text, struct caps_hugepool *p)
-{
-	memset(p, 0, sizeof(*p));
-	if (meminfo_field(text, "HugePages_Total", &p->total) == -1)
-		return -1;
-	(void)meminfo_field(text, "HugePages_Free", &p->free);
-	(void)meminfo_field(text, "Hugepagesize", &p->size_kb);
-	return 0;
-}
-
 /* Hex CapEff of <root>/self/status; -1 when unreadable. */
-static int
-self_capeff(int rootfd, uint64_t *cap)
+int
+caps_self_capeff(int rootfd, uint64_t *cap)
 {
 	static const char key[] = "\nCapEff:";
-	char *buf, *p, *end;
+	const char *p, *eol;
+	char *buf;
 	size_t len;
 	int ret = -1;
 
@@ -231,9 +111,8 @@ self_capeff(int rootfd, uint64_t *cap)
 		p += sizeof(key) - 1;
 		while (*p == ' ' || *p == '\t')
 			p++;
-		errno = 0;
-		*cap = strtoull(p, &end, 16);
-		if (errno == 0 && end != p && (*end == '\n' || *end == '\0'))
+		eol = p + strcspn(p, "\n");
+		if (parse_hex(&p, eol, cap) == 0 && p == eol)
 			ret = 0;
 	}
 	free(buf);
@@ -242,65 +121,65 @@ self_capeff(int rootfd, uint64_t *cap)
 
 /*
  * Are we in a user namespace other than the initial one? Its uid_map is
- * then anything but the identity of all 2^32 - 1 ids. 1, 0, -1 unknown.
+ * then anything but the identity of all 2^32 - 1 ids.
  */
-static int
+static enum tri
 self_in_userns(int rootfd)
 {
-	char *buf, *p, *end;
-	unsigned long long v[3];
+	const char *p, *end;
+	uint64_t v[3];
+	enum tri ret;
+	char *buf;
 	size_t len;
-	int ret = -1;
 
 	if (procfs_read_file(rootfd, PROCFS_SELF, "uid_map", &buf, &len) == -1)
-		return -1;
+		return TRI_UNKNOWN;
 	p = buf;
+	end = buf + len;
 	for (int i = 0; i < 3; i++) {
-		while (*p == ' ')
+		while (p < end && (*p == ' ' || *p == '\n'))
 			p++;
-		errno = 0;
-		v[i] = strtoull(p, &end, 10);
-		if (errno != 0 || end == p) {
+		if (parse_u64(&p, end, UINT64_MAX, &v[i]) == -1) {
 			free(buf);
-			return len == 0 ? 1 : -1;	/* no map yet */
+			/* no map yet: a new namespace */
+			return len == 0 ? TRI_YES : TRI_UNKNOWN;
 		}
-		p = end;
 	}
 	while (*p == ' ' || *p == '\n')
 		p++;
-	ret = !(v[0] == 0 && v[1] == 0 && v[2] == 4294967295ULL && *p == '\0');
+	ret = v[0] == 0 && v[1] == 0 && v[2] == 4294967295ULL && *p == '\0' ?
+	    TRI_NO : TRI_YES;
 	free(buf);
 	return ret;
 }
 
 void
-caps_pfn_from_probe(int rootfd, int vis, struct caps_item *it)
+caps_pfn_from_probe(int rootfd, enum tri vis, struct caps_item *it)
 {
 	uint64_t cap = 0;
 	pid_t self;
-	int ns;
 
-	if (vis == 1) {
-		set_yes(it);
+	if (vis == TRI_YES) {
+		caps_yes(it);
 		return;
 	}
-	if (vis == -1) {
-		set_no(it, rootfd < 0 || procfs_self_pid(rootfd, &self) == -1 ?
+	if (vis == TRI_UNKNOWN) {
+		caps_no(it, rootfd < 0 || procfs_self_pid(rootfd, &self) == -1 ?
 		    "could not tell: the proc tree has no self to probe" :
 		    "could not tell: a page of ours did not read back present");
 		return;
 	}
-	ns = self_in_userns(rootfd);
-	if (ns == 1)
-		set_no(it, "in a user namespace: the kernel shows frame numbers "
+	if (self_in_userns(rootfd) == TRI_YES)
+		caps_no(it,
+		    "in a user namespace: the kernel shows frame numbers "
 		    "only to CAP_SYS_ADMIN in the initial namespace (root in a "
 		    "container or unshare -r is not enough)");
-	else if (self_capeff(rootfd, &cap) == 0 &&
+	else if (caps_self_capeff(rootfd, &cap) == 0 &&
 	    !(cap & (1ULL << CAP_SYS_ADMIN_BIT)))
-		set_no(it, "not root: frame numbers need CAP_SYS_ADMIN (the "
+		caps_no(it, "not root: frame numbers need CAP_SYS_ADMIN (the "
 		    "kernel zeroes them for everyone else)");
 	else
-		set_no(it, "the kernel zeroes frame numbers for this process "
+		caps_no(it, "the kernel zeroes frame numbers for this process "
 		    "(it wants CAP_SYS_ADMIN in the initial user namespace)");
 }
 
@@ -318,20 +197,21 @@ gather_kpageflags(int rootfd, struct vm_caps *c, bool *readable)
 	if (kpage_flags(&k, 0, &w) == 0) {
 		*readable = true;
 		if (c->item[CAPS_PFN_VISIBLE].available)
-			set_yes(it);
+			caps_yes(it);
 		else
-			set_no(it, "readable, but PFNs are not visible (see "
+			caps_no(it, "readable, but PFNs are not visible (see "
 			    "pfn_visible): no frame number to look up");
 	} else {
 		e = errno;
 		if (e == EACCES || e == EPERM)
-			set_no(it, "needs root: /proc/kpageflags is readable by "
+			caps_no(it,
+			    "needs root: /proc/kpageflags is readable by "
 			    "root only");
 		else if (e == ENOENT)
-			set_no(it, "this kernel has no /proc/kpageflags "
+			caps_no(it, "this kernel has no /proc/kpageflags "
 			    "(CONFIG_PROC_PAGE_MONITOR)");
 		else
-			set_no(it, "could not read /proc/kpageflags: %s",
+			caps_no(it, "could not read /proc/kpageflags: %s",
 			    strerror(e));
 	}
 	kpage_close(&k);
@@ -350,21 +230,22 @@ caps_scan_from_reader(struct pm_reader *r, struct vm_caps *c)
 	r->force_pread = false;
 	n = pagemap_scan(r, 0, r->pagesize, CAPS_SCAN_ALL, &reg, 1, &we);
 	c->scan_refused = r->scan_bad & CAPS_SCAN_ALL;
-	if (n >= 0 && r->scan == 1) {
-		set_yes(it);
+	if (n >= 0 && r->scan == TRI_YES) {
+		caps_yes(it);
 		c->scan_categories = CAPS_SCAN_ALL & ~r->scan_bad;
 		c->guard_scan = (c->scan_categories & PAGE_IS_GUARD) != 0;
 		return;
 	}
 	c->scan_refused = 0;
 	if (n == -1 && errno == ENOTTY)
-		set_no(it, "this kernel has no PAGEMAP_SCAN ioctl (Linux 6.7+): "
+		caps_no(it,
+		    "this kernel has no PAGEMAP_SCAN ioctl (Linux 6.7+): "
 		    "counts read every entry");
 	else if (n == -1 && errno == EINVAL)
-		set_no(it, "the kernel refuses PAGEMAP_SCAN (EINVAL): counts "
+		caps_no(it, "the kernel refuses PAGEMAP_SCAN (EINVAL): counts "
 		    "read every entry");
 	else
-		set_no(it, "could not tell: %s", n == -1 ? strerror(errno) :
+		caps_no(it, "could not tell: %s", n == -1 ? strerror(errno) :
 		    "the ioctl gave no answer");
 }
 
@@ -372,31 +253,32 @@ static void
 gather_soft_dirty(int rootfd, const struct pm_caps *pc, struct vm_caps *c)
 {
 	struct caps_item *it = &c->item[CAPS_SOFT_DIRTY];
-	int sd;
+	enum tri sd;
 
 	if (pc->kmajor != 0 && pc->old_layout) {
-		set_no(it, "pagemap before Linux 3.11 has no soft-dirty bit");
+		caps_no(it, "pagemap before Linux 3.11 has no soft-dirty bit");
 		return;
 	}
 	sd = pagemap_probe_soft_dirty(rootfd);
-	if (sd == 1)
-		set_yes(it);
-	else if (sd == 0)
-		set_no(it, "the kernel is built without CONFIG_MEM_SOFT_DIRTY "
+	if (sd == TRI_YES)
+		caps_yes(it);
+	else if (sd == TRI_NO)
+		caps_no(it, "the kernel is built without CONFIG_MEM_SOFT_DIRTY "
 		    "(a new mapping has no 'sd' VmFlag)");
 	else
-		set_no(it, "could not tell: the proc tree has no self to probe");
+		caps_no(it,
+		    "could not tell: the proc tree has no self to probe");
 }
 
 static void
 gather_uffd_wp(const struct pm_caps *pc, struct vm_caps *c)
 {
 	if (pc->known & PMF_UFFD_WP)
-		set_yes(&c->item[CAPS_UFFD_WP]);
+		caps_yes(&c->item[CAPS_UFFD_WP]);
 	else if (pc->kmajor == 0)
-		set_no(&c->item[CAPS_UFFD_WP], "unknown kernel release");
+		caps_no(&c->item[CAPS_UFFD_WP], "unknown kernel release");
 	else
-		set_no(&c->item[CAPS_UFFD_WP], "pagemap shows uffd-wp from "
+		caps_no(&c->item[CAPS_UFFD_WP], "pagemap shows uffd-wp from "
 		    "Linux 5.14; this is %u.%u", pc->kmajor, pc->kminor);
 }
 
@@ -417,230 +299,103 @@ gather_guard(struct pm_reader *r, const struct pm_caps *pc, struct vm_caps *c)
 
 	c->guard_bit = false;
 	if (r == NULL) {
-		set_no(it, "could not tell: the proc tree has no self to probe");
+		caps_no(it,
+		    "could not tell: the proc tree has no self to probe");
 		return;
 	}
 	p = mmap(NULL, ps, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
 	    -1, 0);
 	if (p == MAP_FAILED) {
-		set_no(it, "could not tell: %s", strerror(errno));
+		caps_no(it, "could not tell: %s", strerror(errno));
 		return;
 	}
 	if (madvise(p, ps, MADV_GUARD_INSTALL) == -1) {
 		e = errno;
 		munmap(p, ps);
 		if (e == EINVAL)
-			set_no(it, "this kernel has no guard regions "
+			caps_no(it, "this kernel has no guard regions "
 			    "(MADV_GUARD_INSTALL, Linux 6.13+)");
 		else
-			set_no(it, "could not tell: MADV_GUARD_INSTALL: %s",
+			caps_no(it, "could not tell: MADV_GUARD_INSTALL: %s",
 			    strerror(e));
 		return;
 	}
 	if (pagemap_read(r, (uintptr_t)p, 1, &raw) == 1 && (raw & PM_GUARD)) {
 		c->guard_bit = true;
-		set_yes(it);
+		caps_yes(it);
 	} else {
-		set_no(it, "the kernel has guard regions but its pagemap does "
+		caps_no(it, "the kernel has guard regions but its pagemap does "
 		    "not show them (bit 58 is Linux 6.15+; this is %u.%u)",
 		    pc->kmajor, pc->kminor);
 	}
 	munmap(p, ps);
 }
 
+/* What ZP_PAGES read-faulted pages of ours showed. */
+struct zp_probe {
+	struct pm_entry e[ZP_PAGES];
+	size_t npfn, nexcl, nfile, same;	/* pages with each */
+};
+
+/* The zero_page verdict from the probe: by kpageflags, PFNs or exclusive. */
 static void
-gather_swap(int rootfd, struct vm_caps *c)
+zero_page_verdict(const struct zp_probe *z, const struct pm_reader *r,
+    bool kpf_ok, int rootfd, struct vm_caps *c)
 {
-	struct caps_item *it = &c->item[CAPS_SWAP];
+	struct caps_item *it = &c->item[CAPS_ZERO_PAGE];
+	struct kpage k;
+	uint64_t kf;
 
-	c->nswap = 0;
-	if (rootfd < 0 || swaps_read(rootfd, c->swap, CAPS_MAX_SWAP,
-	    &c->nswap) == -1) {
-		c->nswap = 0;
-		if (errno == ENOENT)
-			set_no(it, "this kernel has no swap (no /proc/swaps)");
+	if (z->npfn == ZP_PAGES && kpf_ok) {
+		kpage_open(&k, rootfd);
+		if (kpage_flags(&k, z->e[0].pfn, &kf) == 0) {
+			kpage_close(&k);
+			c->zero_page_by = "kpageflags";
+			if (kf & (1ULL << KPF_ZERO_PAGE))
+				caps_yes(it);
+			else
+				caps_no(it,
+				    "a read fault gives each page a frame "
+				    "of its own here (no ZERO_PAGE in "
+				    "kpageflags): a page only read looks like "
+				    "a written one");
+			return;
+		}
+		kpage_close(&k);
+	}
+	if (z->npfn == ZP_PAGES) {
+		c->zero_page_by = "pfn";
+		if (z->same == ZP_PAGES)
+			caps_yes(it);
+		else if (z->same == 1)
+			caps_no(it,
+			    "a read fault gives each page a frame of its "
+			    "own here (%d pages read, %d frames): a page only "
+			    "read looks like a written one", ZP_PAGES,
+			    ZP_PAGES);
 		else
-			set_no(it, "could not read /proc/swaps: %s",
-			    strerror(errno));
+			caps_no(it, "could not tell: read-faulted pages share "
+			    "some frames but not all");
 		return;
 	}
-	if (c->nswap > 0)
-		set_yes(it);
-	else
-		set_no(it, "no swap area is active (/proc/swaps lists none): "
-		    "nothing is ever swapped out");
-}
-
-static void
-gather_thp(int sysfd, struct vm_caps *c)
-{
-	struct caps_item *it = &c->item[CAPS_THP];
-	char buf[256];
-	uint64_t v;
-
-	c->thp_mode[0] = c->thp_defrag[0] = '\0';
-	c->huge_zero_page = -1;
-	c->thp_pmd_size = 0;
-	if (read_at(sysfd, "kernel/mm/transparent_hugepage/defrag", buf,
-	    sizeof(buf)) == 0)
-		(void)caps_parse_choice(buf, c->thp_defrag,
-		    sizeof(c->thp_defrag));
-	if (read_at(sysfd, "kernel/mm/transparent_hugepage/use_zero_page", buf,
-	    sizeof(buf)) == 0 && parse_u64_line(buf, &v) == 0)
-		c->huge_zero_page = v != 0;
-	if (read_at(sysfd, "kernel/mm/transparent_hugepage/hpage_pmd_size",
-	    buf, sizeof(buf)) == 0 && parse_u64_line(buf, &v) == 0)
-		c->thp_pmd_size = v;
-	if (read_at(sysfd, "kernel/mm/transparent_hugepage/enabled", buf,
-	    sizeof(buf)) == -1) {
-		if (sysfd < 0)
-			set_no(it, "could not tell: no /sys");
-		else if (errno == ENOENT)
-			set_no(it, "this kernel has no transparent huge pages "
-			    "(no transparent_hugepage/enabled)");
+	if ((r->caps.known & PMF_EXCLUSIVE) && z->nfile == 0) {
+		c->zero_page_by = "exclusive";
+		if (z->nexcl == 0)
+			caps_yes(it);
+		else if (z->nexcl == ZP_PAGES)
+			caps_no(it,
+			    "a read fault gives each page a frame of its "
+			    "own here (each read page is exclusive; PFNs are "
+			    "hidden): a page only read looks like a written "
+			    "one");
 		else
-			set_no(it, "could not read transparent_hugepage/"
-			    "enabled: %s", strerror(errno));
+			caps_no(it,
+			    "could not tell: some read-faulted pages are "
+			    "exclusive, some not");
 		return;
 	}
-	if (caps_parse_choice(buf, c->thp_mode, sizeof(c->thp_mode)) == -1) {
-		set_no(it, "could not tell: transparent_hugepage/enabled "
-		    "names no [mode]");
-		return;
-	}
-	if (strcmp(c->thp_mode, "never") == 0)
-		set_no(it, "THP is off (transparent_hugepage/enabled is "
-		    "[never])");
-	else
-		set_yes(it);
-}
-
-/* hugepages-2048kB -> 2048; 0 on junk. */
-static uint64_t
-pool_dir_kb(const char *name)
-{
-	char num[24];
-	const char *err;
-	size_t n;
-	long long v;
-
-	if (strncmp(name, "hugepages-", 10) != 0)
-		return 0;
-	name += 10;
-	n = strlen(name);
-	if (n < 3 || n - 2 >= sizeof(num) || strcmp(name + n - 2, "kB") != 0)
-		return 0;
-	memcpy(num, name, n - 2);
-	num[n - 2] = '\0';
-	v = strtonum(num, 1, 1LL << 40, &err);
-	return err == NULL ? (uint64_t)v : 0;
-}
-
-static void
-gather_hugetlb(int rootfd, int sysfd, struct vm_caps *c)
-{
-	struct caps_item *it = &c->item[CAPS_HUGETLB];
-	char buf[8192], path[300];
-	struct dirent *de;
-	uint64_t total = 0;
-	DIR *d = NULL;
-	int fd;
-
-	c->npools = 0;
-	if (sysfd >= 0 && (fd = openat(sysfd, "kernel/mm/hugepages",
-	    O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1 &&
-	    (d = fdopendir(fd)) == NULL)
-		close(fd);
-	while (d != NULL && (de = readdir(d)) != NULL &&
-	    c->npools < CAPS_MAX_HUGE_POOLS) {
-		struct caps_hugepool *p = &c->pool[c->npools];
-
-		if ((p->size_kb = pool_dir_kb(de->d_name)) == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/nr_hugepages", de->d_name);
-		if (read_at(dirfd(d), path, buf, sizeof(buf)) == -1 ||
-		    parse_u64_line(buf, &p->total) == -1)
-			continue;
-		snprintf(path, sizeof(path), "%s/free_hugepages", de->d_name);
-		if (read_at(dirfd(d), path, buf, sizeof(buf)) == -1 ||
-		    parse_u64_line(buf, &p->free) == -1)
-			p->free = 0;
-		c->npools++;
-	}
-	if (d != NULL)
-		closedir(d);
-	if (c->npools > 1) {
-		/* readdir's order is the file system's: smallest first. */
-		for (size_t i = 1; i < c->npools; i++)
-			for (size_t j = i; j > 0 && c->pool[j - 1].size_kb >
-			    c->pool[j].size_kb; j--) {
-				struct caps_hugepool t = c->pool[j];
-
-				c->pool[j] = c->pool[j - 1];
-				c->pool[j - 1] = t;
-			}
-	}
-	if (c->npools == 0 && read_at(rootfd, "meminfo", buf,
-	    sizeof(buf)) == 0 && caps_parse_meminfo_huge(buf, &c->pool[0]) == 0)
-		c->npools = 1;
-	for (size_t i = 0; i < c->npools; i++)
-		total += c->pool[i].total;
-	if (total > 0)
-		set_yes(it);
-	else if (c->npools > 0)
-		set_no(it, "the hugetlb pool is empty (vm.nr_hugepages is 0): "
-		    "MAP_HUGETLB mappings fail");
-	else
-		set_no(it, "this kernel has no hugetlbfs (no hugepages in /sys "
-		    "or HugePages_Total in meminfo)");
-}
-
-static void
-gather_ptrace(int rootfd, struct vm_caps *c)
-{
-	struct caps_item *it = &c->item[CAPS_PTRACE];
-	char buf[64];
-	uint64_t cap = 0;
-	bool sys_ptrace;
-
-	c->ptrace_scope = -1;
-	if (read_at(rootfd, "sys/kernel/yama/ptrace_scope", buf,
-	    sizeof(buf)) == -1) {
-		/* No Yama: the plain ptrace rules (same user, or root). */
-		set_yes(it);
-		return;
-	}
-	if (caps_parse_scope(buf, &c->ptrace_scope) == -1) {
-		set_no(it, "could not tell: ptrace_scope reads '%.20s'", buf);
-		return;
-	}
-	sys_ptrace = self_capeff(rootfd, &cap) == 0 &&
-	    (cap & (1ULL << CAP_SYS_PTRACE_BIT));
-	switch (c->ptrace_scope) {
-	case 0:
-		set_yes(it);
-		break;
-	case 1:
-		if (sys_ptrace)
-			set_yes(it);
-		else
-			set_no(it, "Yama ptrace_scope is 1: /proc/PID/mem (the "
-			    "hex view) opens only for descendants and processes "
-			    "that allow it (PR_SET_PTRACER); pagemap is not "
-			    "affected");
-		break;
-	case 2:
-		if (sys_ptrace)
-			set_yes(it);
-		else
-			set_no(it, "Yama ptrace_scope is 2: /proc/PID/mem (the "
-			    "hex view) needs CAP_SYS_PTRACE");
-		break;
-	default:
-		set_no(it, "Yama ptrace_scope is 3: no process may open "
-		    "another's /proc/PID/mem (the hex view)");
-		break;
-	}
+	caps_no(it, "could not tell: PFNs are hidden and this pagemap has no "
+	    "exclusive bit (Linux 4.2+)");
 }
 
 /*
@@ -656,99 +411,50 @@ gather_zero_page(struct pm_reader *r, bool kpf_ok, int rootfd,
     struct vm_caps *c)
 {
 	struct caps_item *it = &c->item[CAPS_ZERO_PAGE];
-	uint64_t raw[ZP_PAGES], kf;
-	struct pm_entry e[ZP_PAGES];
-	size_t ps, npfn = 0, nexcl = 0, nfile = 0, same = 0;
+	struct zp_probe z;
+	uint64_t raw[ZP_PAGES];
 	volatile const char *p;
-	struct kpage k;
 	char sink = 0;
+	size_t ps;
 
 	c->zero_page_by = NULL;
 	if (r == NULL) {
-		set_no(it, "could not tell: the proc tree has no self to probe");
+		caps_no(it,
+		    "could not tell: the proc tree has no self to probe");
 		return;
 	}
 	ps = r->pagesize;
 	p = mmap(NULL, ZP_PAGES * ps, PROT_READ | PROT_WRITE,
 	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED) {
-		set_no(it, "could not tell: %s", strerror(errno));
+		caps_no(it, "could not tell: %s", strerror(errno));
 		return;
 	}
 	(void)madvise((void *)p, ZP_PAGES * ps, MADV_NOHUGEPAGE);
 	for (size_t i = 0; i < ZP_PAGES; i++)
 		sink ^= p[i * ps];
 	(void)sink;
+	memset(&z, 0, sizeof(z));
 	if (pagemap_read(r, (uintptr_t)p, ZP_PAGES, raw) != ZP_PAGES) {
-		set_no(it, "could not tell: pagemap gave no entries");
+		caps_no(it, "could not tell: pagemap gave no entries");
 		goto out;
 	}
 	for (size_t i = 0; i < ZP_PAGES; i++) {
-		pagemap_decode(raw[i], &r->caps, &e[i]);
-		if (!(e[i].flags & PMF_PRESENT)) {
-			set_no(it, "could not tell: a read-faulted page is not "
+		pagemap_decode(raw[i], &r->caps, &z.e[i]);
+		if (!(z.e[i].flags & PMF_PRESENT)) {
+			caps_no(it,
+			    "could not tell: a read-faulted page is not "
 			    "present");
 			goto out;
 		}
-		npfn += e[i].pfn_valid;
-		nexcl += (e[i].flags & PMF_EXCLUSIVE) != 0;
-		nfile += (e[i].flags & PMF_FILE_SHARED) != 0;
-		same += e[i].pfn_valid && e[i].pfn == e[0].pfn;
+		z.npfn += z.e[i].pfn_valid;
+		z.nexcl += (z.e[i].flags & PMF_EXCLUSIVE) != 0;
+		z.nfile += (z.e[i].flags & PMF_FILE_SHARED) != 0;
+		z.same += z.e[i].pfn_valid && z.e[i].pfn == z.e[0].pfn;
 	}
-	if (npfn == ZP_PAGES && kpf_ok) {
-		kpage_open(&k, rootfd);
-		if (kpage_flags(&k, e[0].pfn, &kf) == 0) {
-			kpage_close(&k);
-			c->zero_page_by = "kpageflags";
-			if (kf & (1ULL << KPF_ZERO_PAGE))
-				set_yes(it);
-			else
-				set_no(it, "a read fault gives each page a frame "
-				    "of its own here (no ZERO_PAGE in "
-				    "kpageflags): a page only read looks like "
-				    "a written one");
-			goto out;
-		}
-		kpage_close(&k);
-	}
-	if (npfn == ZP_PAGES) {
-		c->zero_page_by = "pfn";
-		if (same == ZP_PAGES)
-			set_yes(it);
-		else if (same == 1)
-			set_no(it, "a read fault gives each page a frame of its "
-			    "own here (%d pages read, %d frames): a page only "
-			    "read looks like a written one", ZP_PAGES,
-			    ZP_PAGES);
-		else
-			set_no(it, "could not tell: read-faulted pages share "
-			    "some frames but not all");
-		goto out;
-	}
-	if ((r->caps.known & PMF_EXCLUSIVE) && nfile == 0) {
-		c->zero_page_by = "exclusive";
-		if (nexcl == 0)
-			set_yes(it);
-		else if (nexcl == ZP_PAGES)
-			set_no(it, "a read fault gives each page a frame of its "
-			    "own here (each read page is exclusive; PFNs are "
-			    "hidden): a page only read looks like a written "
-			    "one");
-		else
-			set_no(it, "could not tell: some read-faulted pages are "
-			    "exclusive, some not");
-		goto out;
-	}
-	set_no(it, "could not tell: PFNs are hidden and this pagemap has no "
-	    "exclusive bit (Linux 4.2+)");
+	zero_page_verdict(&z, r, kpf_ok, rootfd, c);
 out:
 	munmap((void *)p, ZP_PAGES * ps);
-}
-
-int
-caps_open_sys(void)
-{
-	return open("/sys", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 }
 
 void
@@ -774,15 +480,15 @@ caps_gather(int rootfd, int sysfd, struct vm_caps *c)
 	if (rp != NULL)
 		caps_scan_from_reader(rp, c);
 	else
-		set_no(&c->item[CAPS_PAGEMAP_SCAN], "could not tell: no "
+		caps_no(&c->item[CAPS_PAGEMAP_SCAN], "could not tell: no "
 		    "pagemap of our own in the proc tree");
 	gather_soft_dirty(rootfd, &pc, c);
 	gather_uffd_wp(&pc, c);
 	gather_guard(rp, &pc, c);
-	gather_swap(rootfd, c);
-	gather_thp(sysfd, c);
-	gather_hugetlb(rootfd, sysfd, c);
-	gather_ptrace(rootfd, c);
+	caps_gather_swap(rootfd, c);
+	caps_gather_thp(sysfd, c);
+	caps_gather_hugetlb(rootfd, sysfd, c);
+	caps_gather_ptrace(rootfd, c);
 	gather_zero_page(rp, kpf_ok, rootfd, c);
 	if (rp != NULL)
 		pagemap_close(rp);

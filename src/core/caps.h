@@ -6,7 +6,8 @@
 #include <stdint.h>
 
 #include "pagemap.h"
-#include "smaps.h"
+#include "tri.h"
+#include "swaps.h"
 
 /* One capability: can vmpeek show it here, and if not, why (one clause). */
 struct caps_item {
@@ -53,7 +54,7 @@ struct vm_caps {
 	size_t nswap;
 	/* THP: the bracketed words of transparent_hugepage/{enabled,defrag} */
 	char thp_mode[16], thp_defrag[16];
-	int huge_zero_page;		/* use_zero_page: 1, 0, -1 unknown */
+	enum tri huge_zero_page;	/* use_zero_page */
 	uint64_t thp_pmd_size;		/* bytes; 0 unknown */
 	/* hugetlb pools (sysfs per size, else meminfo's default size) */
 	struct caps_hugepool pool[CAPS_MAX_HUGE_POOLS];
@@ -72,9 +73,6 @@ struct vm_caps {
  */
 void caps_gather(int rootfd, int sysfd, struct vm_caps *c);
 
-/* The real /sys as a directory fd (the one absolute path), or -1. */
-int caps_open_sys(void);
-
 /*
  * The PAGEMAP_SCAN item from a reader (its scan_ioctl seam lets tests
  * fake a kernel): every category is probed on one page. Also sets the
@@ -83,11 +81,11 @@ int caps_open_sys(void);
 void caps_scan_from_reader(struct pm_reader *r, struct vm_caps *c);
 
 /*
- * The pfn_visible item from pagemap_probe_pfn_visible's answer (1, 0, -1):
+ * The pfn_visible item from pagemap_probe_pfn_visible's answer:
  * why hidden is told from <root>/self: a user namespace (uid_map not the
  * identity), else no CAP_SYS_ADMIN in CapEff.
  */
-void caps_pfn_from_probe(int rootfd, int visible, struct caps_item *it);
+void caps_pfn_from_probe(int rootfd, enum tri visible, struct caps_item *it);
 
 /* Pure parsers (text in, 0/-1 out). */
 /* The [bracketed] word of a sysfs choice file ("always [madvise] never"). */

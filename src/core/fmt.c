@@ -13,6 +13,7 @@
 #include <vis.h>
 
 #include "fmt.h"
+#include "parse.h"
 
 char *
 fmt_size(uint64_t bytes, char *buf, size_t len)
@@ -400,35 +401,18 @@ fmt_json_name(FILE *f, const char *key, const char *s)
 static int
 parse_addr_n(const char *s, size_t n, uint64_t *addr)
 {
-	uint64_t v = 0;
-	int d, sig = 0;
 	const char *p = s, *end = s + n;
+	uint64_t v;
 
 	if (n >= 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
 		p += 2;
-	if (p == end)
-		goto bad;
-	for (; p < end; p++) {
-		if (*p >= '0' && *p <= '9')
-			d = *p - '0';
-		else if (*p >= 'a' && *p <= 'f')
-			d = *p - 'a' + 10;
-		else if (*p >= 'A' && *p <= 'F')
-			d = *p - 'A' + 10;
-		else
-			goto bad;
-		/* Leading zeros are free; 17 significant digits overflow. */
-		if (v != 0 || d != 0)
-			sig++;
-		if (sig > 16)
-			goto bad;
-		v = (v << 4) | (uint64_t)d;
+	/* Leading zeros are free; 17 significant digits overflow. */
+	if (parse_hex(&p, end, &v) == -1 || p != end) {
+		errno = EINVAL;
+		return -1;
 	}
 	*addr = v;
 	return 0;
-bad:
-	errno = EINVAL;
-	return -1;
 }
 
 int

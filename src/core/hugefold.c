@@ -206,21 +206,22 @@ hugefold_collapse(struct hugefold *hf, uint64_t b)
 
 void
 hugefold_setup(struct hugefold *hf, uint64_t start, uint64_t end,
-    unsigned int pageshift, const struct smaps_vma *sm, bool smaps_pending,
-    uint64_t goto_page)
+    unsigned int pageshift, uint64_t pmd_size, const struct smaps_vma *sm,
+    bool smaps_pending, uint64_t goto_page)
 {
 	uint64_t ps = 1ULL << pageshift, hb, fb, b;
 
 	hf->start = start;
 	hf->end = end;
 	hf->pageshift = pageshift;
+	hf->pmd_size = pmd_size;
 	hf->npages = (end - start) >> pageshift;
 	/* only smaps tells hugetlb (and its page size) from THP */
 	hf->wait = sm == NULL && smaps_pending;
 	hf->kpf = sm == NULL && !hf->wait;
 	hf->hugetlb = sm != NULL && smaps_is_hugetlb(sm, ps);
 	hb = hf->hugetlb && sm->kernel_page_size > ps ?
-	    sm->kernel_page_size : kpage_pmd_size();
+	    sm->kernel_page_size : pmd_size;
 	hf->blk = hb > ps && hb % ps == 0 && !hf->wait ? hb / ps : 1;
 	fb = (start + hb - 1) & ~(hb - 1);
 	hf->blk_first = fb >= start && fb < end ? (fb - start) >> pageshift :

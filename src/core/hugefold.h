@@ -28,6 +28,7 @@ struct hugefold {
 	uint64_t start, end;		/* the VMA, page aligned */
 	uint64_t npages;
 	unsigned int pageshift;
+	uint64_t pmd_size;		/* a THP block, bytes (as set up) */
 	uint64_t blk;			/* pages per block (1: no folding) */
 	uint64_t blk_first;		/* first page of the first block */
 	bool hugetlb;			/* the VMA is hugetlbfs */
@@ -73,14 +74,15 @@ struct hugefold_view {
 
 /*
  * Set up (again) the block geometry of the VMA [start, end) from its smaps
- * (NULL: none; smaps_pending: it may still come, so fold nothing yet).
+ * (NULL: none; smaps_pending: it may still come, so fold nothing yet);
+ * a THP block is pmd_size bytes (kpage_pmd_size).
  * The fold sets are kept; zero hf before the first call. A page asked
  * for (goto_page, UINT64_MAX: none) shows as its own row: its block is
  * marked expanded.
  */
 void hugefold_setup(struct hugefold *hf, uint64_t start, uint64_t end,
-    unsigned int pageshift, const struct smaps_vma *sm, bool smaps_pending,
-    uint64_t goto_page);
+    unsigned int pageshift, uint64_t pmd_size, const struct smaps_vma *sm,
+    bool smaps_pending, uint64_t goto_page);
 /* Forget every fold and stop folding (blk 1) until set up again. */
 void hugefold_off(struct hugefold *hf);
 void hugefold_free(struct hugefold *hf);

@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include "kpage.h"
+#include "parse.h"
+#include "procfs.h"
 
 static const char *const kpf_names[] = {
 	[KPF_LOCKED] = "LOCKED",
@@ -214,33 +216,18 @@ out:
 }
 
 uint64_t
-kpage_pmd_size(void)
+kpage_pmd_size(int sysfd)
 {
-	static uint64_t cached;
+	uint64_t v, pmd = 2ULL << 20;
 	char buf[32];
 	ssize_t n;
-	int fd;
 
-	if (cached != 0)
-		return cached;
-	cached = 2ULL << 20;
-	fd = open("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size",
-	    O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		n = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-		if (n > 0) {
-			const char *err;
-			long long v;
-
-			buf[n] = '\0';
-			buf[strcspn(buf, "\n")] = '\0';
-			v = strtonum(buf, 1, 1LL << 40, &err);
-			if (err == NULL && (v & (v - 1)) == 0)
-				cached = (uint64_t)v;
-		}
-	}
-	return cached;
+	n = procfs_read_at(sysfd, "kernel/mm/transparent_hugepage/"
+	    "hpage_pmd_size", buf, sizeof(buf));
+	if (n > 0 && parse_u64_line(buf, buf + n, 1ULL << 40, &v) == 0 &&
+	    v != 0 && (v & (v - 1)) == 0)
+		pmd = v;
+	return pmd;
 }
 
 const char *

@@ -88,8 +88,12 @@ int kpage_folio_kind(const uint64_t *pfn, const uint64_t *kflags, size_t n,
 int kpage_block_kind(struct kpage *k, struct pm_reader *r, uint64_t vaddr,
     size_t n);
 
-/* The PMD size a THP takes (sysfs hpage_pmd_size; 2 MiB if unreadable). */
-uint64_t kpage_pmd_size(void);
+/*
+ * The PMD size a THP takes: <sys>/kernel/mm/transparent_hugepage/
+ * hpage_pmd_size, sysfd the /sys tree (-1, unreadable or junk: 2 MiB).
+ * Read each call: keep the answer (pageinfo_ctx.pmd_size).
+ */
+uint64_t kpage_pmd_size(int sysfd);
 
 /* Name of bit b ("LOCKED", ...), or NULL for an unknown bit. */
 const char *kpage_flag_name(unsigned int bit);

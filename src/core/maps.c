@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "maps.h"
+#include "parse.h"
 #include "procfs.h"
 
 /*
@@ -16,61 +17,6 @@
 #define MAPS_PAD_COLUMN	72
 
 static const char deleted_suffix[] = " (deleted)";
-
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Hex number at *pp (< end), at most 16 significant digits: no overflow. */
-static int
-parse_hex(const char **pp, const char *end, uint64_t *out)
-{
-	const char *p = *pp;
-	uint64_t v = 0;
-	int d, digits = 0, sig = 0;
-
-	for (; p < end && (d = hexval(*p)) != -1; p++, digits++) {
-		if (v != 0 || d != 0)
-			sig++;
-		if (sig > 16)
-			return -1;
-		v = (v << 4) | (uint64_t)d;
-	}
-	if (digits == 0)
-		return -1;
-	*out = v;
-	*pp = p;
-	return 0;
-}
-
-static int
-parse_dec(const char **pp, const char *end, uint64_t *out)
-{
-	const char *p = *pp;
-	uint64_t v = 0;
-	int digits = 0;
-
-	for (; p < end && *p >= '0' && *p <= '9'; p++, digits++) {
-		unsigned d = (unsigned)(*p - '0');
-
-		if (v > (UINT64_MAX - d) / 10)
-			return -1;
-		v = v * 10 + d;
-	}
-	if (digits == 0)
-		return -1;
-	*out = v;
-	*pp = p;
-	return 0;
-}
 
 static int
 expect(const char **pp, const char *end, char c)
@@ -113,20 +59,11 @@ classify(const char *path)
 static char *
 decode_path(const char *p, size_t n)
 {
-	char *out, *o;
-	size_t i;
+	char *out;
 
 	if ((out = malloc(n + 1)) == NULL)
 		return NULL;
-	for (i = 0, o = out; i < n; i++) {
-		if (p[i] == '\\' && n - i >= 4 &&
-		    memcmp(p + i, "\\012", 4) == 0) {
-			*o++ = '\n';
-			i += 3;
-		} else
-			*o++ = p[i];
-	}
-	*o = '\0';
+	(void)parse_unescape(p, n, "\n", out, n + 1);
 	return out;
 }
 
@@ -154,7 +91,8 @@ maps_parse_line(const char *line, size_t len, struct vma *out)
 	if (expect(&p, end, ' ') || parse_hex(&p, end, &out->offset) == -1 ||
 	    expect(&p, end, ' ') || parse_hex(&p, end, &major) == -1 ||
 	    expect(&p, end, ':') || parse_hex(&p, end, &minor) == -1 ||
-	    expect(&p, end, ' ') || parse_dec(&p, end, &out->inode) == -1)
+	    expect(&p, end, ' ') ||
+	    parse_u64(&p, end, UINT64_MAX, &out->inode) == -1)
 		goto bad;
 	if (major > UINT32_MAX || minor > UINT32_MAX)
 		goto bad;
@@ -264,7 +202,7 @@ maps_read(int rootfd, int pid, struct vma_list *list)
 }
 
 void
-vma_free(struct vma *v)
+maps_vma_free(struct vma *v)
 {
 	free(v->path);
 	v->path = NULL;
@@ -276,7 +214,7 @@ maps_free(struct vma_list *list)
 	size_t i;
 
 	for (i = 0; i < list->n; i++)
-		vma_free(&list->v[i]);
+		maps_vma_free(&list->v[i]);
 	free(list->v);
 	list->v = NULL;
 	list->n = list->cap = 0;
@@ -285,19 +223,15 @@ maps_free(struct vma_list *list)
 int
 maps_stack_tid(const struct vma *v)
 {
-	const char *p = v->path;
-	long tid = 0;
+	const char *p = v->path, *end;
+	uint64_t tid;
 
 	if (v->kind != VMA_STACK || strncmp(p, "[stack:", 7) != 0)
 		return 0;
 	p += 7;
-	if (*p < '1' || *p > '9')
+	end = p + strlen(p);
+	if (*p == '0' || parse_u64(&p, end, INT_MAX, &tid) == -1)
 		return 0;
-	for (; *p >= '0' && *p <= '9'; p++) {
-		tid = tid * 10 + (*p - '0');
-		if (tid > INT_MAX)
-			return 0;
-	}
 	return p[0] == ']' && p[1] == '\0' ? (int)tid : 0;
 }
 

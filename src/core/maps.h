@@ -53,7 +53,7 @@ int maps_parse(const char *text, size_t len, struct vma_list *list);
 int maps_read(int rootfd, int pid, struct vma_list *list);
 
 void maps_free(struct vma_list *list);
-void vma_free(struct vma *v);
+void maps_vma_free(struct vma *v);
 
 /* Index of the VMA containing addr, or -1 (binary search; list is sorted). */
 long maps_find(const struct vma_list *list, uint64_t addr);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "memdump.h"
+#include "parse.h"
 #include "procfs.h"
 
 static ssize_t
@@ -196,22 +197,14 @@ int
 memdump_ptrace_scope(int rootfd)
 {
 	char buf[16];
-	const char *err;
+	uint64_t v;
 	ssize_t n;
-	long long v;
-	int fd;
 
-	if ((fd = openat(rootfd, "sys/kernel/yama/ptrace_scope",
-	    O_RDONLY | O_CLOEXEC)) == -1)
+	n = procfs_read_at(rootfd, "sys/kernel/yama/ptrace_scope", buf,
+	    sizeof(buf));
+	if (n <= 0 || parse_u64_line(buf, buf + n, 3, &v) == -1)
 		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	v = strtonum(buf, 0, 3, &err);
-	return err != NULL ? -1 : (int)v;
+	return (int)v;
 }
 
 char *

@@ -22,39 +22,41 @@ pageinfo_kpage_why(int err)
 	}
 }
 
-int
+enum tri
 pageinfo_huge(const struct pageinfo *p, struct pageinfo_ctx *c)
 {
 	const struct smaps_vma *si = p->vma != NULL && c->sm != NULL ?
 	    smaps_find(c->sm, p->vma->start, p->vma->end) : NULL;
-	uint64_t pmd = kpage_pmd_size(), bs;
+	uint64_t pmd = c->pmd_size, bs;
 
 	if (si != NULL && smaps_is_hugetlb(si, c->pagesize))
-		return 1;	/* hugetlb VMA */
+		return TRI_YES;	/* hugetlb VMA */
 	if (p->vma == NULL)
-		return 0;
+		return TRI_NO;
 	if (p->have_kflags) {
 		if (p->kflags & (1ULL << KPF_HUGE))
-			return 1;
+			return TRI_YES;
 		if (!(p->kflags & (1ULL << KPF_THP)) || pmd <= c->pagesize)
-			return 0;
+			return TRI_NO;
 		bs = p->vaddr & ~(pmd - 1);
 		if (bs < p->vma->start || p->vma->end - bs < pmd)
-			return 0;	/* no whole PMD block in the VMA */
+			return TRI_NO;	/* no whole PMD block in the VMA */
 		if (c->pmd.start != bs && c->no_block_walk)
-			return -1;
+			return TRI_UNKNOWN;
 		if (c->pmd.start != bs) {
 			c->pmd.start = bs;
 			c->pmd.kind = kpage_block_kind(c->kp, c->pm, bs,
 			    (size_t)(pmd / c->pagesize));
 		}
-		return c->pmd.kind == -1 ? -1 : c->pmd.kind == KPF_THP;
+		if (c->pmd.kind == -1)
+			return TRI_UNKNOWN;
+		return c->pmd.kind == KPF_THP ? TRI_YES : TRI_NO;
 	}
 	if (!p->have_entry || !(p->e.flags & PMF_PRESENT))
-		return 0;
+		return TRI_NO;
 	if (si != NULL && smaps_thp_bytes(si) == 0)
-		return 0;	/* nothing in this VMA is mapped huge */
-	return -1;
+		return TRI_NO;	/* nothing in this VMA is mapped huge */
+	return TRI_UNKNOWN;
 }
 
 /* The large folio kflags name. */

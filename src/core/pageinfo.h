@@ -11,6 +11,8 @@
 #include "pagemap.h"
 #include "smaps.h"
 #include "stack.h"
+#include "swaps.h"
+#include "tri.h"
 
 /* The large folio a page's kflags name (every mTHP page is THP too). */
 enum pageinfo_folio {
@@ -39,7 +41,7 @@ struct pageinfo {
 	uint64_t phys;
 	const struct vma *vma;		/* NULL: unmapped */
 	const struct swap_dev *swapdev;	/* NULL: unknown or not swapped */
-	int huge;			/* 1 yes, 0 no, -1 unknown */
+	enum tri huge;			/* part of a huge page */
 	bool have_kflags;
 	uint64_t kflags;
 	bool have_mapcount;
@@ -69,10 +71,11 @@ struct pageinfo_ctx {
 	const struct smaps_list *sm;	/* NULL: no smaps hint */
 	const struct swap_dev *sw;	/* /proc/swaps, by type */
 	size_t nsw;
+	uint64_t pmd_size;		/* kpage_pmd_size(): a THP's size */
 	struct pageinfo_pmd pmd;
 	/*
 	 * The TUI tells huge blocks from its fold set: no walk of a PMD
-	 * block's 512 frames per row (huge stays -1 for THP pages).
+	 * block's 512 frames per row (huge stays TRI_UNKNOWN for THP pages).
 	 */
 	bool no_block_walk;
 	/* PAGE_IS_HUGE regions already read (the TUI's window), or none */
@@ -93,12 +96,12 @@ const char *pageinfo_kpage_why(int err);
 void pageinfo_fill(struct pageinfo *p, struct pageinfo_ctx *c);
 
 /*
- * Huge page? 1 yes, 0 no, -1 unknown. Every page of a large folio has
- * KPF_THP, mTHP (64K...) too: a THP page is huge only when its whole PMD
- * block in the VMA is one folio (kpage_block_kind, the rule the TUI folds
- * by); without kpageflags smaps says "no" or "unknown".
+ * Huge page? TRI_UNKNOWN when it cannot be told. Every page of a large
+ * folio has KPF_THP, mTHP (64K...) too: a THP page is huge only when its
+ * whole PMD block in the VMA is one folio (kpage_block_kind, the rule the
+ * TUI folds by); without kpageflags smaps says "no" or "unknown".
  */
-int pageinfo_huge(const struct pageinfo *p, struct pageinfo_ctx *c);
+enum tri pageinfo_huge(const struct pageinfo *p, struct pageinfo_ctx *c);
 
 enum pageinfo_state pageinfo_state(const struct pageinfo *p);
 /* "present", "swapped", "guard", "migrate", "absent", "no entry"... */

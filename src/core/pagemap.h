@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "tri.h"
+
 /* Bits of a pagemap entry (Documentation/admin-guide/mm/pagemap.rst). */
 #define PM_PFN_MASK		((1ULL << 55) - 1)	/* bits 0-54 */
 #define PM_SWAP_TYPE_MASK	0x1fULL			/* bits 0-4 */
@@ -40,7 +42,7 @@ struct pm_caps {
 	unsigned int kmajor, kminor;
 	bool old_layout;	/* < 3.11: bits 55-60 are the page shift */
 	uint32_t known;		/* PMF_* bits that are meaningful */
-	int pfn_visible;	/* 1 yes, 0 hidden (no CAP_SYS_ADMIN), -1 unknown */
+	enum tri pfn_visible;	/* TRI_NO: hidden (no CAP_SYS_ADMIN) */
 };
 
 /*
@@ -76,11 +78,11 @@ void pagemap_caps_running(int rootfd, struct pm_caps *caps);
 
 /*
  * The probes behind pagemap_caps_running, each answered once per process
- * (an answer is cached; "could not tell" is not): 1 yes, 0 no, -1 could
- * not tell (e.g. a fixture tree without "self").
+ * (an answer is cached; "could not tell" is not): TRI_UNKNOWN when they
+ * could not tell (e.g. a fixture tree without "self").
  */
-int pagemap_probe_pfn_visible(int rootfd);
-int pagemap_probe_soft_dirty(int rootfd);
+enum tri pagemap_probe_pfn_visible(int rootfd);
+enum tri pagemap_probe_soft_dirty(int rootfd);
 
 /*
  * Kind of a swap entry of type `type` (bits 0-4) and offset `offset` on
@@ -109,7 +111,7 @@ struct pm_entry {
 /*
  * Decode one raw entry. Guard is decoded first: a guard marker also has
  * bit 62 set but is not a swapped page. A present entry with PFN 0 when
- * caps->pfn_visible != 1 is "hidden": pfn_valid = false. A swap-format
+ * caps->pfn_visible != TRI_YES is "hidden": pfn_valid = false. A swap-format
  * entry gets a swap_kind; only PMS_SWAP and PMS_HIDDEN (bit 62, frame
  * zeroed: most likely swap, but a special entry can't be told apart) set
  * PMF_SWAPPED, and only PMS_SWAP sets swap_valid.
@@ -140,7 +142,7 @@ struct pm_reader {
 	size_t pagesize;
 	unsigned int pageshift;
 	struct pm_caps caps;
-	int scan;		/* PAGEMAP_SCAN: 1 works, 0 not, -1 untried */
+	enum tri scan;		/* PAGEMAP_SCAN works; TRI_UNKNOWN: untried */
 	uint64_t scan_ok;	/* optional PAGE_IS_* bits the kernel took */
 	uint64_t scan_bad;	/* optional PAGE_IS_* bits it refused */
 	bool force_pread;	/* never try PAGEMAP_SCAN (tests, benchmarks) */

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "parse.h"
 #include "procfs.h"
 
 /* The kernel's PID_MAX_LIMIT on 64-bit: no pid is larger. */
@@ -134,25 +135,52 @@ fail:
 	return -1;
 }
 
+ssize_t
+procfs_read_at(int dirfd, const char *path, char *buf, size_t len)
+{
+	size_t have = 0;
+	ssize_t got;
+	int fd, e;
+
+	if (dirfd < 0 || len == 0) {
+		errno = dirfd < 0 ? EBADF : EINVAL;
+		return -1;
+	}
+	if ((fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	while (have < len - 1) {
+		got = read(fd, buf + have, len - 1 - have);
+		if (got == -1 && errno == EINTR)
+			continue;
+		if (got == -1) {
+			e = errno;
+			close(fd);
+			errno = e;
+			return -1;
+		}
+		if (got == 0)
+			break;
+		have += (size_t)got;
+	}
+	close(fd);
+	buf[have] = '\0';
+	return (ssize_t)have;
+}
+
 int
 procfs_parse_pid(const char *s, pid_t *pid)
 {
-	const char *p, *errstr;
-	long long v;
+	const char *p = s, *end;
+	uint64_t v;
 
-	/* strtonum alone would accept " +12"; a /proc entry is digits only. */
-	if (s == NULL || *s == '\0') {
+	/* A /proc entry is digits only: no blank, no sign. */
+	if (s == NULL) {
 		errno = EINVAL;
 		return -1;
 	}
-	for (p = s; *p != '\0'; p++) {
-		if (*p < '0' || *p > '9') {
-			errno = EINVAL;
-			return -1;
-		}
-	}
-	v = strtonum(s, 1, PROCFS_PID_MAX, &errstr);
-	if (errstr != NULL) {
+	end = s + strlen(s);
+	if (parse_u64(&p, end, PROCFS_PID_MAX, &v) == -1 || p != end ||
+	    v == 0) {
 		errno = EINVAL;
 		return -1;
 	}
@@ -181,24 +209,20 @@ procfs_self_pid(int rootfd, pid_t *pid)
 	return 0;
 }
 
-/* Decimal field parsers over [*pp, end): skip one run of spaces first. */
+/*
+ * A decimal field of stat over [*pp, end): one run of spaces first, and a
+ * space, a newline or the end after it.
+ */
 static int
-parse_ull(const char **pp, const char *end, unsigned long long *out)
+field_ull(const char **pp, const char *end, unsigned long long *out)
 {
 	const char *p = *pp;
-	unsigned long long v = 0;
-	int digits = 0;
+	uint64_t v;
 
 	while (p < end && *p == ' ')
 		p++;
-	for (; p < end && *p >= '0' && *p <= '9'; p++, digits++) {
-		unsigned d = (unsigned)(*p - '0');
-
-		if (v > (ULLONG_MAX - d) / 10)
-			return -1;
-		v = v * 10 + d;
-	}
-	if (digits == 0 || (p < end && *p != ' ' && *p != '\n'))
+	if (parse_u64(&p, end, ULLONG_MAX, &v) == -1 ||
+	    (p < end && *p != ' ' && *p != '\n'))
 		return -1;
 	*out = v;
 	*pp = p;
@@ -206,32 +230,17 @@ parse_ull(const char **pp, const char *end, unsigned long long *out)
 }
 
 static int
-parse_ll(const char **pp, const char *end, long long *out)
+field_ll(const char **pp, const char *end, long long *out)
 {
 	const char *p = *pp;
-	unsigned long long v;
-	int neg = 0;
+	int64_t v;
 
 	while (p < end && *p == ' ')
 		p++;
-	if (p < end && *p == '-') {
-		neg = 1;
-		p++;
-	}
-	if (p < end && (*p < '0' || *p > '9'))
+	if (parse_i64(&p, end, LLONG_MIN, LLONG_MAX, &v) == -1 ||
+	    (p < end && *p != ' ' && *p != '\n'))
 		return -1;
-	if (parse_ull(&p, end, &v) == -1)
-		return -1;
-	if (neg) {
-		if (v > (unsigned long long)LLONG_MAX + 1)
-			return -1;
-		*out = v == (unsigned long long)LLONG_MAX + 1 ? LLONG_MIN :
-		    -(long long)v;
-	} else {
-		if (v > LLONG_MAX)
-			return -1;
-		*out = (long long)v;
-	}
+	*out = v;
 	*pp = p;
 	return 0;
 }
@@ -276,7 +285,7 @@ procfs_parse_stat(const char *text, size_t len, struct proc_stat *st)
 		goto bad;
 
 	p = text;
-	if (parse_ull(&p, open, &v) == -1 || v == 0 || v > PROCFS_PID_MAX)
+	if (field_ull(&p, open, &v) == -1 || v == 0 || v > PROCFS_PID_MAX)
 		goto bad;
 	st->pid = (pid_t)v;
 	if (p + 1 != open || *p != ' ')
@@ -301,21 +310,21 @@ procfs_parse_stat(const char *text, size_t len, struct proc_stat *st)
 	for (field = 4; field <= 24; field++) {
 		switch (field) {
 		case 4:
-			if (parse_ll(&p, end, &sv) == -1 || sv < 0 ||
+			if (field_ll(&p, end, &sv) == -1 || sv < 0 ||
 			    sv > PROCFS_PID_MAX)
 				goto bad;
 			st->ppid = (pid_t)sv;
 			break;
 		case 22:
-			if (parse_ull(&p, end, &st->starttime) == -1)
+			if (field_ull(&p, end, &st->starttime) == -1)
 				goto bad;
 			break;
 		case 23:
-			if (parse_ull(&p, end, &st->vsize) == -1)
+			if (field_ull(&p, end, &st->vsize) == -1)
 				goto bad;
 			break;
 		case 24:
-			if (parse_ll(&p, end, &st->rss_pages) == -1)
+			if (field_ll(&p, end, &st->rss_pages) == -1)
 				goto bad;
 			break;
 		default:
@@ -360,21 +369,13 @@ status_key(const char *line, const char *eol, const char *key)
 	return p;
 }
 
-/* A "   1234 kB" value. */
+/* A "   1234 kB" value (blanks skipped already); what follows is ignored. */
 static int
 status_kb(const char *p, const char *eol, long long *out)
 {
-	unsigned long long v = 0;
-	int digits = 0;
+	uint64_t v;
 
-	for (; p < eol && *p >= '0' && *p <= '9'; p++, digits++) {
-		unsigned d = (unsigned)(*p - '0');
-
-		if (v > (ULLONG_MAX - d) / 10 || v * 10 + d > LLONG_MAX)
-			return -1;
-		v = v * 10 + d;
-	}
-	if (digits == 0)
+	if (parse_u64(&p, eol, LLONG_MAX, &v) == -1)
 		return -1;
 	*out = (long long)v;
 	return 0;

@@ -25,7 +25,14 @@ int procfs_openat(int rootfd, pid_t pid, const char *name, int flags);
 int procfs_read_file(int rootfd, pid_t pid, const char *name, char **buf,
     size_t *len);
 
-/* Parse a decimal pid with strtonum (1..PID_MAX); 0 ok, -1 on junk. */
+/*
+ * Read the small file <dirfd>/<path> of any root (the /proc or the /sys
+ * tree) into buf: at most len - 1 bytes (the rest is left unread), then a
+ * NUL. Returns the bytes read, or -1 with errno (EBADF: dirfd is -1).
+ */
+ssize_t procfs_read_at(int dirfd, const char *path, char *buf, size_t len);
+
+/* Parse a decimal pid (digits only, 1..PID_MAX); 0 ok, -1 on junk. */
 int procfs_parse_pid(const char *s, pid_t *pid);
 
 /* Resolve <root>/self to the numeric pid it names; -1 with errno. */

@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include "parse.h"
 #include "procfs.h"
 #include "proclist.h"
 
@@ -68,7 +69,7 @@ static int
 stat_flags(const char *text, size_t len, unsigned long *flags)
 {
 	const char *p = NULL, *end = text + len, *q;
-	unsigned long v = 0;
+	uint64_t v;
 	int field;
 
 	for (q = text; q < end; q++)
@@ -82,14 +83,9 @@ stat_flags(const char *text, size_t len, unsigned long *flags)
 			return -1;
 		p++;
 	}
-	if (p >= end || *p < '0' || *p > '9')
+	if (parse_u64(&p, end, ULONG_MAX, &v) == -1)
 		return -1;
-	for (; p < end && *p >= '0' && *p <= '9'; p++) {
-		if (v > (ULONG_MAX - (unsigned long)(*p - '0')) / 10)
-			return -1;
-		v = v * 10 + (unsigned long)(*p - '0');
-	}
-	*flags = v;
+	*flags = (unsigned long)v;
 	return 0;
 }
 
@@ -199,7 +195,7 @@ read_one(struct proclist_ctx *ctx, pid_t pid, struct proc_info *pi,
 	pi->zombie = st.state == 'Z';
 	if (pi->kernel_thread || pi->zombie || !count_vmas)
 		return 0;
-	pi->access_checked = 1;
+	pi->access_checked = true;
 	if (count_maps(ctx, pid, &pi->nvmas) == -1) {
 		if (errno == ESRCH)
 			return -1;
@@ -216,7 +212,7 @@ proclist_check_access(int rootfd, struct proc_info *p)
 	ssize_t n;
 	int dfd, fd, err = 0;
 
-	p->access_checked = 1;
+	p->access_checked = true;
 	p->err = 0;
 	if (p->kernel_thread || p->zombie)
 		return 0;
@@ -324,7 +320,7 @@ proclist_read_cmdline(int rootfd, struct proc_info *p)
 
 	free(p->cmdline);
 	p->cmdline = NULL;
-	p->cmdline_read = 1;
+	p->cmdline_read = true;
 	if ((fd = procfs_openat(rootfd, p->pid, "cmdline", O_RDONLY)) == -1)
 		return -1;
 	if ((buf = malloc(PROCLIST_CMDLINE_MAX + 1)) == NULL) {

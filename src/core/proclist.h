@@ -2,6 +2,7 @@
 #ifndef VMPEEK_PROCLIST_H
 #define VMPEEK_PROCLIST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -21,7 +22,7 @@ struct proc_info {
 	 * NULL after it when empty (kernel threads, zombies) or unreadable.
 	 */
 	char *cmdline;
-	int cmdline_read;
+	bool cmdline_read;
 	char user[33];		/* user name, or the uid in decimal */
 	/*
 	 * Owner of the /proc/<pid> directory: the effective uid, and root
@@ -34,14 +35,14 @@ struct proc_info {
 	uint64_t nvmas;		/* 0 when maps unreadable */
 	unsigned long long starttime;
 	char state;		/* stat field 3: R, S, D, Z, ... */
-	int kernel_thread;	/* PF_KTHREAD: no user address space */
-	int zombie;		/* exited, not reaped: no address space */
+	bool kernel_thread;	/* PF_KTHREAD: no user address space */
+	bool zombie;		/* exited, not reaped: no address space */
 	/*
 	 * Can its memory be read? Unknown after proclist_read (unless it
 	 * counted VMAs): proclist_check_access fills these in, so only
 	 * the rows on screen pay for the check.
 	 */
-	int access_checked;
+	bool access_checked;
 	int err;		/* errno when maps/pagemap can't be read, else 0 */
 };
 

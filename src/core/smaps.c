@@ -1,4 +1,4 @@
-/* smaps: streaming parser of /proc/PID/smaps (huge pages, VmFlags) and of /proc/swaps. */
+/* smaps: streaming parser of /proc/PID/smaps (huge pages, VmFlags). */
 #include "config.h"
 
 #include <errno.h>
@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "parse.h"
 #include "procfs.h"
 #include "smaps.h"
 
@@ -66,40 +67,15 @@ is_hex(char c)
 }
 
 static int
-hexval(char c)
-{
-	return c <= '9' ? c - '0' : c - 'a' + 10;
-}
-
-/* Parse lowercase hex at s[*i..len) up to a non-hex byte; full 64 bits. */
-static int
-parse_hex(const char *s, size_t len, size_t *i, uint64_t *v)
-{
-	size_t b = *i;
-
-	*v = 0;
-	while (*i < len && is_hex(s[*i])) {
-		if (*v >> 60)
-			return -1;
-		*v = (*v << 4) | (uint64_t)hexval(s[*i]);
-		(*i)++;
-	}
-	return *i > b ? 0 : -1;
-}
-
-static int
 header(const char *line, size_t len, struct smaps_list *list)
 {
+	const char *p = line, *eol = line + len;
 	struct smaps_vma *v;
 	uint64_t start, end;
-	size_t i = 0;
 
-	if (parse_hex(line, len, &i, &start) == -1 || i >= len ||
-	    line[i] != '-')
-		goto bad;
-	i++;
-	if (parse_hex(line, len, &i, &end) == -1 || i >= len ||
-	    line[i] != ' ' || end <= start)
+	if (parse_hex(&p, eol, &start) == -1 || p >= eol || *p++ != '-' ||
+	    parse_hex(&p, eol, &end) == -1 || p >= eol || *p != ' ' ||
+	    end <= start)
 		goto bad;
 	if (list->n == list->cap) {
 		size_t nc = list->cap ? list->cap * 2 : 64;
@@ -114,7 +90,7 @@ header(const char *line, size_t len, struct smaps_list *list)
 	memset(v, 0, sizeof(*v));
 	v->start = start;
 	v->end = end;
-	v->thp_eligible = -1;
+	v->thp_eligible = TRI_UNKNOWN;
 	return 0;
 bad:
 	errno = EINVAL;
@@ -125,18 +101,15 @@ bad:
 static int
 parse_value(const char *s, size_t len, uint64_t *out, bool *kb)
 {
-	size_t i = 0;
-	uint64_t v = 0;
+	const char *p = s, *end = s + len;
+	size_t i;
+	uint64_t v;
 
-	while (i < len && s[i] == ' ')
-		i++;
-	if (i >= len || s[i] < '0' || s[i] > '9')
+	while (p < end && *p == ' ')
+		p++;
+	if (parse_u64(&p, end, UINT64_MAX, &v) == -1)
 		return -1;
-	for (; i < len && s[i] >= '0' && s[i] <= '9'; i++) {
-		if (v > (UINT64_MAX - 9) / 10)
-			return -1;
-		v = v * 10 + (uint64_t)(s[i] - '0');
-	}
+	i = (size_t)(p - s);
 	while (i < len && s[i] == ' ')
 		i++;
 	*kb = false;
@@ -246,7 +219,7 @@ smaps_parse_line(const char *line, size_t len, struct smaps_list *list)
 		return -1;
 	}
 	if (k == K_THPE)
-		v->thp_eligible = val != 0;
+		v->thp_eligible = val != 0 ? TRI_YES : TRI_NO;
 	else
 		*field_of(v, k) = val;
 	return 0;
@@ -339,14 +312,14 @@ smaps_reader_step(struct smaps_reader *sr, size_t max_bytes)
 {
 	size_t done = 0;
 
-	while (sr->state == 0 && done < max_bytes) {
+	while (sr->state == SMAPS_READING && done < max_bytes) {
 		ssize_t got = read(sr->fd, sr->buf + sr->have,
 		    sr->cap - sr->have);
 
 		if (got == -1 && errno == EINTR)
 			continue;
 		if (got == -1) {
-			sr->state = -1;
+			sr->state = SMAPS_FAILED;
 			sr->err = errno;
 			break;
 		}
@@ -354,16 +327,16 @@ smaps_reader_step(struct smaps_reader *sr, size_t max_bytes)
 		sr->bytes += (uint64_t)got;
 		done += (size_t)got;
 		if (consume(sr, got == 0) == -1) {
-			sr->state = -1;
+			sr->state = SMAPS_FAILED;
 			sr->err = errno;
 			break;
 		}
 		if (got == 0)
-			sr->state = 1;
+			sr->state = SMAPS_DONE;
 	}
-	if (sr->state == -1)
+	if (sr->state == SMAPS_FAILED)
 		errno = sr->err;
-	return sr->state;
+	return (int)sr->state;
 }
 
 void
@@ -467,171 +440,4 @@ uint64_t
 smaps_thp_bytes(const struct smaps_vma *s)
 {
 	return s->anon_huge + s->shmem_pmd + s->file_pmd;
-}
-
-/* ---------------------------------------------------------------- swaps */
-
-/* Next whitespace-separated token of text[*i..len) on this line. */
-static bool
-token(const char *t, size_t len, size_t *i, size_t *b, size_t *e)
-{
-	while (*i < len && (t[*i] == ' ' || t[*i] == '\t'))
-		(*i)++;
-	*b = *i;
-	while (*i < len && t[*i] != ' ' && t[*i] != '\t' && t[*i] != '\n')
-		(*i)++;
-	*e = *i;
-	return *e > *b;
-}
-
-static int
-tok_num(const char *t, size_t b, size_t e, long long *v)
-{
-	bool neg = false;
-	long long n = 0;
-
-	if (b < e && t[b] == '-') {
-		neg = true;
-		b++;
-	}
-	if (b >= e)
-		return -1;
-	for (; b < e; b++) {
-		if (t[b] < '0' || t[b] > '9' || n > (LLONG_MAX - 9) / 10)
-			return -1;
-		n = n * 10 + (t[b] - '0');
-	}
-	*v = neg ? -n : n;
-	return 0;
-}
-
-/* The kernel escapes " \t\n\\" in the path as \ooo (seq_file_path). */
-static void
-unescape(const char *s, size_t n, char *out, size_t len)
-{
-	size_t o = 0;
-
-	for (size_t i = 0; i < n && o + 1 < len; i++) {
-		if (s[i] == '\\' && i + 3 < n &&
-		    s[i + 1] >= '0' && s[i + 1] <= '3' &&
-		    s[i + 2] >= '0' && s[i + 2] <= '7' &&
-		    s[i + 3] >= '0' && s[i + 3] <= '7') {
-			out[o++] = (char)(((s[i + 1] - '0') << 6) |
-			    ((s[i + 2] - '0') << 3) | (s[i + 3] - '0'));
-			i += 3;
-		} else {
-			out[o++] = s[i];
-		}
-	}
-	out[o] = '\0';
-}
-
-int
-swaps_parse(const char *text, size_t len, struct swap_dev *out, size_t max,
-    size_t *n)
-{
-	size_t i = 0;
-	const char *nl;
-
-	*n = 0;
-	/* The first line is the header "Filename Type Size Used Priority". */
-	if (len < 8 || memcmp(text, "Filename", 8) != 0)
-		goto bad;
-	/*
-	 * The kernel never prints a NUL here; one inside a name would cut
-	 * it short into another plausible path, and one in the type would
-	 * leave it empty: the text is malformed.
-	 */
-	if (memchr(text, '\0', len) != NULL)
-		goto bad;
-	if ((nl = memchr(text, '\n', len)) == NULL)
-		return 0;
-	i = (size_t)(nl - text) + 1;
-	while (i < len) {
-		size_t b[5], e[5], end;
-		long long v[3];
-		struct swap_dev *d;
-
-		nl = memchr(text + i, '\n', len - i);
-		end = nl ? (size_t)(nl - text) : len;
-		for (int k = 0; k < 5; k++)
-			if (!token(text, end, &i, &b[k], &e[k]))
-				goto bad;
-		if (tok_num(text, b[2], e[2], &v[0]) == -1 ||
-		    tok_num(text, b[3], e[3], &v[1]) == -1 ||
-		    tok_num(text, b[4], e[4], &v[2]) == -1 ||
-		    v[0] < 0 || v[1] < 0 || v[2] < INT_MIN || v[2] > INT_MAX)
-			goto bad;
-		if (*n < max) {
-			d = &out[*n];
-			unescape(text + b[0], e[0] - b[0], d->name,
-			    sizeof(d->name));
-			snprintf(d->type, sizeof(d->type), "%.*s",
-			    (int)(e[1] - b[1]), text + b[1]);
-			d->size_kb = (uint64_t)v[0];
-			d->used_kb = (uint64_t)v[1];
-			d->prio = (int)v[2];
-			(*n)++;
-		}
-		i = end + 1;
-	}
-	return 0;
-bad:
-	errno = EINVAL;
-	return -1;
-}
-
-int
-swaps_read(int rootfd, struct swap_dev *out, size_t max, size_t *n)
-{
-	char buf[16384];
-	size_t len = 0;
-	ssize_t got;
-	int fd;
-
-	if ((fd = openat(rootfd, "swaps", O_RDONLY | O_CLOEXEC)) == -1)
-		return -1;
-	while (len < sizeof(buf) - 1) {
-		got = read(fd, buf + len, sizeof(buf) - 1 - len);
-		if (got == -1 && errno == EINTR)
-			continue;
-		if (got == -1) {
-			int e = errno;
-
-			close(fd);
-			errno = e;
-			return -1;
-		}
-		if (got == 0)
-			break;
-		len += (size_t)got;
-	}
-	close(fd);
-	buf[len] = '\0';
-	return swaps_parse(buf, len, out, max, n);
-}
-
-/* seq_file_path's escaping: exact for any name the kernel printed. */
-char *
-swaps_escape_name(const char *name, char *buf, size_t len)
-{
-	size_t o = 0;
-
-	if (len == 0)
-		return buf;
-	for (const unsigned char *s = (const unsigned char *)name; *s != '\0';
-	    s++) {
-		if (strchr(" \t\n\\", *s) != NULL) {
-			if (o + 4 >= len)
-				break;
-			snprintf(buf + o, 5, "\\%03o", *s);
-			o += 4;
-		} else {
-			if (o + 1 >= len)
-				break;
-			buf[o++] = (char)*s;
-		}
-	}
-	buf[o] = '\0';
-	return buf;
 }

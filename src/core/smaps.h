@@ -1,4 +1,4 @@
-/* smaps: streaming parser of /proc/PID/smaps (huge pages, VmFlags) and of /proc/swaps. */
+/* smaps: streaming parser of /proc/PID/smaps (huge pages, VmFlags). */
 #ifndef VMPEEK_SMAPS_H
 #define VMPEEK_SMAPS_H
 
@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+
+#include "tri.h"
 
 /*
  * VmFlags codes (fs/proc/task_mmu.c show_smap_vma_flags), one bit each in
@@ -32,7 +34,7 @@ struct smaps_vma {
 	uint64_t file_pmd;		/* FilePmdMapped */
 	uint64_t shared_hugetlb, private_hugetlb;
 	uint64_t swap, locked;
-	int thp_eligible;		/* THPeligible: 1, 0, or -1 absent */
+	enum tri thp_eligible;		/* THPeligible; TRI_UNKNOWN: absent */
 	uint64_t vmflags;		/* SMF_BIT(SMF_*) set */
 	unsigned int vmflags_unknown;	/* codes this table doesn't know */
 	bool has_vmflags;		/* a VmFlags line was seen */
@@ -64,20 +66,29 @@ int smaps_parse(const char *text, size_t len, struct smaps_list *list);
  * the kernel a while to produce, so it is read in chunks (never held
  * whole) and parsed as it arrives; a UI calls step with a small budget.
  */
+enum smaps_read_state {
+	SMAPS_FAILED = -1,	/* err says why */
+	SMAPS_READING = 0,
+	SMAPS_DONE = 1,
+};
+
 struct smaps_reader {
 	int fd;
 	char *buf;
 	size_t have, cap;
 	bool skip_line;		/* discarding the rest of an over-long line */
 	struct smaps_list list;	/* what was parsed so far (sorted) */
-	int state;		/* 0 reading, 1 done, -1 failed (err) */
+	enum smaps_read_state state;
 	int err;
 	uint64_t bytes;		/* bytes read so far */
 };
 
 /* Open <root>/<pid>/smaps. -1 with errno (ESRCH gone, EACCES denied). */
 int smaps_reader_open(struct smaps_reader *sr, int rootfd, pid_t pid);
-/* Read and parse at most max_bytes more: 1 done, 0 more to read, -1. */
+/*
+ * Read and parse at most max_bytes more; returns the state: SMAPS_DONE (1),
+ * SMAPS_READING (0: more to read) or SMAPS_FAILED (-1, errno set).
+ */
 int smaps_reader_step(struct smaps_reader *sr, size_t max_bytes);
 /* Take the list (caller frees with smaps_free); the reader keeps none. */
 void smaps_reader_take(struct smaps_reader *sr, struct smaps_list *out);
@@ -102,36 +113,5 @@ char *smaps_vmflags_str(uint64_t flags, char *buf, size_t len);
 bool smaps_is_hugetlb(const struct smaps_vma *s, size_t pagesize);
 /* Bytes mapped by PMD-sized THP (anon + shmem + file). */
 uint64_t smaps_thp_bytes(const struct smaps_vma *s);
-
-/* One line of /proc/swaps. The swap type in a pagemap entry is the index
- * of the device in the kernel's swap_info[], which /proc/swaps lists in
- * order, skipping free slots: line k is type k unless a swapoff of an
- * earlier device left a hole. */
-struct swap_dev {
-	char name[256];		/* raw bytes, the kernel's \ooo decoded */
-	char type[16];		/* "partition", "file" */
-	uint64_t size_kb, used_kb;
-	int prio;
-};
-
-/*
- * Pure parser of /proc/swaps text (header line first). Stores at most max
- * devices, sets *n to how many. 0, or -1 with errno EINVAL (also for a NUL
- * byte anywhere in the text).
- */
-int swaps_parse(const char *text, size_t len, struct swap_dev *out,
-    size_t max, size_t *n);
-/* Read <root>/swaps. 0 or -1 with errno. */
-int swaps_read(int rootfd, struct swap_dev *out, size_t max, size_t *n);
-
-/* Room for any swap_dev name escaped by swaps_escape_name. */
-#define SWAP_NAME_ESC_LEN	(4 * sizeof(((struct swap_dev *)0)->name))
-/*
- * A name as /proc/swaps spells it: " \t\n\\" as \ooo again, the inverse of
- * what swaps_parse decodes (the --translate JSON contract keeps the
- * kernel's spelling). Truncated at a whole character to fit len; buf is
- * always terminated (len > 0). Returns buf.
- */
-char *swaps_escape_name(const char *name, char *buf, size_t len);
 
 #endif

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "parse.h"
 #include "procfs.h"
 #include "stack.h"
 
@@ -23,46 +24,26 @@ is_space(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-/* Parse "0x<hex>" of exactly len bytes. */
+/* "0x<hex>", exactly the len bytes at s. */
 static int
-parse_hex(const char *s, size_t len, uint64_t *v)
+hex_token(const char *s, size_t len, uint64_t *v)
 {
-	uint64_t x = 0;
+	const char *p = s + 2;
 
-	if (len < 3 || s[0] != '0' || (s[1] != 'x' && s[1] != 'X') || len > 18)
+	if (len < 3 || s[0] != '0' || (s[1] != 'x' && s[1] != 'X'))
 		return -1;
-	for (size_t i = 2; i < len; i++) {
-		char c = s[i];
-		unsigned int d;
-
-		if (c >= '0' && c <= '9')
-			d = (unsigned int)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			d = (unsigned int)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			d = (unsigned int)(c - 'A' + 10);
-		else
-			return -1;
-		x = x << 4 | d;
-	}
-	*v = x;
-	return 0;
+	return parse_hex(&p, s + len, v) == 0 && p == s + len ? 0 : -1;
 }
 
-/* Optional '-', then decimal digits, exactly len bytes. */
+/* A decimal syscall number (-1: not in a syscall), exactly len bytes. */
 static bool
 is_int(const char *s, size_t len)
 {
-	size_t i = 0;
+	const char *p = s;
+	int64_t v;
 
-	if (len > 0 && s[0] == '-')
-		i++;
-	if (i == len || len > 21)
-		return false;
-	for (; i < len; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-	return true;
+	return parse_i64(&p, s + len, INT64_MIN, INT64_MAX, &v) == 0 &&
+	    p == s + len;
 }
 
 int
@@ -100,7 +81,7 @@ stack_parse_syscall(const char *text, size_t len, uint64_t *sp)
 	for (size_t t = 1; t < ntok; t++) {
 		uint64_t v;
 
-		if (parse_hex(tok[t].s, tok[t].len, &v) == -1)
+		if (hex_token(tok[t].s, tok[t].len, &v) == -1)
 			goto bad;
 		if (t == ntok - 2)
 			*sp = v;
@@ -126,7 +107,8 @@ stack_parse_limits(const char *text, size_t len, uint64_t *soft)
 		if (eol - i > klen && memcmp(text + i, key, klen) == 0 &&
 		    is_space(text[i + klen])) {
 			size_t p = i + klen, b;
-			uint64_t v = 0;
+			const char *num;
+			uint64_t v;
 
 			while (p < eol && is_space(text[p]))
 				p++;
@@ -137,24 +119,15 @@ stack_parse_limits(const char *text, size_t len, uint64_t *soft)
 				*soft = UINT64_MAX;
 				return 0;
 			}
-			if (p == b || p - b > 20)
+			num = text + b;
+			if (p == b || parse_u64(&num, text + p, UINT64_MAX,
+			    &v) == -1 || num != text + p)
 				break;
-			for (size_t k = b; k < p; k++) {
-				unsigned int d;
-
-				if (text[k] < '0' || text[k] > '9')
-					goto bad;
-				d = (unsigned int)(text[k] - '0');
-				if (v > (UINT64_MAX - d) / 10)
-					goto bad;
-				v = v * 10 + d;
-			}
 			*soft = v;
 			return 0;
 		}
 		i = eol + 1;
 	}
-bad:
 	errno = EINVAL;
 	return -1;
 }
@@ -222,15 +195,12 @@ guard_gap(int rootfd, size_t pagesize)
 			break;
 		if (i - b > sizeof(key) - 1 &&
 		    memcmp(text + b, key, sizeof(key) - 1) == 0) {
-			uint64_t v = 0;
-			size_t k = b + sizeof(key) - 1;
+			const char *p = text + b + sizeof(key) - 1;
+			uint64_t v;
 
-			for (; k < i && text[k] >= '0' && text[k] <= '9'; k++) {
-				if (v > UINT64_MAX / 10 / pagesize)
-					break;
-				v = v * 10 + (uint64_t)(text[k] - '0');
-			}
-			if (k == i)	/* the kernel ignores junk values */
+			/* the kernel ignores junk values */
+			if (parse_u64(&p, text + i, UINT64_MAX / pagesize,
+			    &v) == 0 && p == text + i)
 				gap = v * pagesize;
 		}
 	}

@@ -96,7 +96,8 @@ fold_init(struct ui *ui)
 	if (ps->goto_addr >= ps->cur.start && ps->goto_addr < ps->cur.end)
 		g = (ps->goto_addr - ps->cur.start) >> ui->t.pm.pageshift;
 	hugefold_setup(&ps->hf, ps->cur.start, ps->cur.end, ui->t.pm.pageshift,
-	    vmas_smaps(ui, ps->vma), st == 0 || st == 1, g);
+	    kpage_pmd_size(ui->o->sysfd), vmas_smaps(ui, ps->vma),
+	    st == 0 || st == 1, g);
 }
 
 void
@@ -278,6 +279,7 @@ rec_ctx(struct ui *ui, struct pageinfo_ctx *c)
 	c->pm = &ui->t.pm;
 	c->sm = ui->vmas.smaps_state == 2 ? &ui->vmas.smaps : NULL;
 	c->pmd = none;
+	c->pmd_size = ps->hf.pmd_size;
 	c->no_block_walk = true;	/* the fold set tells huge blocks */
 	c->huge = ps->hf.huge;
 	c->nhuge = ps->hf.nhuge;

@@ -18,6 +18,7 @@
 #include "pane.h"
 #include "proclist.h"
 #include "smaps.h"
+#include "swaps.h"
 #include "stack.h"
 #include "target.h"
 #include "ui.h"

@@ -484,11 +484,9 @@ help_caps(struct ui *ui, int w)
 {
 	struct vm_caps c;
 	char lead[64];
-	int sysfd = caps_open_sys(), n = 0;
+	int n = 0;
 
-	caps_gather(ui->rootfd, sysfd, &c);
-	if (sysfd >= 0)
-		close(sysfd);
+	caps_gather(ui->rootfd, ui->o->sysfd, &c);
 	help_add(ui, "");
 	help_add(ui, "What this machine can't show (vmpeek --caps lists all)");
 	for (int i = 0; i < CAPS_COUNT; i++) {

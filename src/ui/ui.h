@@ -6,6 +6,7 @@
 
 struct ui_opts {
 	int rootfd;		/* the /proc tree */
+	int sysfd;		/* the /sys tree, -1 if it could not be opened */
 	pid_t pid;		/* 0: open the picker; else open this VMA pane */
 	int no_scan;		/* force the pread path */
 	int refresh_ms;		/* picker auto-refresh period */

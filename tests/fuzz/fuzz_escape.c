@@ -9,7 +9,7 @@
 #include "fmt.h"
 #include "fuzz.h"
 #include "jsoncheck.h"
-#include "smaps.h"
+#include "swaps.h"
 
 /* Terminal: printable ASCII only, decodes (strnunvis) to the input or,
  * when cut to fit, to a prefix of it that fills the buffer. */

@@ -104,7 +104,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		n = print_line(v, buf, cap);
 		FUZZ_CHECK(maps_parse_line(buf, n, &again) == 0);
 		FUZZ_CHECK(same_vma(v, &again));
-		vma_free(&again);
+		maps_vma_free(&again);
 	}
 	free(buf);
 	maps_free(&l);

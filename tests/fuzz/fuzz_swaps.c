@@ -4,7 +4,7 @@
 #include <inttypes.h>
 
 #include "fuzz.h"
-#include "smaps.h"
+#include "swaps.h"
 
 #define MAXDEV	8
 
