@@ -124,7 +124,7 @@ if command -v xxd >/dev/null 2>&1; then
 		fail "--dump of $P2 differs from dd | xxd: $(diff "$TMPD/xxd.got" "$TMPD/xxd.ref" | head -n 5)"
 	ok "--dump of $P2 = dd of /proc/PID/mem | xxd (hex and ASCII columns)"
 else
-	note_skip "xxd comparison" "xxd is not installed (./bootstrap's TEST_PKGS)"
+	note_skip "xxd comparison" "xxd is not installed (debian/control lists it: ./bootstrap deps)"
 fi
 
 # --- untouched pages: nothing read, nothing faulted in, exit 1 ----------

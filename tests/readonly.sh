@@ -8,7 +8,7 @@ trap 'tui_stop; cleanup' EXIT
 
 need awk
 command -v strace >/dev/null 2>&1 ||
-	skip "strace is not installed (it is in ./bootstrap's TEST_PKGS)"
+	skip "strace is not installed (debian/control lists it: ./bootstrap deps)"
 [ -r /proc/self/pagemap ] || skip "/proc/self/pagemap is not readable"
 # LeakSanitizer stops the world with ptrace, which fails under strace: in
 # a sanitizer build, leaks are checked by the other tests, not here.
