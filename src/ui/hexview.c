@@ -10,7 +10,7 @@
 
 #include "fmt.h"
 #include "memdump.h"
-#include "panes.h"
+#include "ui_int.h"
 #include "smaps.h"
 
 /* Read (again) the page hv->vaddr: only when its pagemap entry says present. */

@@ -12,7 +12,7 @@
 
 #include "fmt.h"
 #include "maps.h"
-#include "panes.h"
+#include "ui_int.h"
 
 #define CMP_WIN_CAP	1024		/* entries kept: a few screens */
 #define PFN_W		10
@@ -101,7 +101,8 @@ pages_cmp_key(struct ui *ui)
 	if ((p = pages_cmp_default(ui->rootfd, ui->t.pid, ps->cur.start,
 	    ps->cur.end)) > 0)
 		snprintf(def, sizeof(def), "%d", (int)p);
-	ui_prompt_start(ui, 'c', def);
+	ui_prompt_start(ui, 'c', "compare with process (PID, self, name): ",
+	    def);
 }
 
 void

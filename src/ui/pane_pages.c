@@ -14,7 +14,7 @@
 #include "kpage.h"
 #include "maps.h"
 #include "pageinfo.h"
-#include "panes.h"
+#include "ui_int.h"
 
 #define WIN_CAP		1024		/* entries kept: a few screens */
 #define SEARCH_MAX	(1u << 18)	/* rows a text search reads per key */
@@ -1328,6 +1328,16 @@ search(struct ui *ui, const char *q, int dir, bool from_sel)
 	return false;
 }
 
+/* The answer to c's prompt: the process to compare with. */
+static bool
+prompt(struct ui *ui, int kind, enum prompt_ev ev)
+{
+	if (kind != 'c' || ev != PR_ACCEPT)
+		return false;
+	pages_cmp_answer(ui, ui->pbuf);
+	return true;
+}
+
 static const char *
 hint(struct ui *ui)
 {
@@ -1360,4 +1370,5 @@ const struct pane_ops pages_ops = {
 	.row_text = row_text,
 	.search = search,
 	.hint = hint,
+	.prompt = prompt,
 };

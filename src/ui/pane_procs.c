@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "fmt.h"
-#include "panes.h"
+#include "ui_int.h"
 #include "procfs.h"
 
 static const char *const sort_names[] = {
@@ -352,6 +352,35 @@ row_text(struct ui *ui, uint64_t idx, char *buf, size_t len)
 	return true;
 }
 
+/* '/' filters the picker as it is typed; Enter opens what it found. */
+static bool
+prompt(struct ui *ui, int kind, enum prompt_ev ev)
+{
+	struct procs_state *ps = &ui->procs;
+
+	if (kind != '/')
+		return false;
+	switch (ev) {
+	case PR_START:
+		strlcpy(ps->pfilter, ps->filter, sizeof(ps->pfilter));
+		ui_prompt_set(ui, "filter: ", ps->filter);
+		break;
+	case PR_CHANGE:
+		strlcpy(ps->filter, ui->pbuf, sizeof(ps->filter));
+		key(ui, KA_NONE);	/* re-filter */
+		break;
+	case PR_CANCEL:
+		strlcpy(ps->filter, ps->pfilter, sizeof(ps->filter));
+		key(ui, KA_NONE);
+		break;
+	case PR_ACCEPT:
+		if (ps->nidx > 0)
+			key(ui, KA_OPEN);
+		break;
+	}
+	return true;
+}
+
 static const char *
 hint(struct ui *ui)
 {
@@ -368,4 +397,5 @@ const struct pane_ops procs_ops = {
 	.row_text = row_text,
 	.search = NULL,
 	.hint = hint,
+	.prompt = prompt,
 };

@@ -9,7 +9,7 @@
 
 #include "fmt.h"
 #include "maps.h"
-#include "panes.h"
+#include "ui_int.h"
 #include "smaps.h"
 #include "stack.h"
 
@@ -1132,6 +1132,23 @@ search(struct ui *ui, const char *q, int dir, bool from_sel)
 	return false;
 }
 
+/* '/' searches as it is typed, from where it began. */
+static bool
+prompt(struct ui *ui, int kind, enum prompt_ev ev)
+{
+	if (kind != '/' || ui->pbuf[0] == '\0')
+		return false;
+	if (ev == PR_CHANGE) {
+		pane_select(&ui->vmas.v, ui->porigin);
+		strlcpy(ui->search, ui->pbuf, sizeof(ui->search));
+		search(ui, ui->search, 1, true);
+		return true;
+	}
+	if (ev == PR_ACCEPT)	/* then the default search, from there */
+		pane_select(&ui->vmas.v, ui->porigin);
+	return false;
+}
+
 static const char *
 hint(struct ui *ui)
 {
@@ -1152,4 +1169,5 @@ const struct pane_ops vmas_ops = {
 	.row_text = row_text,
 	.search = search,
 	.hint = hint,
+	.prompt = prompt,
 };

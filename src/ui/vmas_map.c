@@ -4,7 +4,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "panes.h"
+#include "ui_int.h"
 #include "vmamap.h"
 #include "vmarows.h"
 

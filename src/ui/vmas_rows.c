@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "fmt.h"
-#include "panes.h"
+#include "ui_int.h"
 #include "stack.h"
 #include "vmarows.h"
 

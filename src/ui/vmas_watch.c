@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "panes.h"
+#include "ui_int.h"
 #include "vmadiff.h"
 #include "vmamarks.h"
 

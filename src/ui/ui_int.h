@@ -1,6 +1,6 @@
-/* panes: state shared by the UI loop and the three panes (picker, VMAs, pages). */
-#ifndef VMPEEK_PANES_H
-#define VMPEEK_PANES_H
+/* ui_int: what the UI gives its panes — struct ui, pane ops, drawing and navigation services. */
+#ifndef VMPEEK_UI_INT_H
+#define VMPEEK_UI_INT_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -53,6 +53,7 @@ struct procs_state {
 	bool tree;		/* rows in process tree order ('t') */
 	int *depth;		/* tree depth of each row (with idx) */
 	char filter[128];
+	char pfilter[128];	/* the filter before '/' (Esc restores it) */
 	pid_t sel_pid;		/* the selection survives refreshes by pid */
 	uint64_t loaded_ms;	/* 0: never loaded */
 	int err;
@@ -168,10 +169,10 @@ struct ui {
 	bool help_on;
 	/* prompt on the status line: '/' search, ':' goto, 0 none */
 	int prompt;
+	char plabel[64];		/* "search: ", "filter: " ... */
 	char pbuf[128];
 	size_t plen;
 	uint64_t porigin;		/* selection when the search began */
-	char pfilter[128];		/* picker filter before '/' */
 	/* /proc/swaps, read when a swapped page is first shown */
 	struct swap_dev swaps[32];
 	size_t nswaps;
@@ -182,6 +183,14 @@ struct ui {
 /* Add a line to the popup (trusted text; escape names first). */
 void ui_popup_add(struct ui *ui, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/* What happens to a status-line prompt (the pane's part in it). */
+enum prompt_ev {
+	PR_START,	/* opened: the pane may set its label and text */
+	PR_CHANGE,	/* its text changed (incremental filter, search) */
+	PR_CANCEL,	/* Esc: undo the incremental effect */
+	PR_ACCEPT	/* Enter (ui->prompt is 0 already) */
+};
 
 struct pane_ops {
 	const char *name;
@@ -201,6 +210,12 @@ struct pane_ops {
 	bool (*search)(struct ui *ui, const char *q, int dir, bool from_sel);
 	/* Status line right side (may be NULL). */
 	const char *(*hint)(struct ui *ui);
+	/*
+	 * Its part in prompt kind ('/', ':', 'c') on event ev: true when it
+	 * did all there was to do, false for the default (search / go to).
+	 * NULL: always the default.
+	 */
+	bool (*prompt)(struct ui *ui, int kind, enum prompt_ev ev);
 };
 
 extern const struct pane_ops procs_ops;
@@ -208,6 +223,10 @@ extern const struct pane_ops vmas_ops;
 extern const struct pane_ops pages_ops;
 
 /* ui.c services for the panes */
+/* The pane on top (the one drawn and given the keys). */
+const struct pane_ops *ui_top(const struct ui *ui);
+/* A mouse event (KEY_MOUSE): wheel scrolls, click selects, double opens. */
+void ui_mouse(struct ui *ui);
 uint64_t ui_now_ms(void);
 attr_t ui_attr(const struct ui *ui, enum ui_color c);
 void ui_msg(struct ui *ui, bool err, const char *fmt, ...)
@@ -248,8 +267,11 @@ void pages_free(struct ui *ui);
 /* Compare mode shows every base page: unfold all / fold again. */
 void pages_fold_off(struct ui *ui);
 void pages_fold_on(struct ui *ui);
-/* Start a status-line prompt of kind k (ui.c), its text set to init. */
-void ui_prompt_start(struct ui *ui, int k, const char *init);
+/* Start a status-line prompt of kind k (prompt.c): label, then text. */
+void ui_prompt_start(struct ui *ui, int k, const char *label,
+    const char *init);
+/* Set the open prompt's label and text (a pane on PR_START). */
+void ui_prompt_set(struct ui *ui, const char *label, const char *text);
 /* Select the row showing page (an index in the VMA), centred. */
 void pages_select_page(struct ui *ui, uint64_t page);
 /* The VMA pane's rows (VMAs, holes, the guard-gap pseudo-row). */
