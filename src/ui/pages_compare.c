@@ -12,6 +12,7 @@
 
 #include "fmt.h"
 #include "maps.h"
+#include "pages_int.h"
 #include "ui_int.h"
 
 #define CMP_WIN_CAP	1024		/* entries kept: a few screens */
@@ -68,7 +69,7 @@ pages_cmp_default(int rootfd, pid_t pid, uint64_t start, uint64_t end)
 void
 pages_cmp_free(struct ui *ui)
 {
-	struct pages_cmp *c = &ui->pages.cmp;
+	struct pages_cmp *c = &pages_st(ui)->cmp;
 
 	if (!c->on)
 		return;
@@ -80,7 +81,7 @@ pages_cmp_free(struct ui *ui)
 void
 pages_cmp_stop(struct ui *ui)
 {
-	if (!ui->pages.cmp.on)
+	if (!pages_st(ui)->cmp.on)
 		return;
 	pages_cmp_free(ui);
 	pages_fold_on(ui);
@@ -89,7 +90,7 @@ pages_cmp_stop(struct ui *ui)
 void
 pages_cmp_key(struct ui *ui)
 {
-	struct pages_state *ps = &ui->pages;
+	struct pages_state *ps = pages_st(ui);
 	char def[24] = "";
 	pid_t p;
 
@@ -108,7 +109,7 @@ pages_cmp_key(struct ui *ui)
 void
 pages_cmp_answer(struct ui *ui, const char *text)
 {
-	struct pages_state *ps = &ui->pages;
+	struct pages_state *ps = pages_st(ui);
 	struct pages_cmp *c = &ps->cmp;
 	char vis[100], *cands = NULL;
 	pid_t pid;
@@ -160,7 +161,7 @@ pages_cmp_answer(struct ui *ui, const char *text)
 void
 pages_cmp_reread(struct ui *ui)
 {
-	struct pages_cmp *c = &ui->pages.cmp;
+	struct pages_cmp *c = &pages_st(ui)->cmp;
 	pid_t pid = c->t.pid;
 
 	if (!c->on)
@@ -183,7 +184,7 @@ pages_cmp_hint(struct ui *ui)
 
 	snprintf(buf, sizeof(buf), "left %d | right %d %s   = same frame  "
 	    "? PFN hidden   c/Esc leave compare", (int)ui->t.pid,
-	    (int)ui->pages.cmp.t.pid, fmt_vis(ui->pages.cmp.t.comm, comm,
+	    (int)pages_st(ui)->cmp.t.pid, fmt_vis(pages_st(ui)->cmp.t.comm, comm,
 	    sizeof(comm)));
 	return buf;
 }
@@ -247,7 +248,7 @@ draw_side(struct ui *ui, int y, int x, attr_t base, int got, bool mapped,
 void
 pages_cmp_draw(struct ui *ui)
 {
-	struct pages_state *ps = &ui->pages;
+	struct pages_state *ps = pages_st(ui);
 	struct pages_cmp *c = &ps->cmp;
 	struct pane_layout *l = &ui->lay;
 	int aw = 12, sw, stw = STATE_W, x;

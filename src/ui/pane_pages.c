@@ -14,6 +14,8 @@
 #include "kpage.h"
 #include "maps.h"
 #include "pageinfo.h"
+#include "pages_int.h"
+#include "pane_pages.h"
 #include "ui_int.h"
 
 #define WIN_CAP		1024		/* entries kept: a few screens */
@@ -56,7 +58,7 @@ hex_digits(uint64_t v)
 static int
 addr_w(const struct ui *ui)
 {
-	int d = hex_digits(ui->pages.cur.end - 1);
+	int d = hex_digits(pages_st(ui)->cur.end - 1);
 
 	return d < 12 ? 12 : d;
 }
@@ -88,22 +90,21 @@ fold_view(struct pages_state *ps)
 static void
 fold_init(struct ui *ui)
 {
-	struct pages_state *ps = &ui->pages;
-	int st = ui->vmas.smaps_state;
+	struct pages_state *ps = pages_st(ui);
 	uint64_t g = UINT64_MAX;
 
 	/* an address asked for shows its own page, not its THP row */
 	if (ps->goto_addr >= ps->cur.start && ps->goto_addr < ps->cur.end)
 		g = (ps->goto_addr - ps->cur.start) >> ui->t.pm.pageshift;
 	hugefold_setup(&ps->hf, ps->cur.start, ps->cur.end, ui->t.pm.pageshift,
-	    kpage_pmd_size(ui->o->sysfd), vmas_smaps(ui, ps->vma),
-	    st == 0 || st == 1, g);
+	    kpage_pmd_size(ui->o->sysfd), ui_vma_smaps(ui, ps->vma),
+	    ui_smaps_pending(ui), g);
 }
 
 void
 pages_fold_off(struct ui *ui)
 {
-	struct pages_state *ps = &ui->pages;
+	struct pages_state *ps = pages_st(ui);
 	uint64_t sel = item_of(ps, ps->v.sel, NULL);
 
 	hugefold_off(&ps->hf);
@@ -114,16 +115,16 @@ pages_fold_off(struct ui *ui)
 void
 pages_fold_on(struct ui *ui)
 {
-	ui->pages.goto_addr = 0;	/* fold_init would expand its block */
+	pages_st(ui)->goto_addr = 0;	/* fold_init would expand its block */
 	fold_init(ui);
-	hugefold_invalidate(&ui->pages.hf);
+	hugefold_invalidate(&pages_st(ui)->hf);
 }
 
 void
 pages_select_page(struct ui *ui, uint64_t page)
 {
 	hex_close(ui);	/* ':' or a search leaves the hex view */
-	pane_select_center(&ui->pages.v, hugefold_row_of(&ui->pages.hf, page));
+	pane_select_center(&pages_st(ui)->v, hugefold_row_of(&pages_st(ui)->hf, page));
 }
 
 static void
@@ -141,20 +142,29 @@ slices_free(struct pages_state *ps)
 static void
 inspect_stack(struct ui *ui)
 {
-	struct pages_state *ps = &ui->pages;
+	struct pages_state *ps = pages_st(ui);
 	int r;
 
 	errno = 0;
-	r = stack_inspect_at(ui->rootfd, ui->t.pid, vmas_stack_tid(ui, ps->vma),
+	r = stack_inspect_at(ui->rootfd, ui->t.pid, ui_vma_stack_tid(ui, ps->vma),
 	    &ui->t.maps, ps->vma, &ui->t.pm, &ps->si);
 	ps->stack_err = r == -1 ? (errno ? errno : EIO) : 0;
 }
 
-int
-pages_open(struct ui *ui, size_t vma, uint64_t page)
+static void pages_free(struct ui *ui);
+
+struct pages_state *
+pages_st(const struct ui *ui)
 {
-	struct pages_state *ps = &ui->pages;
+	return ui_pane_state(ui, &pages_ops);
+}
+
+int
+pages_open(struct ui *ui, size_t vma, uint64_t addr)
+{
+	struct pages_state *ps = pages_st(ui);
 	bool kcol = ps->kflags_col;
+	uint64_t page = UINT64_MAX;
 
 	pages_free(ui);
 	memset(ps, 0, sizeof(*ps));
@@ -168,6 +178,8 @@ pages_open(struct ui *ui, size_t vma, uint64_t page)
 	}
 	ps->vma = vma;
 	ps->cur = ui->t.maps.v[vma];
+	if (addr != UINT64_MAX)
+		page = (addr - ps->cur.start) >> ui->t.pm.pageshift;
 	if (pagewin_init(&ps->w, &ui->t.pm, ps->cur.start, ps->cur.end,
 	    WIN_CAP) == -1) {
 		ui_msg(ui, true, "page window: %s", strerror(errno));
@@ -175,7 +187,7 @@ pages_open(struct ui *ui, size_t vma, uint64_t page)
 	}
 	ps->have_win = true;
 	ps->is_stack = ps->cur.kind == VMA_STACK ||
-	    vmas_stack_tid(ui, vma) != 0;
+	    ui_vma_stack_tid(ui, vma) != 0;
 	if (ps->is_stack)
 		inspect_stack(ui);
 	/* Opening [stack] starts at the stack pointer: that's the story. */
@@ -186,7 +198,7 @@ pages_open(struct ui *ui, size_t vma, uint64_t page)
 			page = (ps->si.sp - ps->cur.start) >>
 			    ui->t.pm.pageshift;
 	} else
-		ps->goto_addr = ps->cur.start + (page << ui->t.pm.pageshift);
+		ps->goto_addr = addr;	/* keeps the in-page offset */
 	/* no marks is fine: rows just go unmarked */
 	if (pagemarks_init(&ps->marks, MARKS_CAP) == -1)
 		ui_msg(ui, true, "change marks: %s", strerror(errno));
@@ -198,10 +210,10 @@ pages_open(struct ui *ui, size_t vma, uint64_t page)
 	return 0;
 }
 
-void
+static void
 pages_free(struct ui *ui)
 {
-	struct pages_state *ps = &ui->pages;
+	struct pages_state *ps = pages_st(ui);
 
 	pages_cmp_free(ui);
 	if (ps->have_win)
@@ -213,10 +225,54 @@ pages_free(struct ui *ui)
 	pagemarks_free(&ps->marks);
 }
 
+static void *
+create(struct ui *ui)
+{
+	struct pages_state *ps = calloc(1, sizeof(*ps));
+
+	if (ps != NULL)
+		ps->kflags_col = true;
+	return ps;
+}
+
+static void
+destroy(struct ui *ui, void *state)
+{
+	pages_free(ui);
+	free(state);
+}
+
+static void
+title(struct ui *ui, char *buf, size_t len)
+{
+	char who[128];
+
+	ui_target_label(ui, who, sizeof(who));
+	snprintf(buf, len, "%s > pages", who);
+}
+
+/* The minimap is by page (huge-page rows fold several): a click there. */
+static bool
+click(struct ui *ui, int y, int x)
+{
+	struct pages_state *ps = pages_st(ui);
+	const struct pane_layout *l = &ui->lay;
+	uint64_t first, end;
+
+	if (l->map_w == 0 || x < l->map_x)
+		return false;
+	if (y - l->list_y >= ps->nslices)
+		return true;
+	pane_slice(ps->w.npages, ps->nslices, y - l->list_y, &first, &end);
+	if (end > first)
+		pages_select_page(ui, first);
+	return true;
+}
+
 static void
 want(struct ui *ui, int *hh, int *dh, bool *legend, bool *map)
 {
-	if (ui->pages.hex.on) {
+	if (pages_st(ui)->hex.on) {
 		*hh = 2;
 		*dh = 0;
 		*legend = false;
@@ -224,7 +280,7 @@ want(struct ui *ui, int *hh, int *dh, bool *legend, bool *map)
 		return;
 	}
 	/* the stack view adds a band for the guard gap below the VMA */
-	*hh = ui->pages.is_stack ? 3 : 2;
+	*hh = pages_st(ui)->is_stack ? 3 : 2;
 	*dh = 2;
 	*legend = true;
 	*map = true;
@@ -233,19 +289,19 @@ want(struct ui *ui, int *hh, int *dh, bool *legend, bool *map)
 static struct pane_view *
 view(struct ui *ui)
 {
-	if (ui->pages.hex.on)
-		return &ui->pages.hex.v;
-	return &ui->pages.v;
+	if (pages_st(ui)->hex.on)
+		return &pages_st(ui)->hex.v;
+	return &pages_st(ui)->v;
 }
 
 /* Fold the huge blocks of the window on screen: hugefold_discover. */
 static void
 discover(struct ui *ui)
 {
-	struct pages_state *ps = &ui->pages;
+	struct pages_state *ps = pages_st(ui);
 	struct hugefold_view fv = fold_view(ps);
 	struct hugefold_src src = { &ui->t.pm, &ui->kp,
-	    vmas_smaps(ui, ps->vma) };
+	    ui_vma_smaps(ui, ps->vma) };
 
 	hugefold_discover(&ps->hf, &src, &fv);
 }
@@ -270,14 +326,14 @@ swaps_load(struct ui *ui)
 static void
 rec_ctx(struct ui *ui, struct pageinfo_ctx *c)
 {
-	struct pages_state *ps = &ui->pages;
+	struct pages_state *ps = pages_st(ui);
 	struct pageinfo_pmd none = PAGEINFO_PMD_INIT;
 
 	memset(c, 0, sizeof(*c));
 	c->pagesize = ui->t.pm.pagesize;
 	c->kp = &ui->kp;
 	c->pm = &ui->t.pm;
-	c->sm = ui->vmas.smaps_state == 2 ? &ui->vmas.smaps : NULL;
+	c->sm = ui_smaps_list(ui);
 	c->pmd = none;
 	c->pmd_size = ps->hf.pmd_size;
 	c->no_block_walk = true;	/* the fold set tells huge blocks */
@@ -295,7 +351,7 @@ static int
 page_rec(struct ui *ui, struct pageinfo_ctx *c, uint64_t idx,
     struct pageinfo *p)
 {
-	struct pages_state *ps = &ui->pages;
+	struct pages_state *ps = pages_st(ui);
 	int got;
 
 	memset(p, 0, sizeof(*p));
@@ -359,7 +415,7 @@ marks_text(const struct ui *ui, const struct pageinfo *p, char *buf,
 		    e->swap_offset);
 	if (p->have_kflags) {
 		strlcat(buf, folio[p->folio], len);
-		if (ui->pages.kflags_col) {
+		if (pages_st(ui)->kflags_col) {
 			n = strlen(buf);
 			if (p->have_mapcount)
 				snprintf(buf + n, len - n, "map=%" PRIu64 " ",
@@ -430,7 +486,7 @@ col_widths(const struct ui *ui, int *w)
 static void
 draw_gap_band(struct ui *ui, int y)
 {
-	struct pages_state *ps = &ui->pages;
+	struct pages_state *ps = pages_st(ui);
 	struct pane_layout *l = &ui->lay;
 	const struct stack_info *si = &ps->si;
 	char buf[400], a[16], b[16];
@@ -467,7 +523,7 @@ draw_gap_band(struct ui *ui, int y)
 static void
 draw_header(struct ui *ui)
 {
-	struct pages_state *ps = &ui->pages;
+	struct pages_state *ps = pages_st(ui);
 	struct pane_layout *l = &ui->lay;
 	char buf[600], path[300], sz[16], a[16], b[16];
 	int aw = addr_w(ui);
@@ -490,7 +546,7 @@ draw_header(struct ui *ui)
 		    a);
 	}
 	ui_put(l->header_y, 1, l->cols - 1, ui_attr(ui, ps->is_stack ?
-	    UC_STACK : vmas_kind_color(&ps->cur)) | A_BOLD, buf);
+	    UC_STACK : ui_vma_color(&ps->cur)) | A_BOLD, buf);
 	if (l->header_h < 2)
 		return;
 	if (ps->is_stack) {
@@ -531,8 +587,8 @@ draw_header(struct ui *ui)
 			draw_gap_band(ui, l->header_y + 2);
 		return;
 	}
-	if (ps->vma < ui->vmas.ncounts && ui->vmas.counts[ps->vma].state == 1) {
-		const struct pm_counts *c = &ui->vmas.counts[ps->vma].c;
+	if (ui_vma_counts(ui, ps->vma) != NULL) {
+		const struct pm_counts *c = ui_vma_counts(ui, ps->vma);
 
 		snprintf(buf, sizeof(buf), "resident %" PRIu64 "  swapped %"
 		    PRIu64 "  exclusive %" PRIu64 "  file/shared %" PRIu64
@@ -557,13 +613,13 @@ draw_legend(struct ui *ui)
 		x = ui_put(l->legend_y, x, l->cols - x, ui_attr(ui,
 		    flag_tab[i].color), buf) + 2;
 	}
-	if (ui->pages.is_stack) {
+	if (pages_st(ui)->is_stack) {
 		x = ui_put(l->legend_y, x, l->cols - x, ui_attr(ui, UC_SP),
 		    "SP") + 2;
 		x = ui_put(l->legend_y, x, l->cols - x, ui_attr(ui,
 		    UC_UNFAULTED), "never-faulted") + 2;
 	}
-	if (ui->pages.hf.ncoll > 0 || ui->pages.hf.nexpd > 0)
+	if (pages_st(ui)->hf.ncoll > 0 || pages_st(ui)->hf.nexpd > 0)
 		ui_put(l->legend_y, x, l->cols - x, ui_attr(ui, UC_HUGE),
 		    "THP/huge: +/- expand/fold");
 }
@@ -572,7 +628,7 @@ draw_legend(struct ui *ui)
 static void
 fold_text(const struct ui *ui, uint64_t va, char *buf, size_t len)
 {
-	const struct hugefold *hf = &ui->pages.hf;
+	const struct hugefold *hf = &pages_st(ui)->hf;
 	char sz[16];
 
 	fmt_size(hf->blk << ui->t.pm.pageshift, sz, sizeof(sz));
@@ -625,7 +681,7 @@ kflags_why(const struct ui *ui, const struct pageinfo *p, const char *nopfn)
 static bool
 goto_phys(const struct ui *ui, const struct pageinfo *p, uint64_t *pa)
 {
-	uint64_t g = ui->pages.goto_addr;
+	uint64_t g = pages_st(ui)->goto_addr;
 
 	return g >= p->vaddr && g - p->vaddr < ui->t.pm.pagesize &&
 	    pagemap_phys(&p->e, g, ui->t.pm.pagesize, pa);
@@ -634,7 +690,7 @@ goto_phys(const struct ui *ui, const struct pageinfo *p, uint64_t *pa)
 static void
 draw_detail(struct ui *ui)
 {
-	struct pages_state *ps = &ui->pages;
+	struct pages_state *ps = pages_st(ui);
 	struct pane_layout *l = &ui->lay;
 	struct pageinfo_ctx ctx;
 	struct pageinfo p;
@@ -708,7 +764,7 @@ slice_char(const struct ui_count *uc)
 static void
 draw_map(struct ui *ui)
 {
-	struct pages_state *ps = &ui->pages;
+	struct pages_state *ps = pages_st(ui);
 	struct pane_layout *l = &ui->lay;
 	int n = l->list_h, vs, ve;
 	uint64_t last;
@@ -766,7 +822,7 @@ draw_map(struct ui *ui)
 static void
 draw(struct ui *ui)
 {
-	struct pages_state *ps = &ui->pages;
+	struct pages_state *ps = pages_st(ui);
 	struct pane_layout *l = &ui->lay;
 	struct pageinfo_ctx ctx;
 	int w[NCOLS], used, x;
@@ -1049,7 +1105,7 @@ popup_kflags(struct ui *ui, const struct pageinfo *p)
 static void
 popup_detail(struct ui *ui)
 {
-	struct pages_state *ps = &ui->pages;
+	struct pages_state *ps = pages_st(ui);
 	struct pageinfo_ctx ctx;
 	struct pageinfo p;
 	bool folded;
@@ -1096,7 +1152,7 @@ popup_detail(struct ui *ui)
 static void
 key(struct ui *ui, enum key_action a)
 {
-	struct pages_state *ps = &ui->pages;
+	struct pages_state *ps = pages_st(ui);
 
 	if (ps->hex.on && hex_key(ui, a))
 		return;
@@ -1131,8 +1187,7 @@ key(struct ui *ui, enum key_action a)
 			ui_msg(ui, false, "compare mode off");
 			break;
 		}
-		pages_free(ui);
-		ui_set_level(ui, LV_VMAS);
+		ui_back(ui);
 		break;
 	case KA_OPEN:
 		popup_detail(ui);
@@ -1208,7 +1263,7 @@ key(struct ui *ui, enum key_action a)
 static bool
 tick(struct ui *ui, uint64_t deadline)
 {
-	struct pages_state *ps = &ui->pages;
+	struct pages_state *ps = pages_st(ui);
 	uint64_t now = ui_now_ms();
 	bool more = false;
 
@@ -1216,10 +1271,10 @@ tick(struct ui *ui, uint64_t deadline)
 		return false;
 	/* smaps tells hugetlb from THP: fold once it has come */
 	if (ps->hf.wait) {
-		if (vmas_smaps_tick(ui))
+		if (ui_smaps_tick(ui))
 			more = true;
-		if (vmas_smaps(ui, ps->vma) != NULL ||
-		    ui->vmas.smaps_state == -1 || ui->vmas.smaps_state == 2) {
+		if (ui_vma_smaps(ui, ps->vma) != NULL ||
+		    !ui_smaps_pending(ui)) {
 			fold_init(ui);
 			hugefold_invalidate(&ps->hf);
 		}
@@ -1247,7 +1302,7 @@ tick(struct ui *ui, uint64_t deadline)
 static bool
 row_text(struct ui *ui, uint64_t row, char *buf, size_t len)
 {
-	struct pages_state *ps = &ui->pages;
+	struct pages_state *ps = pages_st(ui);
 	struct pageinfo_ctx ctx;
 	struct pageinfo p;
 	bool folded;
@@ -1279,7 +1334,7 @@ row_text(struct ui *ui, uint64_t row, char *buf, size_t len)
 static bool
 search(struct ui *ui, const char *q, int dir, bool from_sel)
 {
-	struct pages_state *ps = &ui->pages;
+	struct pages_state *ps = pages_st(ui);
 	uint64_t addr, n = ps->v.nrows, i = ps->v.sel;
 	char buf[1024];
 
@@ -1341,7 +1396,7 @@ prompt(struct ui *ui, int kind, enum prompt_ev ev)
 static const char *
 hint(struct ui *ui)
 {
-	struct pages_state *ps = &ui->pages;
+	struct pages_state *ps = pages_st(ui);
 
 	if (ps->hex.on)
 		return hex_hint(ui);
@@ -1362,6 +1417,11 @@ hint(struct ui *ui)
 
 const struct pane_ops pages_ops = {
 	.name = "pages",
+	.create = create,
+	.destroy = destroy,
+	.leave = pages_free,
+	.title = title,
+	.click = click,
 	.want = want,
 	.view = view,
 	.draw = draw,

@@ -7,8 +7,32 @@
 #include <string.h>
 
 #include "fmt.h"
-#include "ui_int.h"
+#include "pane_procs.h"
 #include "procfs.h"
+#include "proclist.h"
+#include "ui_int.h"
+
+/* The picker's state: the list, the rows its filter and order show. */
+struct procs_state {
+	struct proc_list list;
+	size_t *idx;		/* rows shown: indexes into list, filtered */
+	size_t nidx;
+	struct pane_view v;
+	enum proclist_sort sort;
+	bool tree;		/* rows in process tree order ('t') */
+	int *depth;		/* tree depth of each row (with idx) */
+	char filter[128];
+	char pfilter[128];	/* the filter before '/' (Esc restores it) */
+	pid_t sel_pid;		/* the selection survives refreshes by pid */
+	uint64_t loaded_ms;	/* 0: never loaded */
+	int err;
+};
+
+static struct procs_state *
+procs_st(const struct ui *ui)
+{
+	return ui_pane_state(ui, &procs_ops);
+}
 
 static const char *const sort_names[] = {
 	[PROCLIST_SORT_RSS] = "RSS",
@@ -19,7 +43,7 @@ static const char *const sort_names[] = {
 static struct proc_info *
 row_proc(struct ui *ui, uint64_t i)
 {
-	struct procs_state *ps = &ui->procs;
+	struct procs_state *ps = procs_st(ui);
 
 	if (i >= ps->nidx)
 		return NULL;
@@ -30,17 +54,17 @@ row_proc(struct ui *ui, uint64_t i)
 static void
 remember_sel(struct ui *ui)
 {
-	struct proc_info *sel = row_proc(ui, ui->procs.v.sel);
+	struct proc_info *sel = row_proc(ui, procs_st(ui)->v.sel);
 
 	if (sel != NULL)
-		ui->procs.sel_pid = sel->pid;
+		procs_st(ui)->sel_pid = sel->pid;
 }
 
 /* Rebuild the filtered row list, keeping the remembered pid selected. */
 static void
 refilter(struct ui *ui)
 {
-	struct procs_state *ps = &ui->procs;
+	struct procs_state *ps = procs_st(ui);
 	char text[256];
 	pid_t want, fpid;
 	size_t *n, *order, cap = ps->list.n ? ps->list.n : 1;
@@ -95,10 +119,10 @@ refilter(struct ui *ui)
 	pane_select_center(&ps->v, ps->v.sel);
 }
 
-void
+static void
 procs_load(struct ui *ui)
 {
-	struct procs_state *ps = &ui->procs;
+	struct procs_state *ps = procs_st(ui);
 
 	remember_sel(ui);
 	ps->nidx = 0;
@@ -115,15 +139,40 @@ procs_load(struct ui *ui)
 	refilter(ui);
 }
 
-void
-procs_free(struct ui *ui)
+static void *
+create(struct ui *ui)
 {
-	proclist_free(&ui->procs.list);
-	free(ui->procs.idx);
-	ui->procs.idx = NULL;
-	free(ui->procs.depth);
-	ui->procs.depth = NULL;
-	ui->procs.nidx = 0;
+	struct procs_state *ps = calloc(1, sizeof(*ps));
+
+	if (ps != NULL)
+		ps->sort = PROCLIST_SORT_RSS;
+	return ps;
+}
+
+static void
+destroy(struct ui *ui, void *state)
+{
+	struct procs_state *ps = state;
+
+	proclist_free(&ps->list);
+	free(ps->idx);
+	free(ps->depth);
+	free(ps);
+}
+
+/* Shown (at start, or back from a process): the list is read again. */
+static void
+resume(struct ui *ui)
+{
+	if (ui->back_pid != 0)
+		procs_st(ui)->sel_pid = ui->back_pid;
+	procs_load(ui);
+}
+
+static void
+title(struct ui *ui, char *buf, size_t len)
+{
+	strlcpy(buf, "processes", len);
 }
 
 static void
@@ -138,7 +187,7 @@ want(struct ui *ui, int *hh, int *dh, bool *legend, bool *map)
 static struct pane_view *
 view(struct ui *ui)
 {
-	return &ui->procs.v;
+	return &procs_st(ui)->v;
 }
 
 /* Tree branch before the command: two columns a level, "`- " on it. */
@@ -194,7 +243,7 @@ format_row(const struct proc_info *p, bool narrow, int depth, char *buf,
 static void
 draw(struct ui *ui)
 {
-	struct procs_state *ps = &ui->procs;
+	struct procs_state *ps = procs_st(ui);
 	struct pane_layout *l = &ui->lay;
 	char buf[4096];
 
@@ -265,7 +314,7 @@ draw(struct ui *ui)
 static void
 open_selected(struct ui *ui)
 {
-	struct proc_info *p = row_proc(ui, ui->procs.v.sel);
+	struct proc_info *p = row_proc(ui, procs_st(ui)->v.sel);
 
 	if (p == NULL)
 		return;
@@ -279,7 +328,7 @@ open_selected(struct ui *ui)
 		    "address space left", (int)p->pid);
 		return;
 	}
-	ui->procs.sel_pid = p->pid;
+	procs_st(ui)->sel_pid = p->pid;
 	if (ui_open_target(ui, p->pid) == -1)
 		procs_load(ui);	/* it exited: drop it from the list */
 }
@@ -287,7 +336,7 @@ open_selected(struct ui *ui)
 static void
 key(struct ui *ui, enum key_action a)
 {
-	struct procs_state *ps = &ui->procs;
+	struct procs_state *ps = procs_st(ui);
 
 	switch (a) {
 	case KA_NONE:
@@ -331,7 +380,7 @@ key(struct ui *ui, enum key_action a)
 static bool
 tick(struct ui *ui, uint64_t deadline)
 {
-	struct procs_state *ps = &ui->procs;
+	struct procs_state *ps = procs_st(ui);
 	int period = ui->o->interval_ms > 0 ? ui->o->interval_ms :
 	    ui->o->refresh_ms > 0 ? ui->o->refresh_ms : 2000;
 
@@ -348,7 +397,7 @@ row_text(struct ui *ui, uint64_t idx, char *buf, size_t len)
 	if (p == NULL)
 		return false;
 	/* search sees every column */
-	format_row(p, false, ui->procs.depth[idx], buf, len);
+	format_row(p, false, procs_st(ui)->depth[idx], buf, len);
 	return true;
 }
 
@@ -356,7 +405,7 @@ row_text(struct ui *ui, uint64_t idx, char *buf, size_t len)
 static bool
 prompt(struct ui *ui, int kind, enum prompt_ev ev)
 {
-	struct procs_state *ps = &ui->procs;
+	struct procs_state *ps = procs_st(ui);
 
 	if (kind != '/')
 		return false;
@@ -389,6 +438,10 @@ hint(struct ui *ui)
 
 const struct pane_ops procs_ops = {
 	.name = "processes",
+	.create = create,
+	.destroy = destroy,
+	.resume = resume,
+	.title = title,
 	.want = want,
 	.view = view,
 	.draw = draw,

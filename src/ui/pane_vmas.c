@@ -9,7 +9,10 @@
 
 #include "fmt.h"
 #include "maps.h"
+#include "pane_vmas.h"
+#include "text.h"
 #include "ui_int.h"
+#include "vmas_int.h"
 #include "smaps.h"
 #include "stack.h"
 
@@ -76,23 +79,10 @@ col_widths(const struct ui *ui, int *w)
 	w[COL_PATH] = PATH_MIN;
 }
 
-enum ui_color
-vmas_kind_color(const struct vma *v)
+struct vmas_state *
+vmas_st(const struct ui *ui)
 {
-	if (strncmp(v->perms, "---", 3) == 0)
-		return UC_GUARD;
-	switch (v->kind) {
-	case VMA_STACK:
-		return UC_STACK;
-	case VMA_HEAP:
-		return UC_HEAP;
-	case VMA_FILE:
-		return UC_FILE;
-	case VMA_ANON:
-		return UC_ANON;
-	default:
-		return UC_SPECIAL;
-	}
+	return ui_pane_state(ui, &vmas_ops);
 }
 
 /* ---------------------------------------------------------------- rows */
@@ -112,14 +102,14 @@ stack_index(const struct ui *ui)
 static uint64_t
 nrows(const struct ui *ui)
 {
-	return ui->vmas.rows.n;
+	return vmas_st(ui)->rows.n;
 }
 
 
 const struct smaps_vma *
 vmas_smaps(const struct ui *ui, size_t i)
 {
-	const struct vmas_state *vs = &ui->vmas;
+	const struct vmas_state *vs = vmas_st(ui);
 	const struct smaps_list *l = vs->smaps_state == 2 ? &vs->smaps :
 	    vs->smaps_state == 1 ? &vs->sr.list : NULL;
 
@@ -131,9 +121,9 @@ vmas_smaps(const struct ui *ui, size_t i)
 pid_t
 vmas_stack_tid(const struct ui *ui, size_t i)
 {
-	if (ui->vmas.stack_tid == NULL || i >= ui->vmas.ncounts)
+	if (vmas_st(ui)->stack_tid == NULL || i >= vmas_st(ui)->ncounts)
 		return 0;
-	return ui->vmas.stack_tid[i];
+	return vmas_st(ui)->stack_tid[i];
 }
 
 static void
@@ -152,7 +142,7 @@ smaps_reset(struct vmas_state *vs)
 static void
 find_thread_stacks(struct ui *ui)
 {
-	struct vmas_state *vs = &ui->vmas;
+	struct vmas_state *vs = vmas_st(ui);
 	struct stack_thread *th;
 	size_t n;
 
@@ -184,7 +174,7 @@ find_thread_stacks(struct ui *ui)
 void
 vmas_relist(struct ui *ui, bool carry)
 {
-	struct vmas_state *vs = &ui->vmas;
+	struct vmas_state *vs = vmas_st(ui);
 	long si;
 
 	vs->path_want = vs->huge_blank = -1;	/* measured again */
@@ -202,17 +192,17 @@ vmas_relist(struct ui *ui, bool carry)
 	vmas_rows_build(ui);
 }
 
-void
+static void
 vmas_enter(struct ui *ui)
 {
-	smaps_reset(&ui->vmas);
+	smaps_reset(vmas_st(ui));
 	vmas_relist(ui, false);
 }
 
-void
+static void
 vmas_free(struct ui *ui)
 {
-	struct vmas_state *vs = &ui->vmas;
+	struct vmas_state *vs = vmas_st(ui);
 
 	smaps_reset(vs);
 	free(vs->stack_tid);
@@ -230,6 +220,96 @@ vmas_free(struct ui *ui)
 	vs->map_valid = false;
 }
 
+const struct smaps_list *
+vmas_smaps_list(const struct ui *ui)
+{
+	const struct vmas_state *vs = vmas_st(ui);
+
+	return vs->smaps_state == 2 ? &vs->smaps : NULL;
+}
+
+bool
+vmas_smaps_pending(const struct ui *ui)
+{
+	int st = vmas_st(ui)->smaps_state;
+
+	return st == 0 || st == 1;
+}
+
+const struct pm_counts *
+vmas_counts(const struct ui *ui, size_t i)
+{
+	const struct vmas_state *vs = vmas_st(ui);
+
+	if (i >= vs->ncounts || vs->counts[i].state != 1)
+		return NULL;
+	return &vs->counts[i].c;
+}
+
+static void *
+create(struct ui *ui)
+{
+	return calloc(1, sizeof(struct vmas_state));
+}
+
+static void
+destroy(struct ui *ui, void *state)
+{
+	vmas_free(ui);
+	free(state);
+}
+
+/* A process opened: its VMAs from the first row (or why they are not). */
+static void
+enter(struct ui *ui)
+{
+	memset(vmas_st(ui), 0, sizeof(struct vmas_state));
+	if (ui->have_t)
+		vmas_enter(ui);
+}
+
+/* The target exec'd: its old image's marks go; then its new rows. */
+static void
+exec_(struct ui *ui, bool reread)
+{
+	if (!reread)
+		vmamarks_free(&vmas_st(ui)->marks);
+	else
+		vmas_enter(ui);
+}
+
+/* Select the row of VMA vma, or (vma < 0) the hole holding addr. */
+static void
+show_addr(struct ui *ui, uint64_t addr, long vma)
+{
+	if (vma < 0)
+		vmas_select_addr(ui, addr);
+	else
+		pane_select(&vmas_st(ui)->v, vmas_row_of(ui, (size_t)vma));
+}
+
+static void
+title(struct ui *ui, char *buf, size_t len)
+{
+	char who[128];
+
+	ui_target_label(ui, who, sizeof(who));
+	if (ui->have_t)
+		snprintf(buf, len, "%s > VMAs", who);
+	else
+		strlcpy(buf, who, len);
+}
+
+/* The map's selection mark is in the blank column before it. */
+static bool
+click(struct ui *ui, int y, int x)
+{
+	if (ui->lay.map_w == 0 || x < ui->lay.map_x - 1)
+		return false;
+	vmas_map_click(ui, y - ui->lay.list_y);
+	return true;
+}
+
 static void
 want(struct ui *ui, int *hh, int *dh, bool *legend, bool *map)
 {
@@ -242,7 +322,7 @@ want(struct ui *ui, int *hh, int *dh, bool *legend, bool *map)
 static struct pane_view *
 view(struct ui *ui)
 {
-	return &ui->vmas.v;
+	return &vmas_st(ui)->v;
 }
 
 /* A page count in at most w columns: exact when it fits, else 12.3M. */
@@ -264,9 +344,9 @@ fmt_count(uint64_t n, int w, char *buf, size_t len)
 static const struct ui_count *
 count_of(struct ui *ui, size_t i)
 {
-	if (i >= ui->vmas.ncounts || ui->t.pm.fd < 0)
+	if (i >= vmas_st(ui)->ncounts || ui->t.pm.fd < 0)
 		return NULL;
-	return &ui->vmas.counts[i];
+	return &vmas_st(ui)->counts[i];
 }
 
 static void
@@ -388,7 +468,7 @@ huge_cell(const struct ui *ui, size_t i, char *buf, size_t len, bool *hl)
 	*hl = false;
 	buf[0] = '\0';
 	if (s == NULL) {
-		if (ui->vmas.smaps_state < 2 && ui->vmas.smaps_state >= 0)
+		if (vmas_st(ui)->smaps_state < 2 && vmas_st(ui)->smaps_state >= 0)
 			strlcpy(buf, ui_ellipsis(ui), len);
 		return;
 	}
@@ -415,7 +495,7 @@ row_color(const struct ui *ui, size_t i)
 {
 	if (vmas_stack_tid(ui, i) != 0)
 		return UC_STACK;
-	return vmas_kind_color(&ui->t.maps.v[i]);
+	return ui_vma_color(&ui->t.maps.v[i]);
 }
 
 static void
@@ -425,28 +505,19 @@ draw_error(struct ui *ui)
 	char buf[300];
 
 	snprintf(buf, sizeof(buf), "Cannot inspect process %d:",
-	    (int)ui->vmas.err_pid);
+	    (int)ui->t_pid);
 	ui_put(l->list_y + 1, 2, l->cols - 2, ui_attr(ui, UC_ERR), buf);
-	const char *p = target_strerror(ui->vmas.err);
+	const char *p = target_strerror(ui->t_err);
 	int y = l->list_y + 2, w = l->cols - 6;
 
 	/* The explanation is a sentence: wrap it at spaces. */
 	while (*p != '\0' && y < l->list_y + l->list_h - 1 && w > 10) {
-		int n = (int)strlen(p);
+		int n = (int)text_wrap_len(p, (size_t)w);
 		char line[300];
 
-		if (n > w) {
-			n = w;
-			while (n > 0 && p[n] != ' ')
-				n--;
-			if (n == 0)
-				n = w;
-		}
 		snprintf(line, sizeof(line), "%.*s", n, p);
 		ui_put(y++, 4, w, A_BOLD, line);
-		p += n;
-		while (*p == ' ')
-			p++;
+		p = text_wrap_skip(p + n);
 	}
 	ui_put(y + 1, 2, l->cols - 2, A_NORMAL,
 	    "Esc or q goes back to the process list.");
@@ -455,7 +526,7 @@ draw_error(struct ui *ui)
 static void
 draw_header(struct ui *ui)
 {
-	struct vmas_state *vs = &ui->vmas;
+	struct vmas_state *vs = vmas_st(ui);
 	struct pane_layout *l = &ui->lay;
 	struct pm_counts tot;
 	size_t pending = 0, failed = 0;
@@ -562,8 +633,8 @@ smaps_detail(const struct ui *ui, size_t i, char *buf, size_t len)
 	size_t n;
 
 	if (s == NULL) {
-		snprintf(buf, len, "smaps: %s", ui->vmas.smaps_state == -1 ?
-		    strerror(ui->vmas.smaps_err) : ui->vmas.smaps_state == 2 ?
+		snprintf(buf, len, "smaps: %s", vmas_st(ui)->smaps_state == -1 ?
+		    strerror(vmas_st(ui)->smaps_err) : vmas_st(ui)->smaps_state == 2 ?
 		    "no entry (the mapping changed: r re-reads)" :
 		    "reading...");
 		return;
@@ -602,9 +673,9 @@ draw_detail(struct ui *ui)
 
 	if (l->detail_h < 1)
 		return;
-	if (!vmas_vma_of(ui, ui->vmas.v.sel, &i)) {
-		const struct vmarow *r = vmarows_get(&ui->vmas.rows,
-		    ui->vmas.v.sel);
+	if (!vmas_vma_of(ui, vmas_st(ui)->v.sel, &i)) {
+		const struct vmarow *r = vmarows_get(&vmas_st(ui)->rows,
+		    vmas_st(ui)->v.sel);
 
 		if (r == NULL)
 			return;
@@ -612,7 +683,7 @@ draw_detail(struct ui *ui)
 			vmas_hole_detail(ui, r);
 			return;
 		}
-		fmt_size(ui->vmas.gap, sz, sizeof(sz));
+		fmt_size(vmas_st(ui)->gap, sz, sizeof(sz));
 		/* Two lines: one line of 80 columns cut the reason off. */
 		snprintf(buf, sizeof(buf), "stack guard gap %s "
 		    "(stack_guard_gap): the kernel keeps it free of mappings",
@@ -661,10 +732,10 @@ gap_text(const struct ui *ui, size_t si, int w, char *cell, size_t len)
 	    st->start;
 	char sz[16], hs[16];
 
-	fmt_size(ui->vmas.gap, sz, sizeof(sz));
+	fmt_size(vmas_st(ui)->gap, sz, sizeof(sz));
 	fmt_size(hole, hs, sizeof(hs));
 	snprintf(cell, len, "guard gap %s below [stack]%s", sz,
-	    stack_gap_violated(&ui->t.maps, si, ui->vmas.gap) ? " VIOLATED" :
+	    stack_gap_violated(&ui->t.maps, si, vmas_st(ui)->gap) ? " VIOLATED" :
 	    "");
 	/* The hole only when it fits: a cut "; ho" says nothing. */
 	if ((int)(strlen(cell) + strlen(hs)) + 7 <= w)
@@ -697,7 +768,7 @@ draw_pseudo_row(struct ui *ui, int y, const int *w, const bool *shown,
 			snprintf(cell, sizeof(cell), "%0*" PRIx64 "-%0*" PRIx64,
 			    aw, r->start, aw, r->end);
 		else if (c == COL_SIZE) {
-			fmt_size(gap ? ui->vmas.gap : r->end - r->start, sz,
+			fmt_size(gap ? vmas_st(ui)->gap : r->end - r->start, sz,
 			    sizeof(sz));
 			snprintf(cell, sizeof(cell), "%6s", sz);
 		} else if (c == COL_PATH && gap)
@@ -722,8 +793,8 @@ widest_path(struct ui *ui)
 	char cell[420];
 	size_t wmax = 0, cw;
 
-	if (ui->vmas.path_want >= 0)
-		return ui->vmas.path_want;
+	if (vmas_st(ui)->path_want >= 0)
+		return vmas_st(ui)->path_want;
 
 	for (size_t i = 0; i < ui->t.maps.n; i++) {
 		size_t len = strlen(ui->t.maps.v[i].path);
@@ -739,8 +810,8 @@ widest_path(struct ui *ui)
 		if ((cw = fmt_width(cell)) > wmax)
 			wmax = cw;
 	}
-	ui->vmas.path_want = (int)(wmax < 4096 ? wmax : 4096);
-	return ui->vmas.path_want;
+	vmas_st(ui)->path_want = (int)(wmax < 4096 ? wmax : 4096);
+	return vmas_st(ui)->path_want;
 }
 
 /* Is the HUGE column blank on every row (smaps read, nothing huge)? */
@@ -750,19 +821,19 @@ huge_all_blank(struct ui *ui)
 	char hb[48];
 	bool hl;
 
-	if (ui->vmas.smaps_state != 2)
+	if (vmas_st(ui)->smaps_state != 2)
 		return false;
-	if (ui->vmas.huge_blank >= 0)
-		return ui->vmas.huge_blank;
-	ui->vmas.huge_blank = 1;
+	if (vmas_st(ui)->huge_blank >= 0)
+		return vmas_st(ui)->huge_blank;
+	vmas_st(ui)->huge_blank = 1;
 	for (size_t i = 0; i < ui->t.maps.n; i++) {
 		huge_cell(ui, i, hb, sizeof(hb), &hl);
 		if (hb[0] != '\0') {
-			ui->vmas.huge_blank = 0;
+			vmas_st(ui)->huge_blank = 0;
 			break;
 		}
 	}
-	return ui->vmas.huge_blank;
+	return vmas_st(ui)->huge_blank;
 }
 
 /*
@@ -802,7 +873,7 @@ path_room(struct ui *ui, const int *w, bool *shown, int used)
 static void
 draw(struct ui *ui)
 {
-	struct vmas_state *vs = &ui->vmas;
+	struct vmas_state *vs = vmas_st(ui);
 	struct pane_layout *l = &ui->lay;
 	int w[NCOLS], used, aw;
 	bool shown[NCOLS];
@@ -929,31 +1000,20 @@ draw(struct ui *ui)
 }
 
 static void
-back(struct ui *ui)
-{
-	pid_t pid = ui->have_t ? ui->t.pid : ui->vmas.err_pid;
-
-	ui_close_target(ui);
-	ui->procs.sel_pid = pid;
-	procs_load(ui);
-	ui_set_level(ui, LV_PROCS);
-}
-
-static void
 key(struct ui *ui, enum key_action a)
 {
 	switch (a) {
 	case KA_BACK:
-		back(ui);
+		ui_back(ui);
 		break;
 	case KA_OPEN: {
 		size_t i;
 
 		if (!ui->have_t)
 			break;
-		if (!vmas_vma_of(ui, ui->vmas.v.sel, &i)) {
-			const struct vmarow *r = vmarows_get(&ui->vmas.rows,
-			    ui->vmas.v.sel);
+		if (!vmas_vma_of(ui, vmas_st(ui)->v.sel, &i)) {
+			const struct vmarow *r = vmarows_get(&vmas_st(ui)->rows,
+			    vmas_st(ui)->v.sel);
 
 			/* no rows at all: a process without mappings */
 			if (r != NULL)
@@ -963,9 +1023,7 @@ key(struct ui *ui, enum key_action a)
 				    "a hole");
 			break;
 		}
-		pages_free(ui);
-		if (pages_open(ui, i, UINT64_MAX) == 0)
-			ui_set_level(ui, LV_PAGES);
+		ui_open_pages(ui, i, UINT64_MAX);
 		break;
 	}
 	case KA_REFRESH:
@@ -984,11 +1042,11 @@ key(struct ui *ui, enum key_action a)
 		    ui->t.maps.n);
 		break;
 	case KA_HOLES:
-		ui->vmas.holes_off = !ui->vmas.holes_off;
+		vmas_st(ui)->holes_off = !vmas_st(ui)->holes_off;
 		if (ui->have_t)
 			vmas_rows_build(ui);
 		ui_msg(ui, false, "holes between mappings %s (u)",
-		    ui->vmas.holes_off ? "hidden" : "shown");
+		    vmas_st(ui)->holes_off ? "hidden" : "shown");
 		break;
 	case KA_SORT:
 	case KA_KFLAGS:
@@ -1001,7 +1059,7 @@ key(struct ui *ui, enum key_action a)
 bool
 vmas_smaps_tick(struct ui *ui)
 {
-	struct vmas_state *vs = &ui->vmas;
+	struct vmas_state *vs = vmas_st(ui);
 
 	if (!ui->have_t)
 		return false;
@@ -1039,7 +1097,7 @@ is_small(const struct ui *ui, const struct ui_count *uc)
 static bool
 tick(struct ui *ui, uint64_t deadline)
 {
-	struct vmas_state *vs = &ui->vmas;
+	struct vmas_state *vs = vmas_st(ui);
 	bool more = false;
 	size_t sfrom, sto;
 
@@ -1083,11 +1141,11 @@ row_text(struct ui *ui, uint64_t row, char *buf, size_t len)
 	if (!ui->have_t)
 		return false;
 	if (!vmas_vma_of(ui, row, &idx)) {
-		const struct vmarow *r = vmarows_get(&ui->vmas.rows, row);
+		const struct vmarow *r = vmarows_get(&vmas_st(ui)->rows, row);
 
 		if (r == NULL)
 			return false;
-		fmt_size(r->kind == VMAROW_GAP ? ui->vmas.gap :
+		fmt_size(r->kind == VMAROW_GAP ? vmas_st(ui)->gap :
 		    r->end - r->start, sz, sizeof(sz));
 		snprintf(buf, len, r->kind == VMAROW_GAP ? "guard gap %s "
 		    "below [stack]" : "hole %s unmapped", sz);
@@ -1109,7 +1167,7 @@ row_text(struct ui *ui, uint64_t row, char *buf, size_t len)
 static bool
 search(struct ui *ui, const char *q, int dir, bool from_sel)
 {
-	struct pane_view *v = &ui->vmas.v;
+	struct pane_view *v = &vmas_st(ui)->v;
 	uint64_t n = v->nrows, i = v->sel, addr;
 	bool is_addr = fmt_parse_addr(q, &addr) == 0;
 	char buf[1024];
@@ -1139,13 +1197,13 @@ prompt(struct ui *ui, int kind, enum prompt_ev ev)
 	if (kind != '/' || ui->pbuf[0] == '\0')
 		return false;
 	if (ev == PR_CHANGE) {
-		pane_select(&ui->vmas.v, ui->porigin);
+		pane_select(&vmas_st(ui)->v, ui->porigin);
 		strlcpy(ui->search, ui->pbuf, sizeof(ui->search));
 		search(ui, ui->search, 1, true);
 		return true;
 	}
 	if (ev == PR_ACCEPT)	/* then the default search, from there */
-		pane_select(&ui->vmas.v, ui->porigin);
+		pane_select(&vmas_st(ui)->v, ui->porigin);
 	return false;
 }
 
@@ -1161,6 +1219,14 @@ hint(struct ui *ui)
 
 const struct pane_ops vmas_ops = {
 	.name = "VMAs",
+	.create = create,
+	.destroy = destroy,
+	.enter = enter,
+	.leave = vmas_free,
+	.exec = exec_,
+	.show_addr = show_addr,
+	.title = title,
+	.click = click,
 	.want = want,
 	.view = view,
 	.draw = draw,

@@ -12,8 +12,11 @@
 #include <curses.h>
 
 #include "fmt.h"
-#include "maps.h"
 #include "help.h"
+#include "maps.h"
+#include "pane_pages.h"
+#include "pane_procs.h"
+#include "pane_vmas.h"
 #include "prompt.h"
 #include "term.h"
 #include "ui.h"
@@ -22,10 +25,9 @@
 #define TICK_BUDGET_MS	30	/* background counting per frame */
 #define ALIVE_MS	1000	/* how often the target's identity is checked */
 
-static const struct pane_ops *const level_ops[] = {
-	[LV_PROCS] = &procs_ops,
-	[LV_VMAS] = &vmas_ops,
-	[LV_PAGES] = &pages_ops,
+/* Every pane, bottom first: the picker, a process's VMAs, a VMA's pages. */
+static const struct pane_ops *const all_panes[UI_PANES] = {
+	&procs_ops, &vmas_ops, &pages_ops
 };
 
 /* ---------------------------------------------------------------- services */
@@ -33,7 +35,16 @@ static const struct pane_ops *const level_ops[] = {
 const struct pane_ops *
 ui_top(const struct ui *ui)
 {
-	return level_ops[ui->level];
+	return ui->stack[ui->depth - 1];
+}
+
+void *
+ui_pane_state(const struct ui *ui, const struct pane_ops *ops)
+{
+	for (int i = 0; i < UI_PANES; i++)
+		if (ui->pane[i].ops == ops)
+			return ui->pane[i].state;
+	return NULL;
 }
 
 uint64_t
@@ -168,19 +179,61 @@ ui_count_step(struct pm_reader *r, struct ui_count *uc, uint64_t deadline)
 
 /* ---------------------------------------------------------------- panes */
 
-void
-ui_set_level(struct ui *ui, enum ui_level lv)
+/* The pane stack: a pane is entered when pushed, left when popped. */
+static void
+push(struct ui *ui, const struct pane_ops *ops)
 {
-	ui->level = lv;
+	if (ui->depth >= UI_PANES)
+		return;
+	ui->stack[ui->depth++] = ops;
+	if (ops->enter != NULL)
+		ops->enter(ui);
 	ui->prompt = 0;
 	clear();
+}
+
+/* Pop panes until depth are left; the picker never goes. */
+static void
+pop_to(struct ui *ui, int depth)
+{
+	while (ui->depth > depth && ui->depth > 1) {
+		const struct pane_ops *ops = ui->stack[--ui->depth];
+
+		if (ops->leave != NULL)
+			ops->leave(ui);
+	}
+	/* the picker has no process: back to it closes the target */
+	if (ui->depth == 1 && ui->have_t) {
+		target_close(&ui->t);
+		ui->have_t = false;
+	}
+	ui->prompt = 0;
+	clear();
+}
+
+static void
+resume(struct ui *ui)
+{
+	const struct pane_ops *ops = ui_top(ui);
+
+	if (ops->resume != NULL)
+		ops->resume(ui);
+}
+
+void
+ui_back(struct ui *ui)
+{
+	ui->back_pid = ui->t_pid;
+	pop_to(ui, ui->depth - 1);
+	resume(ui);
 }
 
 int
 ui_open_target(struct ui *ui, pid_t pid)
 {
-	ui_close_target(ui);
-	memset(&ui->vmas, 0, sizeof(ui->vmas));
+	pop_to(ui, 1);
+	ui->t_pid = pid;
+	ui->t_err = 0;
 	if (target_open(&ui->t, ui->rootfd, pid) == -1) {
 		int e = errno;
 
@@ -190,27 +243,25 @@ ui_open_target(struct ui *ui, pid_t pid)
 			return -1;
 		}
 		/* Explained in place: the VMA pane shows why. */
-		ui->vmas.err = e;
-		ui->vmas.err_pid = pid;
-		ui_set_level(ui, LV_VMAS);
+		ui->t_err = e;
+		push(ui, &vmas_ops);
 		return 0;
 	}
 	ui->have_t = true;
 	ui->t.pm.force_pread = ui->o->no_scan != 0;
 	ui->alive_ms = ui_now_ms();
-	vmas_enter(ui);
-	ui_set_level(ui, LV_VMAS);
+	push(ui, &vmas_ops);
 	return 0;
 }
 
-void
-ui_close_target(struct ui *ui)
+int
+ui_open_pages(struct ui *ui, size_t vma, uint64_t addr)
 {
-	pages_free(ui);
-	vmas_free(ui);
-	if (ui->have_t)
-		target_close(&ui->t);
-	ui->have_t = false;
+	pop_to(ui, 2);
+	if (pages_open(ui, vma, addr) == -1)
+		return -1;
+	push(ui, &pages_ops);
+	return 0;
 }
 
 void
@@ -220,9 +271,9 @@ ui_target_gone(struct ui *ui)
 
 	fmt_vis(ui->t.comm, name, sizeof(name));
 	ui_msg(ui, true, "process %d (%s) exited", (int)ui->t.pid, name);
-	ui_close_target(ui);
-	procs_load(ui);
-	ui_set_level(ui, LV_PROCS);
+	ui->back_pid = 0;	/* the picker keeps its own selection */
+	pop_to(ui, 1);
+	resume(ui);
 }
 
 void
@@ -231,9 +282,10 @@ ui_target_exec(struct ui *ui)
 	char name[80];
 
 	/* The page pane's VMA belonged to the old image: it is gone. */
-	pages_free(ui);
-	/* a new image is no change of the old one: nothing to mark */
-	vmamarks_free(&ui->vmas.marks);
+	pop_to(ui, 2);
+	for (int i = 0; i < ui->depth; i++)
+		if (ui->stack[i]->exec != NULL)
+			ui->stack[i]->exec(ui, false);
 	if (target_refresh(&ui->t) == -1) {
 		if (errno == ESRCH || errno == ENOENT)
 			ui_target_gone(ui);
@@ -242,11 +294,90 @@ ui_target_exec(struct ui *ui)
 			    target_strerror(errno));
 		return;
 	}
-	vmas_enter(ui);
-	ui_set_level(ui, LV_VMAS);
+	for (int i = 0; i < ui->depth; i++)
+		if (ui->stack[i]->exec != NULL)
+			ui->stack[i]->exec(ui, true);
 	fmt_vis(ui->t.comm, name, sizeof(name));
 	ui_msg(ui, false, "process %d exec'd (now %s): its new image, %zu VMAs",
 	    (int)ui->t.pid, name, ui->t.maps.n);
+}
+
+void
+ui_target_label(const struct ui *ui, char *buf, size_t len)
+{
+	char name[64];
+
+	if (!ui->have_t) {
+		snprintf(buf, len, "%d", (int)ui->t_pid);
+		return;
+	}
+	fmt_vis(ui->t.comm, name, sizeof(name));
+	snprintf(buf, len, "%d %s", (int)ui->t.pid, name);
+}
+
+/* What the VMA pane read of the target, for the other panes. */
+const struct smaps_vma *
+ui_vma_smaps(const struct ui *ui, size_t i)
+{
+	return vmas_smaps(ui, i);
+}
+
+const struct smaps_list *
+ui_smaps_list(const struct ui *ui)
+{
+	return vmas_smaps_list(ui);
+}
+
+bool
+ui_smaps_pending(const struct ui *ui)
+{
+	return vmas_smaps_pending(ui);
+}
+
+bool
+ui_smaps_tick(struct ui *ui)
+{
+	return vmas_smaps_tick(ui);
+}
+
+pid_t
+ui_vma_stack_tid(const struct ui *ui, size_t i)
+{
+	return vmas_stack_tid(ui, i);
+}
+
+const struct pm_counts *
+ui_vma_counts(const struct ui *ui, size_t i)
+{
+	return vmas_counts(ui, i);
+}
+
+enum ui_color
+ui_vma_color(const struct vma *v)
+{
+	if (strncmp(v->perms, "---", 3) == 0)
+		return UC_GUARD;
+	switch (v->kind) {
+	case VMA_STACK:
+		return UC_STACK;
+	case VMA_HEAP:
+		return UC_HEAP;
+	case VMA_FILE:
+		return UC_FILE;
+	case VMA_ANON:
+		return UC_ANON;
+	default:
+		return UC_SPECIAL;
+	}
+}
+
+/* Every pane on the stack selects what shows addr (VMA vma, or none). */
+static void
+show_addr(struct ui *ui, uint64_t addr, long vma)
+{
+	for (int k = 0; k < ui->depth; k++)
+		if (ui->stack[k]->show_addr != NULL)
+			ui->stack[k]->show_addr(ui, addr, vma);
 }
 
 int
@@ -283,17 +414,11 @@ ui_goto_addr(struct ui *ui, uint64_t addr)
 			    "hole %llx-%llx", (unsigned long long)addr,
 			    (unsigned long long)m->v[j - 1].end,
 			    (unsigned long long)m->v[j].start);
-		vmas_select_addr(ui, addr);	/* its hole's row */
+		show_addr(ui, addr, -1);	/* its hole's row */
 		return -1;
 	}
-	pane_select(&ui->vmas.v, vmas_row_of(ui, (size_t)i));
-	pages_free(ui);
-	if (pages_open(ui, (size_t)i,
-	    (addr - ui->t.maps.v[i].start) >> ui->t.pm.pageshift) == -1)
-		return -1;
-	ui->pages.goto_addr = addr;	/* keeps the in-page offset */
-	ui_set_level(ui, LV_PAGES);
-	return 0;
+	show_addr(ui, addr, i);
+	return ui_open_pages(ui, (size_t)i, addr);
 }
 
 /* ---------------------------------------------------------------- drawing */
@@ -352,24 +477,16 @@ draw_popup(struct ui *ui)
 static void
 draw_title(struct ui *ui)
 {
-	char buf[256], name[64];
+	char buf[256], title[200];
 	attr_t a = ui_attr(ui, UC_TITLE);
 
 	ui_blank(0, 0, COLS, a);
-	if (ui->level == LV_PROCS) {
-		snprintf(buf, sizeof(buf), " vmpeek > processes");
-	} else if (!ui->have_t) {
-		snprintf(buf, sizeof(buf), " vmpeek > %d",
-		    (int)ui->vmas.err_pid);
-	} else {
-		fmt_vis(ui->t.comm, name, sizeof(name));
-		snprintf(buf, sizeof(buf), " vmpeek > %d %s > %s",
-		    (int)ui->t.pid, name,
-		    ui->level == LV_VMAS ? "VMAs" : "pages");
-	}
+	ui_top(ui)->title(ui, title, sizeof(title));
+	snprintf(buf, sizeof(buf), " vmpeek > %s", title);
 	ui_put(0, 0, COLS, a | A_BOLD, buf);
+	/* q leaves the pane, and vmpeek from the picker at the bottom */
 	snprintf(buf, sizeof(buf), "? help  %s ",
-	    ui->level == LV_PROCS ? "q quit" : "q back  Q quit");
+	    ui->depth == 1 ? "q quit" : "q back  Q quit");
 	if ((int)strlen(buf) + 40 < COLS)
 		ui_put(0, COLS - (int)strlen(buf), (int)strlen(buf), a, buf);
 }
@@ -458,25 +575,8 @@ ui_mouse(struct ui *ui)
 	ui->popup_n = 0;
 	if (ev.y < ui->lay.list_y || ev.y >= ui->lay.list_y + ui->lay.list_h)
 		return;
-	/* the VMA map's selection mark is in the blank column before it */
-	if (ui->level == LV_VMAS && ui->lay.map_w > 0 &&
-	    ev.x >= ui->lay.map_x - 1) {
-		vmas_map_click(ui, ev.y - ui->lay.list_y);
+	if (ops->click != NULL && ops->click(ui, ev.y, ev.x))
 		return;
-	}
-	if (ui->level == LV_PAGES && ui->lay.map_w > 0 &&
-	    ev.x >= ui->lay.map_x) {
-		uint64_t first, end;
-
-		if (ev.y - ui->lay.list_y >= ui->pages.nslices)
-			return;
-		/* the map is by page (huge-page rows fold several) */
-		pane_slice(ui->pages.w.npages, ui->pages.nslices,
-		    ev.y - ui->lay.list_y, &first, &end);
-		if (end > first)
-			pages_select_page(ui, first);
-		return;
-	}
 	if (!pane_row_at(v, ev.y - ui->lay.list_y, &idx))
 		return;
 	pane_select(v, idx);
@@ -540,8 +640,7 @@ handle_key(struct ui *ui, int ch)
 		return;
 	}
 	if (LINES < PANE_MIN_LINES || COLS < PANE_MIN_COLS) {
-		if (a == KA_QUIT || (a == KA_QUIT_BACK &&
-		    ui->level == LV_PROCS))
+		if (a == KA_QUIT || (a == KA_QUIT_BACK && ui->depth == 1))
 			ui->quit = true;
 		else if (a == KA_QUIT_BACK || a == KA_BACK)
 			ops->key(ui, KA_BACK);
@@ -556,7 +655,7 @@ handle_key(struct ui *ui, int ch)
 		ui->quit = true;
 		break;
 	case KA_QUIT_BACK:
-		if (ui->level == LV_PROCS)
+		if (ui->depth == 1)
 			ui->quit = true;
 		else
 			ops->key(ui, KA_BACK);
@@ -575,7 +674,7 @@ handle_key(struct ui *ui, int ch)
 		prompt_search(ui, -1, false);
 		break;
 	case KA_GOTO:
-		if (ui->level == LV_PROCS || !ui->have_t)
+		if (!ui->have_t)
 			ui_msg(ui, true, ": needs a process: open one first");
 		else
 			prompt_open(ui, ':');
@@ -604,7 +703,7 @@ background(struct ui *ui)
 	uint64_t now = ui_now_ms();
 
 	/* The target's identity, not just its pid: a reused pid is "gone". */
-	if (ui->level != LV_PROCS && ui->have_t &&
+	if (ui->have_t &&
 	    now - ui->alive_ms >= ALIVE_MS) {
 		ui->alive_ms = now;
 		if (!target_alive(&ui->t)) {
@@ -616,6 +715,25 @@ background(struct ui *ui)
 			ui_target_exec(ui);
 	}
 	return ui_top(ui)->tick(ui, now + TICK_BUDGET_MS);
+}
+
+static int
+panes_create(struct ui *ui)
+{
+	for (int i = 0; i < UI_PANES; i++) {
+		ui->pane[i].ops = all_panes[i];
+		if ((ui->pane[i].state = all_panes[i]->create(ui)) == NULL)
+			return -1;
+	}
+	return 0;
+}
+
+static void
+panes_destroy(struct ui *ui)
+{
+	for (int i = UI_PANES - 1; i >= 0; i--)
+		if (ui->pane[i].state != NULL)
+			ui->pane[i].ops->destroy(ui, ui->pane[i].state);
 }
 
 int
@@ -632,23 +750,15 @@ ui_run(const struct ui_opts *o)
 	setlocale(LC_CTYPE, "");
 	ui->utf8 = fmt_locale_utf8();
 	kpage_open(&ui->kp, o->rootfd);
-	ui->pages.kflags_col = true;
-	ui->procs.sort = PROCLIST_SORT_RSS;
-
-	if (term_start(ui) == -1) {
+	if (panes_create(ui) == -1 || term_start(ui) == -1) {
+		panes_destroy(ui);
 		free(ui);
 		return 1;
 	}
-
-	if (o->pid > 0) {
-		if (ui_open_target(ui, o->pid) == -1) {
-			procs_load(ui);
-			ui->level = LV_PROCS;
-		}
-	} else {
-		procs_load(ui);
-		ui->level = LV_PROCS;
-	}
+	/* The picker is at the bottom; it is read when it shows. */
+	ui->stack[ui->depth++] = &procs_ops;
+	if (o->pid <= 0 || ui_open_target(ui, o->pid) == -1)
+		resume(ui);
 
 	while (!ui->quit && term_signal() == 0) {
 		bool more;
@@ -671,8 +781,8 @@ ui_run(const struct ui_opts *o)
 
 	sig = term_signal();
 	term_stop();
-	ui_close_target(ui);
-	procs_free(ui);
+	pop_to(ui, 1);
+	panes_destroy(ui);
 	help_free(ui);
 	kpage_close(&ui->kp);
 	free(ui);
