@@ -10,6 +10,7 @@
 #include "pane_procs.h"
 #include "procfs.h"
 #include "proclist.h"
+#include "table.h"
 #include "ui_int.h"
 
 /* The picker's state: the list, the rows its filter and order show. */
@@ -206,46 +207,108 @@ tree_prefix(int depth, char *buf, size_t len)
 	strlcat(buf, "`- ", len);
 }
 
+enum { COL_PID, COL_USER, COL_RSS, COL_VSZ, COL_CMD, NCOLS };
+
+/*
+ * Narrow (under 60 columns): VSZ goes and USER shrinks to 8, so the
+ * command name is not cut to a stub.
+ */
+static const struct table_col cols[NCOLS] = {
+	[COL_PID] = { "PID", 7, 0, true, false },
+	[COL_USER] = { "USER", 10, 0, false, false },
+	[COL_RSS] = { "RSS", 7, 0, true, false },
+	[COL_VSZ] = { "VSZ", 7, 1, true, false },
+	[COL_CMD] = { "COMMAND", 25, 0, false, false },
+};
+
 /*
  * The command column: the command line when it has been read and is not
  * empty (as htop), else comm; escaped. In tree order depth indents it.
  */
 static void
-format_row(const struct proc_info *p, bool narrow, int depth, char *buf,
-    size_t len)
+cell(struct ui *ui, uint64_t row, int c, int w, bool sel, char *buf,
+    size_t len, attr_t *a)
 {
-	char rss[16], vsz[16], name[4 * 512 + 1], user[4 * 33 + 1], tp[48];
+	struct proc_info *p = row_proc(ui, row);
+	char sz[16], name[4 * 512 + 1], user[4 * 33 + 1], tp[48];
 	bool none = p->kernel_thread || p->zombie;	/* no address space */
-	int uw = narrow ? 8 : 10;
 	size_t ub, uwid;
 
-	fmt_size(p->rss_kb * 1024, rss, sizeof(rss));
-	fmt_size(p->vsz_kb * 1024, vsz, sizeof(vsz));
-	/* half a screen line of a long command line is plenty */
-	fmt_visn(p->cmdline != NULL ? p->cmdline : p->comm,
-	    p->cmdline != NULL ? strnlen(p->cmdline, 512) : strlen(p->comm),
-	    name, sizeof(name));
-	tree_prefix(depth, tp, sizeof(tp));
-	/* user names come from /etc/passwd: escaped, cut by columns */
-	fmt_vis(p->user, user, sizeof(user));
-	ub = fmt_fit(user, (size_t)uw, &uwid);
-	user[ub] = '\0';
-	/* Narrow: drop VSZ, so the command name is not cut to a stub. */
-	if (narrow)
-		snprintf(buf, len, "%7d %s%*s %7s %s%s", (int)p->pid, user,
-		    (int)(8 - uwid), "", none ? "-" : rss, tp, name);
-	else
-		snprintf(buf, len, "%7d %s%*s %7s %7s %s%s", (int)p->pid,
-		    user, (int)(10 - uwid), "", none ? "-" : rss,
-		    none ? "-" : vsz, tp, name);
+	switch (c) {
+	case COL_PID:
+		snprintf(buf, len, "%7d", (int)p->pid);
+		break;
+	case COL_USER:
+		/* user names come from /etc/passwd: escaped, cut by columns */
+		fmt_vis(p->user, user, sizeof(user));
+		ub = fmt_fit(user, (size_t)w, &uwid);
+		user[ub] = '\0';
+		snprintf(buf, len, "%s%*s", user, (int)((size_t)w - uwid), "");
+		break;
+	case COL_RSS:
+	case COL_VSZ:
+		fmt_size((c == COL_RSS ? p->rss_kb : p->vsz_kb) * 1024, sz,
+		    sizeof(sz));
+		snprintf(buf, len, "%7s", none ? "-" : sz);
+		break;
+	case COL_CMD:
+		/* half a screen line of a long command line is plenty */
+		fmt_visn(p->cmdline != NULL ? p->cmdline : p->comm,
+		    p->cmdline != NULL ? strnlen(p->cmdline, 512) :
+		    strlen(p->comm), name, sizeof(name));
+		tree_prefix(procs_st(ui)->depth[row], tp, sizeof(tp));
+		snprintf(buf, len, "%s%s", tp, name);
+		break;
+	}
 }
+
+/*
+ * The permission probe opens a /proc file: done here, for the rows on
+ * screen only, once per load (a load starts from unchecked rows, so a
+ * refresh re-checks what shows); likewise the command line.
+ */
+static attr_t
+row_attr(struct ui *ui, uint64_t row)
+{
+	struct proc_info *p = row_proc(ui, row);
+
+	if (!p->access_checked)
+		(void)proclist_check_access(ui->rootfd, p);
+	if (!p->cmdline_read)
+		(void)proclist_read_cmdline(ui->rootfd, p);
+	return p->err || p->kernel_thread || p->zombie ?
+	    ui_attr(ui, UC_DIM) : A_NORMAL;
+}
+
+static const char *
+tail(struct ui *ui, uint64_t row, bool sel, attr_t *a)
+{
+	struct proc_info *p = row_proc(ui, row);
+
+	*a = row_attr(ui, row) | (sel ? A_REVERSE : 0) |
+	    (p->err && !sel ? ui_attr(ui, UC_DIM) : 0);
+	return p->kernel_thread ? "  (kernel thread)" : p->zombie ?
+	    "  (zombie)" : p->err == ESRCH ? "  (exited)" :
+	    p->err == EACCES || p->err == EPERM ?
+	    "  (not readable: permission denied)" :
+	    p->err ? "  (not readable)" : "";
+}
+
+static struct table tab = {
+	.col = cols,
+	.ncol = NCOLS,
+	.cell = cell,
+	.row_attr = row_attr,
+	.tail = tail,
+	.joined = true,
+};
 
 static void
 draw(struct ui *ui)
 {
 	struct procs_state *ps = procs_st(ui);
 	struct pane_layout *l = &ui->lay;
-	char buf[4096];
+	char buf[512];
 
 	snprintf(buf, sizeof(buf), "%zu processes, %zu shown   sort: %s "
 	    "(s)%s   filter: %s", ps->list.n, ps->nidx, sort_names[ps->sort],
@@ -257,54 +320,12 @@ draw(struct ui *ui)
 	if (ps->err)
 		ui_put(l->header_y, 1, l->cols - 1, ui_attr(ui, UC_ERR),
 		    strerror(ps->err));
-	ui_blank(l->colhdr_y, 0, l->cols, ui_attr(ui, UC_COLHDR));
-	ui_put(l->colhdr_y, 0, l->cols, ui_attr(ui, UC_COLHDR), l->list_w < 60 ?
-	    "    PID USER         RSS COMMAND" :
-	    "    PID USER           RSS     VSZ COMMAND");
-
-	for (int y = 0; y < l->list_h; y++) {
-		uint64_t i;
-		struct proc_info *p;
-		bool sel;
-		attr_t a, na;
-		int x, room;
-		const char *note;
-
-		if (!pane_row_at(&ps->v, y, &i) || (p = row_proc(ui, i)) ==
-		    NULL)
-			break;
-		/*
-		 * The permission probe opens a /proc file: done here, for
-		 * the rows on screen only, once per load (a load starts
-		 * from unchecked rows, so a refresh re-checks what shows).
-		 */
-		if (!p->access_checked)
-			(void)proclist_check_access(ui->rootfd, p);
-		/* likewise the command line: only for the rows on screen */
-		if (!p->cmdline_read)
-			(void)proclist_read_cmdline(ui->rootfd, p);
-		sel = i == ps->v.sel;
-		a = p->err || p->kernel_thread || p->zombie ?
-		    ui_attr(ui, UC_DIM) : A_NORMAL;
-		if (sel)
-			a |= A_REVERSE;
-		format_row(p, l->list_w < 60, ps->depth[i], buf, sizeof(buf));
-		if (sel)
-			ui_blank(l->list_y + y, 0, l->list_w, a);
-		note = p->kernel_thread ? "  (kernel thread)" : p->zombie ?
-		    "  (zombie)" : p->err == ESRCH ? "  (exited)" :
-		    p->err == EACCES || p->err == EPERM ?
-		    "  (not readable: permission denied)" :
-		    p->err ? "  (not readable)" : "";
-		na = a | (p->err && !sel ? ui_attr(ui, UC_DIM) : 0);
-		/* a long command line is cut so the note still shows */
-		room = l->list_w - (int)strlen(note);
-		if (room < l->list_w / 2)
-			room = l->list_w / 2;
-		x = ui_put(l->list_y + y, 0, room, a, buf);
-		if (note[0] != '\0')
-			ui_put(l->list_y + y, x, l->list_w - x, na, note);
-	}
+	table_fit(&tab, l->list_w);
+	if (!tab.shown[COL_VSZ])
+		tab.w[COL_USER] = 8;
+	table_draw_header(&tab, l->colhdr_y, l->cols,
+	    ui_attr(ui, UC_COLHDR));
+	table_draw_rows(ui, &tab, &ps->v, l->list_y, l->list_h, l->list_w);
 	if (ps->nidx == 0)
 		ui_put(l->list_y + 1, 2, l->cols - 2, ui_attr(ui, UC_DIM),
 		    ps->list.n ? "no process matches the filter "
@@ -392,12 +413,10 @@ tick(struct ui *ui, uint64_t deadline)
 static bool
 row_text(struct ui *ui, uint64_t idx, char *buf, size_t len)
 {
-	struct proc_info *p = row_proc(ui, idx);
-
-	if (p == NULL)
+	if (row_proc(ui, idx) == NULL)
 		return false;
 	/* search sees every column */
-	format_row(p, false, procs_st(ui)->depth[idx], buf, len);
+	table_row_text(ui, &tab, idx, buf, len);
 	return true;
 }
 

@@ -612,6 +612,16 @@ nav_key(struct pane_view *v, enum key_action a)
 	}
 }
 
+/* The "terminal too small" screen: only leaving works. */
+static void
+too_small_key(struct ui *ui, enum key_action a)
+{
+	if (a == KA_QUIT || (a == KA_QUIT_BACK && ui->depth == 1))
+		ui->quit = true;
+	else if (a == KA_QUIT_BACK || a == KA_BACK)
+		ui_top(ui)->key(ui, KA_BACK);
+}
+
 static void
 handle_key(struct ui *ui, int ch)
 {
@@ -640,10 +650,7 @@ handle_key(struct ui *ui, int ch)
 		return;
 	}
 	if (LINES < PANE_MIN_LINES || COLS < PANE_MIN_COLS) {
-		if (a == KA_QUIT || (a == KA_QUIT_BACK && ui->depth == 1))
-			ui->quit = true;
-		else if (a == KA_QUIT_BACK || a == KA_BACK)
-			ops->key(ui, KA_BACK);
+		too_small_key(ui, a);
 		return;
 	}
 	if (a != KA_NONE && a != KA_MOUSE)
