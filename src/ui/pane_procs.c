@@ -268,7 +268,7 @@ cell(struct ui *ui, uint64_t row, int c, int w, bool sel, char *buf,
  * refresh re-checks what shows); likewise the command line.
  */
 static attr_t
-row_attr(struct ui *ui, uint64_t row)
+row_attr(struct ui *ui, uint64_t row, bool sel)
 {
 	struct proc_info *p = row_proc(ui, row);
 
@@ -276,8 +276,8 @@ row_attr(struct ui *ui, uint64_t row)
 		(void)proclist_check_access(ui->rootfd, p);
 	if (!p->cmdline_read)
 		(void)proclist_read_cmdline(ui->rootfd, p);
-	return p->err || p->kernel_thread || p->zombie ?
-	    ui_attr(ui, UC_DIM) : A_NORMAL;
+	return (p->err || p->kernel_thread || p->zombie ?
+	    ui_attr(ui, UC_DIM) : A_NORMAL) | (sel ? A_REVERSE : 0);
 }
 
 static const char *
@@ -285,8 +285,8 @@ tail(struct ui *ui, uint64_t row, bool sel, attr_t *a)
 {
 	struct proc_info *p = row_proc(ui, row);
 
-	*a = row_attr(ui, row) | (sel ? A_REVERSE : 0) |
-	    (p->err && !sel ? ui_attr(ui, UC_DIM) : 0);
+	*a = row_attr(ui, row, sel) | (p->err && !sel ? ui_attr(ui, UC_DIM) :
+	    0);
 	return p->kernel_thread ? "  (kernel thread)" : p->zombie ?
 	    "  (zombie)" : p->err == ESRCH ? "  (exited)" :
 	    p->err == EACCES || p->err == EPERM ?
@@ -320,7 +320,7 @@ draw(struct ui *ui)
 	if (ps->err)
 		ui_put(l->header_y, 1, l->cols - 1, ui_attr(ui, UC_ERR),
 		    strerror(ps->err));
-	table_fit(&tab, l->list_w);
+	table_fit(&tab, NULL, l->list_w);
 	if (!tab.shown[COL_VSZ])
 		tab.w[COL_USER] = 8;
 	table_draw_header(&tab, l->colhdr_y, l->cols,

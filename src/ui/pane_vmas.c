@@ -10,6 +10,7 @@
 #include "fmt.h"
 #include "maps.h"
 #include "pane_vmas.h"
+#include "table.h"
 #include "text.h"
 #include "ui_int.h"
 #include "vmas_int.h"
@@ -21,11 +22,22 @@ enum {
 	COL_RES, COL_SWAP, COL_EXCL, COL_BAR, COL_HUGE, COL_PATH, NCOLS
 };
 
-static const char *const col_name[NCOLS] = {
-	"START-END", "", "SIZE", "PERM", "OFFSET", "DEV", "INODE",
-	"RES", "SWAP", "EXCL", "RESIDENCY", "HUGE", "PATH"
+/* Widths are set per frame (col_widths): the address digits vary. */
+static const struct table_col cols[NCOLS] = {
+	[COL_RANGE] = { "START-END", 0, 0, false, true },
+	[COL_MARK] = { "", 0, 0, false, false },
+	[COL_SIZE] = { "SIZE", 0, 0, false, false },
+	[COL_PERMS] = { "PERM", 0, 0, false, false },
+	[COL_OFFSET] = { "OFFSET", 0, 6, false, false },
+	[COL_DEV] = { "DEV", 0, 7, false, false },
+	[COL_INODE] = { "INODE", 0, 8, false, false },
+	[COL_RES] = { "RES", 0, 1, true, false },
+	[COL_SWAP] = { "SWAP", 0, 3, true, false },
+	[COL_EXCL] = { "EXCL", 0, 2, true, false },
+	[COL_BAR] = { "RESIDENCY", 0, 5, false, false },
+	[COL_HUGE] = { "HUGE", 0, 4, false, false },
+	[COL_PATH] = { "PATH", 0, 0, false, false },
 };
-static const int col_prio[NCOLS] = { 0, 0, 0, 0, 6, 7, 8, 1, 3, 2, 5, 4, 0 };
 #define BAR_W		10
 #define HUGE_W		8
 #define PATH_MIN	28
@@ -93,18 +105,6 @@ stack_index(const struct ui *ui)
 {
 	return stack_main_index(&ui->t.maps);
 }
-
-/*
- * Rows are the VMAs in address order, the holes between them (u hides
- * them) and one pseudo-row for the stack guard gap, between [stack] and
- * the VMA below it (the row above): core/vmarows says which is which.
- */
-static uint64_t
-nrows(const struct ui *ui)
-{
-	return vmas_st(ui)->rows.n;
-}
-
 
 const struct smaps_vma *
 vmas_smaps(const struct ui *ui, size_t i)
@@ -739,50 +739,31 @@ gap_text(const struct ui *ui, size_t si, int w, char *cell, size_t len)
 	    "");
 	/* The hole only when it fits: a cut "; ho" says nothing. */
 	if ((int)(strlen(cell) + strlen(hs)) + 7 <= w)
-		snprintf(cell + strlen(cell), len - strlen(cell), "; hole %s",
-		    hs);
+		text_append(cell, len, "; hole %s", hs);
 }
 
 /*
- * A row that is no VMA: the guard gap below [stack] (its range, its
- * size) or a hole between mappings (its range, its size, "unmapped").
+ * A cell of a row that is no VMA: the guard gap below [stack] (its range,
+ * its size) or a hole between mappings (its range, its size, "unmapped").
  */
 static void
-draw_pseudo_row(struct ui *ui, int y, const int *w, const bool *shown,
-    bool sel, const struct vmarow *r)
+pseudo_cell(struct ui *ui, const struct vmarow *r, int c, int w, char *cell,
+    size_t len)
 {
-	struct pane_layout *l = &ui->lay;
 	bool gap = r->kind == VMAROW_GAP;
-	attr_t a = ui_attr(ui, gap ? UC_GUARD : UC_DIM) |
-	    (sel ? A_REVERSE : A_DIM);
-	char cell[300], sz[16];
-	int x = 0, aw = addr_w(ui);
+	char sz[16];
 
-	if (sel)
-		ui_blank(l->list_y + y, 0, l->list_w, a);
-	for (int c = 0; c < NCOLS; c++) {
-		if (!shown[c])
-			continue;
-		cell[0] = '\0';
-		if (c == COL_RANGE)
-			snprintf(cell, sizeof(cell), "%0*" PRIx64 "-%0*" PRIx64,
-			    aw, r->start, aw, r->end);
-		else if (c == COL_SIZE) {
-			fmt_size(gap ? vmas_st(ui)->gap : r->end - r->start, sz,
-			    sizeof(sz));
-			snprintf(cell, sizeof(cell), "%6s", sz);
-		} else if (c == COL_PATH && gap)
-			gap_text(ui, r->vma, w[c], cell, sizeof(cell));
-		else if (c == COL_PATH)
-			strlcpy(cell, "unmapped", sizeof(cell));
-		if (c == COL_RANGE && (int)strlen(cell) > w[c]) {
-			x = ui_put(l->list_y + y, x, l->list_w - x, a, cell) +
-			    1;
-			continue;
-		}
-		ui_put(l->list_y + y, x, w[c], a, cell);
-		x += w[c] + 1;
-	}
+	if (c == COL_RANGE)
+		snprintf(cell, len, "%0*" PRIx64 "-%0*" PRIx64, addr_w(ui),
+		    r->start, addr_w(ui), r->end);
+	else if (c == COL_SIZE) {
+		fmt_size(gap ? vmas_st(ui)->gap : r->end - r->start, sz,
+		    sizeof(sz));
+		snprintf(cell, len, "%6s", sz);
+	} else if (c == COL_PATH && gap)
+		gap_text(ui, r->vma, w, cell, len);
+	else if (c == COL_PATH)
+		strlcpy(cell, "unmapped", len);
 }
 
 /* Columns of the widest path cell, over every VMA (not just the rows on
@@ -859,8 +840,8 @@ path_room(struct ui *ui, const int *w, bool *shown, int used)
 		int worst = -1;
 
 		for (int c = 0; c < NCOLS; c++)
-			if (shown[c] && col_prio[c] > PATH_YIELD &&
-			    (worst < 0 || col_prio[c] > col_prio[worst]))
+			if (shown[c] && cols[c].prio > PATH_YIELD &&
+			    (worst < 0 || cols[c].prio > cols[worst].prio))
 				worst = c;
 		if (worst < 0)
 			break;
@@ -870,14 +851,104 @@ path_room(struct ui *ui, const int *w, bool *shown, int used)
 	return used;
 }
 
+/*
+ * Rows are the VMAs in address order, the holes between them (u hides
+ * them) and one pseudo-row for the stack guard gap, between [stack] and
+ * the VMA below it (the row above): core/vmarows says which is which.
+ */
+static attr_t
+row_attr(struct ui *ui, uint64_t row, bool sel)
+{
+	const struct vmarow *r;
+	size_t i;
+
+	if (vmas_vma_of(ui, row, &i))
+		return ui_attr(ui, row_color(ui, i)) | (sel ? A_REVERSE : 0);
+	r = vmarows_get(&vmas_st(ui)->rows, row);
+	return ui_attr(ui, r != NULL && r->kind == VMAROW_GAP ? UC_GUARD :
+	    UC_DIM) | (sel ? A_REVERSE : A_DIM);
+}
+
+static void
+cell(struct ui *ui, uint64_t row, int c, int w, bool sel, char *out,
+    size_t len, attr_t *a)
+{
+	const struct vma *v;
+	char buf[600];
+	size_t i;
+	bool hl;
+
+	if (!vmas_vma_of(ui, row, &i)) {
+		const struct vmarow *r = vmarows_get(&vmas_st(ui)->rows, row);
+
+		if (r != NULL)
+			pseudo_cell(ui, r, c, w, out, len);
+		return;
+	}
+	v = &ui->t.maps.v[i];
+	switch (c) {
+	case COL_MARK:
+		*a = vmas_mark(ui, i, out, len, *a);
+		break;
+	case COL_RANGE:
+		snprintf(out, len, "%0*" PRIx64 "-%0*" PRIx64, addr_w(ui),
+		    v->start, addr_w(ui), v->end);
+		break;
+	case COL_SIZE:
+		fmt_size(v->end - v->start, buf, sizeof(buf));
+		snprintf(out, len, "%6s", buf);
+		break;
+	case COL_PERMS:
+		fmt_vis(v->perms, out, len);
+		break;
+	case COL_OFFSET:
+		snprintf(out, len, "%08" PRIx64, v->offset);
+		break;
+	case COL_DEV:
+		snprintf(out, len, "%02x:%02x", v->dev_major, v->dev_minor);
+		break;
+	case COL_INODE:
+		snprintf(out, len, "%8" PRIu64, v->inode);
+		break;
+	case COL_RES:
+	case COL_SWAP:
+	case COL_EXCL:
+		count_cell(ui, i, c, w, buf, sizeof(buf));
+		snprintf(out, len, "%*s", w, buf);
+		if (!sel)
+			*a = ui_attr(ui, c == COL_RES ? UC_PRESENT :
+			    c == COL_SWAP ? UC_SWAPPED : UC_EXCL);
+		break;
+	case COL_BAR:
+		bar_cell(ui, i, out);
+		break;
+	case COL_HUGE:
+		huge_cell(ui, i, buf, sizeof(buf), &hl);
+		snprintf(out, len, "%-*s", w, buf);
+		if (hl && !sel)
+			*a = ui_attr(ui, UC_HUGE);
+		break;
+	case COL_PATH:
+		path_text(ui, i, out, len);
+		keep_tail(out, w);
+		if (v->path[0] == '\0' && !sel)
+			*a |= A_DIM;
+		break;
+	}
+}
+
+static struct table tab = {
+	.col = cols,
+	.ncol = NCOLS,
+	.cell = cell,
+	.row_attr = row_attr,
+};
+
 static void
 draw(struct ui *ui)
 {
-	struct vmas_state *vs = vmas_st(ui);
 	struct pane_layout *l = &ui->lay;
-	int w[NCOLS], used, aw;
-	bool shown[NCOLS];
-	char buf[600], cell[420], hb[48];
+	int w[NCOLS];
 
 	if (!ui->have_t) {
 		draw_error(ui);
@@ -885,112 +956,13 @@ draw(struct ui *ui)
 	}
 	draw_header(ui);
 	col_widths(ui, w);
-	aw = addr_w(ui);
-	used = pane_cols_fit(w, col_prio, NCOLS, l->list_w, shown);
-	used = path_room(ui, w, shown, used);
+	table_fit(&tab, w, l->list_w);
+	tab.used = path_room(ui, tab.w, tab.shown, tab.used);
 	/* The path takes whatever is left. */
-	w[COL_PATH] += l->list_w - used > 0 ? l->list_w - used : 0;
-
-	ui_blank(l->colhdr_y, 0, l->cols, ui_attr(ui, UC_COLHDR));
-	for (int c = 0, x = 0; c < NCOLS; c++) {
-		if (!shown[c])
-			continue;
-		snprintf(cell, sizeof(cell), c >= COL_RES && c <= COL_EXCL ?
-		    "%*s" : "%-*s", w[c], col_name[c]);
-		x = ui_put(l->colhdr_y, x, w[c], ui_attr(ui, UC_COLHDR),
-		    cell) + 1;
-	}
-
-	for (int y = 0; y < l->list_h; y++) {
-		uint64_t row;
-		size_t i;
-		const struct vma *v;
-		bool sel, hl;
-		attr_t base;
-		int x = 0;
-
-		if (!pane_row_at(&vs->v, y, &row) || row >= nrows(ui))
-			break;
-		sel = row == vs->v.sel;
-		if (!vmas_vma_of(ui, row, &i)) {
-			draw_pseudo_row(ui, y, w, shown, sel,
-			    vmarows_get(&vs->rows, row));
-			continue;
-		}
-		v = &ui->t.maps.v[i];
-		base = ui_attr(ui, row_color(ui, i)) | (sel ? A_REVERSE : 0);
-		if (sel)
-			ui_blank(l->list_y + y, 0, l->list_w, base);
-		for (int c = 0; c < NCOLS; c++) {
-			attr_t a = base;
-
-			if (!shown[c])
-				continue;
-			switch (c) {
-			case COL_MARK:
-				a = vmas_mark(ui, i, cell, sizeof(cell), a);
-				break;
-			case COL_RANGE:
-				snprintf(cell, sizeof(cell), "%0*" PRIx64 "-%0*"
-				    PRIx64, aw, v->start, aw, v->end);
-				break;
-			case COL_SIZE:
-				fmt_size(v->end - v->start, buf, sizeof(buf));
-				snprintf(cell, sizeof(cell), "%6s", buf);
-				break;
-			case COL_PERMS:
-				fmt_vis(v->perms, cell, sizeof(cell));
-				break;
-			case COL_OFFSET:
-				snprintf(cell, sizeof(cell), "%08" PRIx64,
-				    v->offset);
-				break;
-			case COL_DEV:
-				snprintf(cell, sizeof(cell), "%02x:%02x",
-				    v->dev_major, v->dev_minor);
-				break;
-			case COL_INODE:
-				snprintf(cell, sizeof(cell), "%8" PRIu64,
-				    v->inode);
-				break;
-			case COL_RES:
-			case COL_SWAP:
-			case COL_EXCL:
-				count_cell(ui, (size_t)i, c, w[c], buf,
-				    sizeof(buf));
-				snprintf(cell, sizeof(cell), "%*s", w[c], buf);
-				if (!sel)
-					a = c == COL_RES ? ui_attr(ui,
-					    UC_PRESENT) : c == COL_SWAP ?
-					    ui_attr(ui, UC_SWAPPED) :
-					    ui_attr(ui, UC_EXCL);
-				break;
-			case COL_BAR:
-				bar_cell(ui, (size_t)i, cell);
-				break;
-			case COL_HUGE:
-				huge_cell(ui, i, hb, sizeof(hb), &hl);
-				snprintf(cell, sizeof(cell), "%-*s", w[c], hb);
-				if (hl && !sel)
-					a = ui_attr(ui, UC_HUGE);
-				break;
-			case COL_PATH:
-				path_text(ui, i, cell, sizeof(cell));
-				keep_tail(cell, w[c]);
-				if (v->path[0] == '\0' && !sel)
-					a |= A_DIM;
-				break;
-			}
-			/* an over-wide address shifts its row, never clips */
-			if (c == COL_RANGE && (int)strlen(cell) > w[c]) {
-				x = ui_put(l->list_y + y, x, l->list_w - x, a,
-				    cell) + 1;
-				continue;
-			}
-			ui_put(l->list_y + y, x, w[c], a, cell);
-			x += w[c] + 1;
-		}
-	}
+	table_fill(&tab, l->list_w);
+	table_draw_header(&tab, l->colhdr_y, l->cols, ui_attr(ui, UC_COLHDR));
+	table_draw_rows(ui, &tab, &vmas_st(ui)->v, l->list_y, l->list_h,
+	    l->list_w);
 	if (ui->t.maps.n == 0)
 		ui_put(l->list_y + 1, 2, l->cols - 2, ui_attr(ui, UC_DIM),
 		    "no mappings (a kernel thread, or the process is exiting)");

@@ -9,12 +9,12 @@
 #include "ui_int.h"
 
 void
-table_fit(struct table *t, int avail)
+table_fit(struct table *t, const int *w, int avail)
 {
 	int prio[TABLE_MAX];
 
 	for (int c = 0; c < t->ncol && c < TABLE_MAX; c++) {
-		t->w[c] = t->col[c].width;
+		t->w[c] = w != NULL ? w[c] : t->col[c].width;
 		prio[c] = t->col[c].prio;
 	}
 	t->used = pane_cols_fit(t->w, prio, (size_t)t->ncol, avail, t->shown);
@@ -79,7 +79,12 @@ draw_cells(struct ui *ui, const struct table *t, uint64_t row, int y,
 			return lim;
 		cw = c == last ? lim - x : t->w[c];
 		cell[0] = '\0';
-		t->cell(ui, row, c, cw, sel, cell, sizeof(cell), &a);
+		if (t->cell_draw != NULL &&
+		    t->cell_draw(ui, row, c, y, x, cw, sel, base)) {
+			x += t->w[c] + 1;
+			continue;
+		}
+		t->cell(ui, row, c, t->w[c], sel, cell, sizeof(cell), &a);
 		if (t->col[c].grow && (int)strlen(cell) > cw)
 			cw = lim - x;
 		end = ui_put(y, x, cw < lim - x ? cw : lim - x, a, cell);
@@ -108,8 +113,8 @@ table_draw_rows(struct ui *ui, const struct table *t,
 		sel = row == v->sel;
 		if (t->row_draw != NULL && t->row_draw(ui, row, y0 + y, sel))
 			continue;
-		base = (t->row_attr != NULL ? t->row_attr(ui, row) :
-		    A_NORMAL) | (sel ? A_REVERSE : 0);
+		base = t->row_attr != NULL ? t->row_attr(ui, row, sel) :
+		    sel ? A_REVERSE : A_NORMAL;
 		if (sel)
 			ui_blank(y0 + y, 0, avail, base);
 		if (t->tail != NULL)

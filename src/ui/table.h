@@ -43,8 +43,14 @@ struct table {
 	 */
 	void (*cell)(struct ui *ui, uint64_t row, int c, int w, bool sel,
 	    char *buf, size_t len, attr_t *a);
-	/* The row's attribute before the selection (NULL: A_NORMAL). */
-	attr_t (*row_attr)(struct ui *ui, uint64_t row);
+	/* The row's attribute (NULL: A_NORMAL, reversed when selected). */
+	attr_t (*row_attr)(struct ui *ui, uint64_t row, bool sel);
+	/*
+	 * A cell in several colours draws itself at (y, x), w wide, and
+	 * says true; false (or NULL): cell gives its text.
+	 */
+	bool (*cell_draw)(struct ui *ui, uint64_t row, int c, int y, int x,
+	    int w, bool sel, attr_t base);
 	/* Draw a pseudo-row itself at line y; false: an ordinary row. */
 	bool (*row_draw)(struct ui *ui, uint64_t row, int y, bool sel);
 	/*
@@ -54,8 +60,11 @@ struct table {
 	const char *(*tail)(struct ui *ui, uint64_t row, bool sel, attr_t *a);
 };
 
-/* Widths from the columns; the lowest priority ones go until avail fits. */
-void table_fit(struct table *t, int avail);
+/*
+ * Widths w (NULL: the columns' own); the highest priority numbers go
+ * until avail fits.
+ */
+void table_fit(struct table *t, const int *w, int avail);
 /* The last shown column grows to take what avail leaves. */
 void table_fill(struct table *t, int avail);
 /* Headings on line y, width avail, over a blanked line of attribute a. */
