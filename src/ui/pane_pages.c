@@ -16,6 +16,8 @@
 #include "pageinfo.h"
 #include "pages_int.h"
 #include "pane_pages.h"
+#include "table.h"
+#include "text.h"
 #include "ui_int.h"
 
 #define WIN_CAP		1024		/* entries kept: a few screens */
@@ -28,8 +30,18 @@
 enum {
 	COL_ADDR, COL_PFN, COL_PHYS, COL_FLAGS, COL_STATE, COL_MARKS, NCOLS
 };
-/* Narrow screens keep the PFN (the point of the pane) over STATE. */
-static const int col_prio[NCOLS] = { 0, 1, 3, 0, 2, 4 };
+/*
+ * Narrow screens keep the PFN (the point of the pane) over STATE; PFN
+ * and PHYS are right-aligned numbers: so are their names.
+ */
+static const struct table_col cols[NCOLS] = {
+	[COL_ADDR] = { "ADDRESS", 0, 0, false, false },
+	[COL_PFN] = { "PFN", 0, 1, true, false },
+	[COL_PHYS] = { "PHYS", 0, 3, true, false },
+	[COL_FLAGS] = { "P S F X D U G", 0, 0, false, false },
+	[COL_STATE] = { "STATE", 0, 2, false, false },
+	[COL_MARKS] = { "MARKS / KPAGEFLAGS", 0, 4, false, false },
+};
 
 /* Each decoded flag and its colour. */
 static const struct {
@@ -819,19 +831,170 @@ draw_map(struct ui *ui)
 	}
 }
 
+/* The row being drawn: its record, read once for all its cells. */
+static struct {
+	struct pageinfo_ctx ctx;
+	struct pageinfo p;
+	int got;
+	uint32_t mark;		/* watch mark (pagemarks) */
+	bool hide;		/* predict: its change is hidden */
+	bool folded;		/* a huge block's row */
+} cur;
+
+static void
+row_start(struct ui *ui, uint64_t row)
+{
+	struct pages_state *ps = pages_st(ui);
+	uint64_t i = item_of(ps, row, &cur.folded);
+
+	cur.mark = 0;
+	cur.hide = false;
+	cur.got = page_rec(ui, &cur.ctx, i, &cur.p);
+	if (cur.got == 0)
+		cur.mark = pagemarks_see(&ps->marks, i, &cur.p.e, &cur.hide);
+}
+
+/* PFN and PHYS: "hidden" dim, "_" while predict hides a change. */
+static void
+frame_cell(const char *t, int w, bool sel, char *buf, size_t len,
+    attr_t *a)
+{
+	snprintf(buf, len, "%*s", w, cur.hide ? "_" : t);
+	if (!cur.hide && strcmp(t, "hidden") == 0 && !sel)
+		*a |= A_DIM;
+}
+
+/* A folded huge block's STATE: "THP 2M", "huge 1G". */
+static void
+folded_state(struct ui *ui, int w, char *buf, size_t len, attr_t *a)
+{
+	const struct hugefold *hf = &pages_st(ui)->hf;
+	char hs[16];
+
+	text_page_size(hf->blk << ui->t.pm.pageshift, hs, sizeof(hs));
+	snprintf(buf, len, "%s %-*s", hf->hugetlb ? "huge" : "THP",
+	    w - (hf->hugetlb ? 5 : 4), hs);
+	*a |= ui_attr(ui, UC_HUGE) | A_BOLD;
+}
+
+static void
+cell(struct ui *ui, uint64_t row, int c, int w, bool sel, char *buf,
+    size_t len, attr_t *a)
+{
+	char t[32];
+
+	switch (c) {
+	case COL_ADDR:
+		snprintf(buf, len, "%0*" PRIx64, w, cur.p.vaddr);
+		if (cur.p.is_sp)
+			*a = ui_attr(ui, UC_SP);
+		break;
+	case COL_PFN:
+		fmt_pfn(&cur.p, t, sizeof(t));
+		frame_cell(t, w, sel, buf, len, a);
+		break;
+	case COL_PHYS:
+		fmt_phys(&cur.p, t, sizeof(t));
+		frame_cell(t, w, sel, buf, len, a);
+		break;
+	case COL_STATE:
+		if (cur.folded)
+			folded_state(ui, w, buf, len, a);
+		else
+			snprintf(buf, len, "%-*s", w, state_cell(ui, &cur.p,
+			    cur.got, cur.hide, a));
+		break;
+	}
+}
+
+/* The flags, each letter in its colour; '?' this kernel cannot tell. */
+static void
+flags_draw(struct ui *ui, int y, int x, attr_t base)
+{
+	for (int k = 0; k < PMF_COUNT; k++) {
+		uint32_t f = flag_tab[k].flag;
+		char s[2] = { '-', '\0' };
+		attr_t fa = base | ui_attr(ui, UC_ABSENT);
+
+		if (cur.hide) {
+			s[0] = '_';	/* predict: not '?' (unknown) */
+		} else if (cur.got == 0 && !(cur.p.e.known & f)) {
+			s[0] = '?';
+		} else if (cur.p.e.flags & f) {
+			s[0] = fmt_flag_letter(f);
+			fa = base | ui_attr(ui, flag_tab[k].color);
+		}
+		ui_put(y, x + 2 * k, 1, fa, s);
+	}
+}
+
+/* MARKS: the change mark first in its colour, then the notes. */
+static void
+marks_draw(struct ui *ui, int y, int x, int w, attr_t base)
+{
+	char text[700], tok[16];
+	attr_t a = base;
+
+	if (cur.folded) {
+		char m[600];
+
+		marks_text(ui, &cur.p, m, sizeof(m));
+		snprintf(text, sizeof(text), "[+%" PRIu64 " pages] head %s",
+		    pages_st(ui)->hf.blk, m);
+		ui_put(y, x, w, base | ui_attr(ui, UC_HUGE), text);
+		return;
+	}
+	if (cur.mark != 0) {
+		int tx;
+
+		pagemarks_token(cur.mark, tok, sizeof(tok));
+		tx = ui_put(y, x, (int)strlen(tok), base | A_BOLD |
+		    ui_attr(ui, UC_SP), tok);
+		w -= tx + 1 - x;
+		x = tx + 1;
+	}
+	marks_text(ui, &cur.p, text, sizeof(text));
+	if (cur.hide)
+		text[0] = '\0';
+	if (cur.p.is_sp)
+		a |= A_BOLD;
+	else if (strncmp(text, "never", 5) == 0)
+		a |= ui_attr(ui, UC_UNFAULTED);
+	else if (strncmp(text, "THP", 3) == 0 ||
+	    strncmp(text, "huge", 4) == 0 || strncmp(text, "hugetlb", 7) == 0)
+		a |= ui_attr(ui, UC_HUGE);
+	ui_put(y, x, w, a, text);
+}
+
+static bool
+cell_draw(struct ui *ui, uint64_t row, int c, int y, int x, int w, bool sel,
+    attr_t base)
+{
+	if (c == COL_FLAGS) {
+		flags_draw(ui, y, x, base);
+		return true;
+	}
+	if (c == COL_MARKS) {
+		marks_draw(ui, y, x, w, base);
+		return true;
+	}
+	return false;
+}
+
+static struct table tab = {
+	.col = cols,
+	.ncol = NCOLS,
+	.row_start = row_start,
+	.cell = cell,
+	.cell_draw = cell_draw,
+};
+
 static void
 draw(struct ui *ui)
 {
 	struct pages_state *ps = pages_st(ui);
 	struct pane_layout *l = &ui->lay;
-	struct pageinfo_ctx ctx;
-	int w[NCOLS], used, x;
-	bool shown[NCOLS];
-	char cell[700];
-	static const char *const hdr[NCOLS] = {
-		"ADDRESS", "PFN", "PHYS", "P S F X D U G", "STATE",
-		"MARKS / KPAGEFLAGS"
-	};
+	int w[NCOLS];
 
 	if (!ps->have_win)
 		return;
@@ -848,173 +1011,22 @@ draw(struct ui *ui)
 	draw_header(ui);
 	if (ps->cmp.on) {
 		pages_cmp_draw(ui);
-		draw_map(ui);
-		draw_detail(ui);
-		draw_legend(ui);
-		return;
+	} else {
+		col_widths(ui, w);
+		table_fit(&tab, w, l->list_w);
+		table_fill(&tab, COL_MARKS, l->list_w);
+		table_draw_header(&tab, l->colhdr_y, l->cols,
+		    ui_attr(ui, UC_COLHDR));
+		/* Only the rows on screen are read: one pread for them all. */
+		pagewin_ensure(&ps->w, item_of(ps, ps->v.top, NULL),
+		    (size_t)l->list_h);
+		rec_ctx(ui, &cur.ctx);
+		table_draw_rows(ui, &tab, &ps->v, l->list_y, l->list_h,
+		    l->list_w);
+		if (ps->w.err)
+			ui_msg(ui, true, "reading pagemap: %s",
+			    strerror(ps->w.err));
 	}
-	col_widths(ui, w);
-	used = pane_cols_fit(w, col_prio, NCOLS, l->list_w, shown);
-	w[COL_MARKS] += l->list_w - used > 0 ? l->list_w - used : 0;
-
-	ui_blank(l->colhdr_y, 0, l->cols, ui_attr(ui, UC_COLHDR));
-	x = 0;
-	for (int c = 0; c < NCOLS; c++) {
-		if (!shown[c])
-			continue;
-		/* PFN and PHYS are right-aligned numbers: so are their names. */
-		snprintf(cell, sizeof(cell), c == COL_PFN || c == COL_PHYS ?
-		    "%*s" : "%-*s", w[c], hdr[c]);
-		x = ui_put(l->colhdr_y, x, w[c], ui_attr(ui, UC_COLHDR),
-		    cell) + 1;
-	}
-
-	/* Only the rows on screen are read: one pread for all of them. */
-	pagewin_ensure(&ps->w, item_of(ps, ps->v.top, NULL),
-	    (size_t)l->list_h);
-	rec_ctx(ui, &ctx);
-	for (int y = 0; y < l->list_h; y++) {
-		struct pageinfo p;
-		uint64_t row, i;
-		bool sel, folded;
-		attr_t base;
-		int got;
-		uint32_t mark = 0;
-		bool hide = false;
-		int shift = 0;		/* MARKS cells after the change mark */
-
-		if (!pane_row_at(&ps->v, y, &row))
-			break;
-		i = item_of(ps, row, &folded);
-		got = page_rec(ui, &ctx, i, &p);
-		if (got == 0)
-			mark = pagemarks_see(&ps->marks, i, &p.e, &hide);
-		sel = row == ps->v.sel;
-		base = sel ? A_REVERSE : A_NORMAL;
-		if (sel)
-			ui_blank(l->list_y + y, 0, l->list_w, base);
-		x = 0;
-		for (int c = 0; c < NCOLS; c++) {
-			attr_t a = base;
-
-			if (!shown[c])
-				continue;
-			switch (c) {
-			case COL_ADDR:
-				snprintf(cell, sizeof(cell), "%0*" PRIx64,
-				    w[c], p.vaddr);
-				if (p.is_sp)
-					a = ui_attr(ui, UC_SP);
-				break;
-			case COL_PFN: {
-				char t[32];
-
-				fmt_pfn(&p, t, sizeof(t));
-				if (hide)
-					strlcpy(t, "_", sizeof(t));
-				snprintf(cell, sizeof(cell), "%*s", w[c], t);
-				if (strcmp(t, "hidden") == 0 && !sel)
-					a |= A_DIM;
-				break;
-			}
-			case COL_PHYS: {
-				char t[32];
-
-				fmt_phys(&p, t, sizeof(t));
-				if (hide)
-					strlcpy(t, "_", sizeof(t));
-				snprintf(cell, sizeof(cell), "%*s", w[c], t);
-				if (strcmp(t, "hidden") == 0 && !sel)
-					a |= A_DIM;
-				break;
-			}
-			case COL_FLAGS:
-				for (int k = 0; k < PMF_COUNT; k++) {
-					uint32_t f = flag_tab[k].flag;
-					char s[2] = { '-', '\0' };
-					attr_t fa = base | ui_attr(ui,
-					    UC_ABSENT);
-
-					if (hide) {
-						/* predict: not '?' (unknown) */
-						s[0] = '_';
-					} else if (got == 0 &&
-					    !(p.e.known & f)) {
-						s[0] = '?';
-					} else if (p.e.flags & f) {
-						s[0] = fmt_flag_letter(f);
-						fa = base | ui_attr(ui,
-						    flag_tab[k].color);
-					}
-					ui_put(l->list_y + y, x + 2 * k, 1, fa,
-					    s);
-				}
-				x += w[c] + 1;
-				continue;
-			case COL_STATE:
-				if (folded) {
-					char hs[16];
-
-					fmt_size(ps->hf.blk <<
-					    ui->t.pm.pageshift, hs,
-					    sizeof(hs));
-					/* "2.0M" reads better as "2M" here */
-					if (strlen(hs) > 3 && strcmp(hs +
-					    strlen(hs) - 3, ".0M") == 0)
-						strcpy(hs + strlen(hs) - 3, "M");
-					else if (strlen(hs) > 3 && strcmp(hs +
-					    strlen(hs) - 3, ".0G") == 0)
-						strcpy(hs + strlen(hs) - 3, "G");
-					snprintf(cell, sizeof(cell), "%s %-*s",
-					    ps->hf.hugetlb ? "huge" : "THP",
-					    w[c] - (ps->hf.hugetlb ? 5 : 4), hs);
-					a |= ui_attr(ui, UC_HUGE) | A_BOLD;
-					break;
-				}
-				snprintf(cell, sizeof(cell), "%-*s", w[c],
-				    state_cell(ui, &p, got, hide, &a));
-				break;
-			case COL_MARKS:
-				if (folded) {
-					char m[600];
-
-					marks_text(ui, &p, m, sizeof(m));
-					snprintf(cell, sizeof(cell), "[+%" PRIu64
-					    " pages] head %s", ps->hf.blk, m);
-					a |= ui_attr(ui, UC_HUGE);
-					break;
-				}
-				if (mark != 0) {
-					char tok[16];
-					int tx;
-
-					/* the change mark leads, in its colour */
-					pagemarks_token(mark, tok, sizeof(tok));
-					tx = ui_put(l->list_y + y, x,
-					    (int)strlen(tok), base | A_BOLD |
-					    ui_attr(ui, UC_SP), tok);
-					shift = tx + 1 - x;
-					x = tx + 1;
-				}
-				marks_text(ui, &p, cell, sizeof(cell));
-				if (hide)
-					strlcpy(cell, "", sizeof(cell));
-				if (p.is_sp)
-					a |= A_BOLD;
-				else if (strncmp(cell, "never", 5) == 0)
-					a |= ui_attr(ui, UC_UNFAULTED);
-				else if (strncmp(cell, "THP", 3) == 0 ||
-				    strncmp(cell, "huge", 4) == 0 ||
-				    strncmp(cell, "hugetlb", 7) == 0)
-					a |= ui_attr(ui, UC_HUGE);
-				break;
-			}
-			ui_put(l->list_y + y, x, w[c] - shift, a, cell);
-			x += w[c] - shift + 1;
-		}
-	}
-	if (ps->w.err)
-		ui_msg(ui, true, "reading pagemap: %s", strerror(ps->w.err));
 	draw_map(ui);
 	draw_detail(ui);
 	draw_legend(ui);

@@ -959,7 +959,7 @@ draw(struct ui *ui)
 	table_fit(&tab, w, l->list_w);
 	tab.used = path_room(ui, tab.w, tab.shown, tab.used);
 	/* The path takes whatever is left. */
-	table_fill(&tab, l->list_w);
+	table_fill(&tab, COL_PATH, l->list_w);
 	table_draw_header(&tab, l->colhdr_y, l->cols, ui_attr(ui, UC_COLHDR));
 	table_draw_rows(ui, &tab, &vmas_st(ui)->v, l->list_y, l->list_h,
 	    l->list_w);

@@ -21,17 +21,10 @@ table_fit(struct table *t, const int *w, int avail)
 }
 
 void
-table_fill(struct table *t, int avail)
+table_fill(struct table *t, int c, int avail)
 {
-	for (int c = t->ncol - 1; c >= 0; c--) {
-		if (!t->shown[c])
-			continue;
-		if (avail > t->used) {
-			t->w[c] += avail - t->used;
-			t->used = avail;
-		}
-		return;
-	}
+	if (c >= 0 && c < t->ncol && avail > t->used)
+		t->w[c] += avail - t->used;
 }
 
 void
@@ -111,6 +104,8 @@ table_draw_rows(struct ui *ui, const struct table *t,
 		if (!pane_row_at(v, y, &row))
 			break;
 		sel = row == v->sel;
+		if (t->row_start != NULL)
+			t->row_start(ui, row);
 		if (t->row_draw != NULL && t->row_draw(ui, row, y0 + y, sel))
 			continue;
 		base = t->row_attr != NULL ? t->row_attr(ui, row, sel) :

@@ -43,6 +43,8 @@ struct table {
 	 */
 	void (*cell)(struct ui *ui, uint64_t row, int c, int w, bool sel,
 	    char *buf, size_t len, attr_t *a);
+	/* Row row is about to be drawn: read what its cells need (or NULL). */
+	void (*row_start)(struct ui *ui, uint64_t row);
 	/* The row's attribute (NULL: A_NORMAL, reversed when selected). */
 	attr_t (*row_attr)(struct ui *ui, uint64_t row, bool sel);
 	/*
@@ -65,8 +67,8 @@ struct table {
  * until avail fits.
  */
 void table_fit(struct table *t, const int *w, int avail);
-/* The last shown column grows to take what avail leaves. */
-void table_fill(struct table *t, int avail);
+/* Column c grows to take what avail leaves (the path, the marks). */
+void table_fill(struct table *t, int c, int avail);
 /* Headings on line y, width avail, over a blanked line of attribute a. */
 void table_draw_header(const struct table *t, int y, int avail, attr_t a);
 /* Rows of v on lines y0 .. y0 + h - 1, avail columns wide. */
