@@ -438,23 +438,6 @@ keep_tail(char *cell, int width)
 	memcpy(cell, "...", 3);
 }
 
-/* "2M", "1G", "64K": a page size in few columns. */
-static void
-page_size_text(uint64_t b, char *buf, size_t len)
-{
-	static const char u[] = "KMGT";
-	int k = -1;
-
-	while (b >= 1024 && b % 1024 == 0 && k < 3) {
-		b /= 1024;
-		k++;
-	}
-	if (k < 0)
-		snprintf(buf, len, "%" PRIu64 "B", b);
-	else
-		snprintf(buf, len, "%" PRIu64 "%c", b, u[k]);
-}
-
 /*
  * HUGE column: hugetlb page size, THP bytes mapped, else what madvise
  * asked (hg / nh); blank for ordinary VMAs, an ellipsis until smaps came.
@@ -473,7 +456,7 @@ huge_cell(const struct ui *ui, size_t i, char *buf, size_t len, bool *hl)
 		return;
 	}
 	if (smaps_is_hugetlb(s, ui->t.pm.pagesize)) {
-		page_size_text(s->kernel_page_size, sz, sizeof(sz));
+		text_page_size(s->kernel_page_size, sz, sizeof(sz));
 		snprintf(buf, len, "huge %s", sz);
 		*hl = true;
 	} else if (smaps_thp_bytes(s) > 0) {
@@ -643,7 +626,7 @@ smaps_detail(const struct ui *ui, size_t i, char *buf, size_t len)
 	fmt_size(s->pss, b, sizeof(b));
 	fmt_size(s->swap, c, sizeof(c));
 	fmt_size(smaps_thp_bytes(s), d, sizeof(d));
-	page_size_text(s->kernel_page_size, kps, sizeof(kps));
+	text_page_size(s->kernel_page_size, kps, sizeof(kps));
 	smaps_vmflags_str(s->vmflags, fl, sizeof(fl));
 	snprintf(buf, len, "Rss %s Pss %s Swap %s THP %s page %s%s  VmFlags "
 	    "%s", a, b, c, d, kps, s->thp_eligible == 1 ? " THP-eligible" :
