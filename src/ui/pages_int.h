@@ -9,6 +9,7 @@
 #include "maps.h"
 #include "memdump.h"
 #include "pagemap.h"
+#include "pageinfo.h"
 #include "pagemarks.h"
 #include "pages_compare.h"
 #include "pagewin.h"
@@ -58,6 +59,51 @@ struct pages_state {
 
 /* The page pane's state (it is made once; the stack shows it or not). */
 struct pages_state *pages_st(const struct ui *ui);
+
+/* First item (page index) of row; *folded: a huge block's row. */
+uint64_t pages_item_of(const struct pages_state *ps, uint64_t row,
+    bool *folded);
+/* Fold the huge blocks of the window on screen (before drawing it). */
+void pages_discover(struct ui *ui);
+void pages_slices_free(struct pages_state *ps);
+
+/* pages_text.c: a page record and its text. */
+/* What the records of the rows on screen are filled from. */
+void pages_rec_ctx(struct ui *ui, struct pageinfo_ctx *c);
+/* The record of page idx; pagewin_get's answer (0, 1 no entry, -1). */
+int pages_rec(struct ui *ui, struct pageinfo_ctx *c, uint64_t idx,
+    struct pageinfo *p);
+/* Name of the swap device of a swapped page, or why there is none. */
+const char *pages_swap_dev(const struct ui *ui, const struct pageinfo *p,
+    char *buf, size_t len);
+/* The MARKS column: SP, never-faulted, swap entry, folio, kpageflags. */
+void pages_marks_text(const struct ui *ui, const struct pageinfo *p,
+    char *buf, size_t len);
+void pages_fmt_pfn(const struct pageinfo *p, char *buf, size_t len);
+void pages_fmt_phys(const struct pageinfo *p, char *buf, size_t len);
+/* STATE's word and colour: hidden by predict, a read error, the record's. */
+const char *pages_state_cell(const struct ui *ui, const struct pageinfo *p,
+    int got, bool hide, attr_t *a);
+
+/* pages_rows.c: the column table and the rows; the whole pane's draw. */
+/* Each decoded flag and its colour, in the columns' order. */
+struct pages_flag {
+	uint32_t flag;
+	enum ui_color color;
+};
+extern const struct pages_flag pages_flag_tab[PMF_COUNT];
+void pages_draw(struct ui *ui);
+/* Hex digits of the widest address of the VMA. */
+int pages_addr_w(const struct ui *ui);
+
+/* pages_header.c: around the rows. */
+void pages_draw_header(struct ui *ui);
+void pages_draw_legend(struct ui *ui);
+void pages_draw_map(struct ui *ui);
+
+/* pages_detail.c: the selected page explained. */
+void pages_draw_detail(struct ui *ui);
+void pages_popup_detail(struct ui *ui);
 
 /* Compare mode shows every base page: unfold all / fold again. */
 void pages_fold_off(struct ui *ui);

@@ -16,8 +16,6 @@
 #include "pageinfo.h"
 #include "pages_int.h"
 #include "pane_pages.h"
-#include "table.h"
-#include "text.h"
 #include "ui_int.h"
 
 #define WIN_CAP		1024		/* entries kept: a few screens */
@@ -27,57 +25,11 @@
 
 /* Huge pages fold as one row: hugefold.h says how they are found. */
 
-enum {
-	COL_ADDR, COL_PFN, COL_PHYS, COL_FLAGS, COL_STATE, COL_MARKS, NCOLS
-};
-/*
- * Narrow screens keep the PFN (the point of the pane) over STATE; PFN
- * and PHYS are right-aligned numbers: so are their names.
- */
-static const struct table_col cols[NCOLS] = {
-	[COL_ADDR] = { "ADDRESS", 0, 0, false, false },
-	[COL_PFN] = { "PFN", 0, 1, true, false },
-	[COL_PHYS] = { "PHYS", 0, 3, true, false },
-	[COL_FLAGS] = { "P S F X D U G", 0, 0, false, false },
-	[COL_STATE] = { "STATE", 0, 2, false, false },
-	[COL_MARKS] = { "MARKS / KPAGEFLAGS", 0, 4, false, false },
-};
 
-/* Each decoded flag and its colour. */
-static const struct {
-	uint32_t flag;
-	enum ui_color color;
-} flag_tab[PMF_COUNT] = {
-	{ PMF_PRESENT, UC_PRESENT },
-	{ PMF_SWAPPED, UC_SWAPPED },
-	{ PMF_FILE_SHARED, UC_FSHARED },
-	{ PMF_EXCLUSIVE, UC_EXCL },
-	{ PMF_SOFT_DIRTY, UC_SDIRTY },
-	{ PMF_UFFD_WP, UC_UFFD },
-	{ PMF_GUARD, UC_GUARDPG },
-};
-
-static int
-hex_digits(uint64_t v)
-{
-	int n = 1;
-
-	while (v >>= 4)
-		n++;
-	return n;
-}
-
-static int
-addr_w(const struct ui *ui)
-{
-	int d = hex_digits(pages_st(ui)->cur.end - 1);
-
-	return d < 12 ? 12 : d;
-}
 
 /* Rows fold huge blocks; pagewin and the stack view think in pages. */
-static uint64_t
-item_of(const struct pages_state *ps, uint64_t row, bool *folded)
+uint64_t
+pages_item_of(const struct pages_state *ps, uint64_t row, bool *folded)
 {
 	return hugefold_item_of(&ps->hf, row, folded);
 }
@@ -117,7 +69,7 @@ void
 pages_fold_off(struct ui *ui)
 {
 	struct pages_state *ps = pages_st(ui);
-	uint64_t sel = item_of(ps, ps->v.sel, NULL);
+	uint64_t sel = pages_item_of(ps, ps->v.sel, NULL);
 
 	hugefold_off(&ps->hf);
 	pane_set_rows(&ps->v, ps->w.npages);
@@ -139,8 +91,8 @@ pages_select_page(struct ui *ui, uint64_t page)
 	pane_select_center(&pages_st(ui)->v, hugefold_row_of(&pages_st(ui)->hf, page));
 }
 
-static void
-slices_free(struct pages_state *ps)
+void
+pages_slices_free(struct pages_state *ps)
 {
 	free(ps->slices);
 	ps->slices = NULL;
@@ -232,7 +184,7 @@ pages_free(struct ui *ui)
 		pagewin_free(&ps->w);
 	ps->have_win = false;
 	hex_close(ui);
-	slices_free(ps);
+	pages_slices_free(ps);
 	hugefold_free(&ps->hf);
 	pagemarks_free(&ps->marks);
 }
@@ -307,8 +259,8 @@ view(struct ui *ui)
 }
 
 /* Fold the huge blocks of the window on screen: hugefold_discover. */
-static void
-discover(struct ui *ui)
+void
+pages_discover(struct ui *ui)
 {
 	struct pages_state *ps = pages_st(ui);
 	struct hugefold_view fv = fold_view(ps);
@@ -318,848 +270,6 @@ discover(struct ui *ui)
 	hugefold_discover(&ps->hf, &src, &fv);
 }
 
-/* /proc/swaps, read once when a swapped page is first shown. */
-static bool
-swaps_load(struct ui *ui)
-{
-	if (ui->swaps_state == 0) {
-		if (swaps_read(ui->rootfd, ui->swaps, sizeof(ui->swaps) /
-		    sizeof(ui->swaps[0]), &ui->nswaps) == 0)
-			ui->swaps_state = 1;
-		else {
-			ui->swaps_state = -1;
-			ui->swaps_err = errno;
-		}
-	}
-	return ui->swaps_state == 1;
-}
-
-/* What the records of the rows on screen are filled from. */
-static void
-rec_ctx(struct ui *ui, struct pageinfo_ctx *c)
-{
-	struct pages_state *ps = pages_st(ui);
-	struct pageinfo_pmd none = PAGEINFO_PMD_INIT;
-
-	memset(c, 0, sizeof(*c));
-	c->pagesize = ui->t.pm.pagesize;
-	c->kp = &ui->kp;
-	c->pm = &ui->t.pm;
-	c->sm = ui_smaps_list(ui);
-	c->pmd = none;
-	c->pmd_size = ps->hf.pmd_size;
-	c->no_block_walk = true;	/* the fold set tells huge blocks */
-	c->huge = ps->hf.huge;
-	c->nhuge = ps->hf.nhuge;
-	if (ps->is_stack && ps->stack_err == 0)
-		c->stack = &ps->si;
-	else
-		c->stack_why = ps->is_stack ? strerror(ps->stack_err) :
-		    "not a stack VMA";
-}
-
-/* The record of page idx; pagewin_get's answer (0, 1 no entry, -1). */
-static int
-page_rec(struct ui *ui, struct pageinfo_ctx *c, uint64_t idx,
-    struct pageinfo *p)
-{
-	struct pages_state *ps = pages_st(ui);
-	int got;
-
-	memset(p, 0, sizeof(*p));
-	p->vaddr = pagewin_vaddr(&ps->w, idx);
-	p->vma = &ps->cur;
-	got = pagewin_get(&ps->w, idx, &p->e);
-	p->have_entry = got == 0;
-	if (!p->have_entry)
-		memset(&p->e, 0, sizeof(p->e));
-	else if (p->e.swap_valid && swaps_load(ui)) {
-		c->sw = ui->swaps;
-		c->nsw = ui->nswaps;
-	}
-	pageinfo_fill(p, c);
-	return got;
-}
-
-/* Name of the swap device of a swapped page, or why there is none. */
-static const char *
-swap_dev(const struct ui *ui, const struct pageinfo *p, char *buf,
-    size_t len)
-{
-	if (p->swapdev != NULL)
-		return fmt_vis(p->swapdev->name, buf, len);
-	if (ui->swaps_state == 1)
-		snprintf(buf, len, "no device %u in /proc/swaps",
-		    p->e.swap_type);
-	else
-		snprintf(buf, len, "/proc/swaps: %s", strerror(ui->swaps_err));
-	return buf;
-}
-
-/* The marks column: SP, never faulted, swap slot, huge page, kflags. */
-static void
-marks_text(const struct ui *ui, const struct pageinfo *p, char *buf,
-    size_t len)
-{
-	static const char *const folio[] = {
-		[PIF_NONE] = "", [PIF_THP] = "THP ",
-		[PIF_THP_HEAD] = "THP-head ", [PIF_HUGETLB] = "hugetlb ",
-	};
-	const struct pm_entry *e = &p->e;	/* zero without an entry */
-	char names[400], dev[120];
-	size_t n;
-
-	buf[0] = '\0';
-	if (p->is_sp)
-		strlcat(buf, "<-SP ", len);
-	if (p->never_faulted)
-		strlcat(buf, "never-faulted ", len);
-	n = strlen(buf);
-	if (e->swap_valid)
-		snprintf(buf + n, len - n, "swap %u:0x%" PRIx64 " %s ",
-		    e->swap_type, e->swap_offset, swap_dev(ui, p, dev,
-		    sizeof(dev)));
-	else if (e->swap_kind == PMS_HIDDEN)
-		strlcat(buf, "swap entry hidden ", len);
-	else if (e->swap_kind != PMS_NONE && e->swap_kind != PMS_GUARD)
-		snprintf(buf + n, len - n, "%s entry %u:0x%" PRIx64 " ",
-		    pagemap_swap_kind_name(e->swap_kind), e->swap_type,
-		    e->swap_offset);
-	if (p->have_kflags) {
-		strlcat(buf, folio[p->folio], len);
-		if (pages_st(ui)->kflags_col) {
-			n = strlen(buf);
-			if (p->have_mapcount)
-				snprintf(buf + n, len - n, "map=%" PRIu64 " ",
-				    p->mapcount);
-			kpage_flags_str(p->kflags, ",", names, sizeof(names));
-			strlcat(buf, names, len);
-		}
-	} else if ((e->flags & PMF_PRESENT) && p->pmd_mapped)
-		strlcat(buf, "huge ", len);
-}
-
-static void
-fmt_pfn(const struct pageinfo *p, char *buf, size_t len)
-{
-	if (!(p->e.flags & PMF_PRESENT))
-		strlcpy(buf, "-", len);
-	else if (!p->e.pfn_valid)
-		strlcpy(buf, "hidden", len);
-	else
-		snprintf(buf, len, "%" PRIx64, p->e.pfn);
-}
-
-static void
-fmt_phys(const struct pageinfo *p, char *buf, size_t len)
-{
-	if (p->have_phys)
-		snprintf(buf, len, "%" PRIx64, p->phys);
-	else if (p->e.flags & PMF_PRESENT)
-		strlcpy(buf, "hidden", len);
-	else
-		strlcpy(buf, "-", len);
-}
-
-/* STATE's word and colour: hidden by predict, a read error, the record's. */
-static const char *
-state_cell(const struct ui *ui, const struct pageinfo *p, int got, bool hide,
-    attr_t *a)
-{
-	static const enum ui_color color[] = {
-		[PIS_NO_ENTRY] = UC_ABSENT, [PIS_GUARD] = UC_GUARDPG,
-		[PIS_PRESENT] = UC_PRESENT, [PIS_SWAPPED] = UC_SWAPPED,
-		[PIS_SPECIAL] = UC_ABSENT, [PIS_ABSENT] = UC_ABSENT,
-	};
-	enum pageinfo_state st = pageinfo_state(p);
-
-	if (hide)
-		return "_";
-	*a |= ui_attr(ui, st == PIS_ABSENT && p->never_faulted ?
-	    UC_UNFAULTED : color[st]);
-	return got < 0 ? "error" : pageinfo_state_word(p);
-}
-
-static void
-col_widths(const struct ui *ui, int *w)
-{
-	w[COL_ADDR] = addr_w(ui);
-	w[COL_PFN] = 10;
-	w[COL_PHYS] = 14;
-	w[COL_FLAGS] = 2 * PMF_COUNT - 1;
-	w[COL_STATE] = 8;
-	w[COL_MARKS] = 6;
-}
-
-/*
- * The band under the stack header: what lies below the stack VMA — the
- * kernel's guard gap for [stack], glibc's guard page for a thread stack.
- */
-static void
-draw_gap_band(struct ui *ui, int y)
-{
-	struct pages_state *ps = pages_st(ui);
-	struct pane_layout *l = &ui->lay;
-	const struct stack_info *si = &ps->si;
-	char buf[400], a[16], b[16];
-	uint64_t lo, hole = si->vma_start - si->prev_end;
-
-	fmt_size(si->guard_gap, a, sizeof(a));
-	fmt_size(hole, b, sizeof(b));
-	if (si->tid != 0 && si->guard_low > 0)
-		snprintf(buf, sizeof(buf), "bottom: guard pages %s %" PRIx64
-		    "-%" PRIx64 " inside the VMA (MADV_GUARD_INSTALL, from the "
-		    "thread library): an overflow faults there", a,
-		    si->vma_start, si->vma_start + si->guard_low);
-	else if (si->tid != 0 && si->guard_gap > 0)
-		snprintf(buf, sizeof(buf), "below: guard page %s %" PRIx64 "-%"
-		    PRIx64 " (PROT_NONE, from the thread library): an "
-		    "overflow faults there", a, si->vma_start - si->guard_gap,
-		    si->vma_start);
-	else if (si->tid != 0)
-		snprintf(buf, sizeof(buf), "below: no guard page; hole to "
-		    "the VMA below %s", b);
-	else {
-		lo = si->vma_start > si->guard_gap ? si->vma_start -
-		    si->guard_gap : 0;
-		snprintf(buf, sizeof(buf), "below: guard gap %s %" PRIx64 "-%"
-		    PRIx64 " kept unmapped: the stack can't grow into a "
-		    "mapping%s; hole %s%s", a, lo, si->vma_start,
-		    si->gap_violated ? " - VIOLATED" : "", b,
-		    !si->gap_violated && si->prev_end > lo ? " (the no-access "
-		    "mapping in it is allowed)" : "");
-	}
-	ui_put(y, 1, l->cols - 1, ui_attr(ui, UC_GUARD) | A_BOLD, buf);
-}
-
-static void
-draw_header(struct ui *ui)
-{
-	struct pages_state *ps = pages_st(ui);
-	struct pane_layout *l = &ui->lay;
-	char buf[600], path[300], sz[16], a[16], b[16];
-	int aw = addr_w(ui);
-
-	fmt_vis(ps->cur.path, path, sizeof(path));
-	fmt_size(ps->cur.end - ps->cur.start, sz, sizeof(sz));
-	if (ps->si.tid != 0 && ps->is_stack && path[0] == '\0')
-		snprintf(path, sizeof(path), "[stack:%d]", (int)ps->si.tid);
-	snprintf(buf, sizeof(buf), "%0*" PRIx64 "-%0*" PRIx64 " %s %s  %s, "
-	    "%" PRIu64 " page%s   row %" PRIu64 "/%" PRIu64, aw, ps->cur.start,
-	    aw, ps->cur.end, ps->cur.perms, path[0] ? path : "(anonymous)",
-	    sz, ps->w.npages, ps->w.npages == 1 ? "" : "s", ps->v.sel + 1,
-	    ps->v.nrows);
-	if (ps->hf.ncoll > 0) {
-		size_t n = strlen(buf);
-
-		fmt_size(ps->hf.blk << ui->t.pm.pageshift, a, sizeof(a));
-		snprintf(buf + n, sizeof(buf) - n, "  (%zu %s %s folded, + "
-		    "expands)", ps->hf.ncoll, ps->hf.hugetlb ? "huge" : "THP",
-		    a);
-	}
-	ui_put(l->header_y, 1, l->cols - 1, ui_attr(ui, ps->is_stack ?
-	    UC_STACK : ui_vma_color(&ps->cur)) | A_BOLD, buf);
-	if (l->header_h < 2)
-		return;
-	if (ps->is_stack) {
-		if (ps->stack_err) {
-			snprintf(buf, sizeof(buf), "stack view unavailable: %s",
-			    strerror(ps->stack_err));
-		} else if (!ps->si.sp_known) {
-			snprintf(buf, sizeof(buf), "SP unknown (%s)  ",
-			    ps->si.sp_why ? ps->si.sp_why : "not readable");
-		} else if (!stack_sp_inside(&ps->si)) {
-			snprintf(buf, sizeof(buf), "SP %" PRIx64 " is outside "
-			    "this VMA (a signal stack?)  ", ps->si.sp);
-		} else {
-			snprintf(buf, sizeof(buf), "SP %" PRIx64 ": %" PRIu64
-			    " of %" PRIu64 " pages below SP never faulted  ",
-			    ps->si.sp, ps->si.below_sp_unfaulted,
-			    ps->si.below_sp_pages);
-		}
-		if (!ps->stack_err && ps->si.tid != 0) {
-			size_t n = strlen(buf);
-
-			snprintf(buf + n, sizeof(buf) - n, "thread %d's stack: "
-			    "fixed size, cannot grow", (int)ps->si.tid);
-		} else if (!ps->stack_err) {
-			size_t n = strlen(buf);
-
-			fmt_size(ps->si.guard_gap, a, sizeof(a));
-			if (ps->si.rlimit == UINT64_MAX)
-				strlcpy(b, "unlimited", sizeof(b));
-			else
-				fmt_size(ps->si.growth_room, b, sizeof(b));
-			snprintf(buf + n, sizeof(buf) - n, "guard gap %s  "
-			    "room to RLIMIT_STACK %s", a, b);
-		}
-		ui_put(l->header_y + 1, 1, l->cols - 1, ui_attr(ui, UC_INFO),
-		    buf);
-		if (l->header_h >= 3 && !ps->stack_err)
-			draw_gap_band(ui, l->header_y + 2);
-		return;
-	}
-	if (ui_vma_counts(ui, ps->vma) != NULL) {
-		const struct pm_counts *c = ui_vma_counts(ui, ps->vma);
-
-		snprintf(buf, sizeof(buf), "resident %" PRIu64 "  swapped %"
-		    PRIu64 "  exclusive %" PRIu64 "  file/shared %" PRIu64
-		    "  guard %" PRIu64, c->present, c->swapped, c->exclusive,
-		    c->file_shared, c->guard);
-		ui_put(l->header_y + 1, 1, l->cols - 1, A_NORMAL, buf);
-	}
-}
-
-static void
-draw_legend(struct ui *ui)
-{
-	struct pane_layout *l = &ui->lay;
-	char buf[64];
-	int x = 1;
-
-	if (l->legend_y < 0)
-		return;
-	for (int i = 0; i < PMF_COUNT; i++) {
-		snprintf(buf, sizeof(buf), "%c %s", fmt_flag_letter(
-		    flag_tab[i].flag), pagemap_flag_name(flag_tab[i].flag));
-		x = ui_put(l->legend_y, x, l->cols - x, ui_attr(ui,
-		    flag_tab[i].color), buf) + 2;
-	}
-	if (pages_st(ui)->is_stack) {
-		x = ui_put(l->legend_y, x, l->cols - x, ui_attr(ui, UC_SP),
-		    "SP") + 2;
-		x = ui_put(l->legend_y, x, l->cols - x, ui_attr(ui,
-		    UC_UNFAULTED), "never-faulted") + 2;
-	}
-	if (pages_st(ui)->hf.ncoll > 0 || pages_st(ui)->hf.nexpd > 0)
-		ui_put(l->legend_y, x, l->cols - x, ui_attr(ui, UC_HUGE),
-		    "THP/huge: +/- expand/fold");
-}
-
-/* A folded row's block: "THP 2M: 512 pages a-b in one huge frame". */
-static void
-fold_text(const struct ui *ui, uint64_t va, char *buf, size_t len)
-{
-	const struct hugefold *hf = &pages_st(ui)->hf;
-	char sz[16];
-
-	fmt_size(hf->blk << ui->t.pm.pageshift, sz, sizeof(sz));
-	snprintf(buf, len, "%s %s: %" PRIu64 " pages %" PRIx64 "-%" PRIx64
-	    " in one huge frame (+ expands); head", hf->hugetlb ? "hugetlb" :
-	    "THP", sz, hf->blk, va, va + (hf->blk << ui->t.pm.pageshift));
-}
-
-/* The frame part of the detail line: PFN, swap slot, or what it is. */
-static void
-detail_frame(const struct ui *ui, const struct pageinfo *p, char *buf,
-    size_t len)
-{
-	const struct pm_entry *e = &p->e;
-	char dev[120];
-
-	if (len > 0)
-		buf[0] = '\0';
-	if (e->pfn_valid)
-		snprintf(buf, len, " PFN=%" PRIx64, e->pfn);
-	else if (e->flags & PMF_PRESENT)
-		snprintf(buf, len, " PFN hidden");
-	else if (e->swap_valid)
-		snprintf(buf, len, " swap type %u (%s) offset 0x%" PRIx64,
-		    e->swap_type, swap_dev(ui, p, dev, sizeof(dev)),
-		    e->swap_offset);
-	else if (e->swap_kind == PMS_HIDDEN)
-		snprintf(buf, len, " swapped, swap entry hidden "
-		    "(CAP_SYS_ADMIN)");
-	else if (e->swap_kind != PMS_NONE && e->swap_kind != PMS_GUARD)
-		snprintf(buf, len, " %s entry, not in swap (type %u offset 0x%"
-		    PRIx64 ")", pagemap_swap_kind_name(e->swap_kind),
-		    e->swap_type, e->swap_offset);
-	else if (e->flags == 0)
-		snprintf(buf, len, " (never touched or reclaimed)");
-}
-
-/* Why a page has no kflags, in the pane's words. */
-static const char *
-kflags_why(const struct ui *ui, const struct pageinfo *p, const char *nopfn)
-{
-	if (!(p->e.flags & PMF_PRESENT))
-		return "page not present";
-	if (!p->e.pfn_valid)
-		return nopfn;
-	return strerror(ui->kp.flags_errno ? ui->kp.flags_errno : EIO);
-}
-
-/* The address asked for with ':' keeps its in-page offset. */
-static bool
-goto_phys(const struct ui *ui, const struct pageinfo *p, uint64_t *pa)
-{
-	uint64_t g = pages_st(ui)->goto_addr;
-
-	return g >= p->vaddr && g - p->vaddr < ui->t.pm.pagesize &&
-	    pagemap_phys(&p->e, g, ui->t.pm.pagesize, pa);
-}
-
-static void
-draw_detail(struct ui *ui)
-{
-	struct pages_state *ps = pages_st(ui);
-	struct pane_layout *l = &ui->lay;
-	struct pageinfo_ctx ctx;
-	struct pageinfo p;
-	char buf[700], names[400];
-	bool folded;
-	uint64_t item = item_of(ps, ps->v.sel, &folded), pa;
-	int got, y = l->detail_y;
-	size_t n;
-
-	if (l->detail_h < 1)
-		return;
-	rec_ctx(ui, &ctx);
-	got = page_rec(ui, &ctx, item, &p);
-	if (got != 0) {
-		snprintf(buf, sizeof(buf), "%" PRIx64 ": %s", p.vaddr, got > 0 ?
-		    "no pagemap entry (past the end of pagemap)" :
-		    strerror(ps->w.err));
-		ui_put(y, 1, l->cols - 1, ui_attr(ui, UC_INFO), buf);
-		return;
-	}
-	buf[0] = '\0';
-	if (folded)
-		fold_text(ui, p.vaddr, buf, sizeof(buf));
-	n = strlen(buf);
-	snprintf(buf + n, sizeof(buf) - n, "%s%" PRIx64 " raw %016" PRIx64
-	    ":", n ? " " : "", p.vaddr, p.e.raw);
-	for (int i = 0; i < PMF_COUNT; i++) {
-		if (!(p.e.flags & flag_tab[i].flag))
-			continue;
-		n = strlen(buf);
-		snprintf(buf + n, sizeof(buf) - n, " %d=%s", pageinfo_flag_bit(
-		    flag_tab[i].flag), pagemap_flag_name(flag_tab[i].flag));
-	}
-	n = strlen(buf);
-	detail_frame(ui, &p, buf + n, sizeof(buf) - n);
-	n = strlen(buf);
-	if (goto_phys(ui, &p, &pa))
-		snprintf(buf + n, sizeof(buf) - n, "  %" PRIx64 " -> phys %"
-		    PRIx64, ps->goto_addr, pa);
-	ui_put(y, 1, l->cols - 1, ui_attr(ui, UC_INFO), buf);
-	if (l->detail_h < 2)
-		return;
-	if (p.have_kflags) {
-		kpage_flags_str(p.kflags, " ", names, sizeof(names));
-		snprintf(buf, sizeof(buf), "kpageflags %" PRIx64 ": %s",
-		    p.kflags, names[0] ? names : "(none)");
-		n = strlen(buf);
-		if (p.have_mapcount)
-			snprintf(buf + n, sizeof(buf) - n, "  mapcount %"
-			    PRIu64, p.mapcount);
-	} else
-		snprintf(buf, sizeof(buf), "kpageflags: %s", kflags_why(ui, &p,
-		    "need the PFN (CAP_SYS_ADMIN)"));
-	ui_put(y + 1, 1, l->cols - 1, A_DIM, buf);
-}
-
-static char
-slice_char(const struct ui_count *uc)
-{
-	if (uc->state != 1)
-		return ' ';
-	if (uc->c.pages == 0)
-		return ' ';
-	if (uc->c.swapped > 0 && uc->c.swapped >= uc->c.present)
-		return 'S';
-	if (uc->c.present == 0)
-		return '.';
-	return uc->c.present * 2 >= uc->c.pages ? '#' : '+';
-}
-
-static void
-draw_map(struct ui *ui)
-{
-	struct pages_state *ps = pages_st(ui);
-	struct pane_layout *l = &ui->lay;
-	int n = l->list_h, vs, ve;
-	uint64_t last;
-
-	if (l->map_w < 1)
-		return;
-	/* A VMA shorter than the screen gets one map line per page. */
-	if ((uint64_t)n > ps->w.npages)
-		n = (int)ps->w.npages;
-	if (ps->nslices != n) {
-		slices_free(ps);
-		if ((ps->slices = calloc((size_t)n, sizeof(*ps->slices))) ==
-		    NULL)
-			return;
-		ps->nslices = n;
-		for (int i = 0; i < n; i++) {
-			uint64_t f, e;
-
-			pane_slice(ps->w.npages, n, i, &f, &e);
-			ui_count_init(&ps->slices[i], pagewin_vaddr(&ps->w, f),
-			    e >= ps->w.npages ? ps->w.end :
-			    pagewin_vaddr(&ps->w, e));
-			if (e == f)
-				ps->slices[i].state = 1;	/* empty */
-		}
-	}
-	/* the map is by page; the view is by row (huge pages fold) */
-	last = ps->v.top + (uint64_t)ps->v.height - 1;
-	if (last >= ps->v.nrows)
-		last = ps->v.nrows ? ps->v.nrows - 1 : 0;
-	{
-		bool f;
-		uint64_t li = item_of(ps, last, &f);
-
-		if (f)
-			li += ps->hf.blk - 1;
-		if (li >= ps->w.npages)
-			li = ps->w.npages ? ps->w.npages - 1 : 0;
-		vs = pane_slice_of(ps->w.npages, n, item_of(ps, ps->v.top,
-		    NULL));
-		ve = pane_slice_of(ps->w.npages, n, li);
-	}
-	for (int i = 0; i < n; i++) {
-		char s[2] = { slice_char(&ps->slices[i]), '\0' };
-		attr_t a = s[0] == '#' || s[0] == '+' ? ui_attr(ui,
-		    UC_PRESENT) : s[0] == 'S' ? ui_attr(ui, UC_SWAPPED) :
-		    ui_attr(ui, UC_DIM);
-
-		if (i >= vs && i <= ve)
-			a = ui_attr(ui, UC_MAPVIEW);
-		ui_put(l->list_y + i, l->map_x, 1, a, s);
-	}
-}
-
-/* The row being drawn: its record, read once for all its cells. */
-static struct {
-	struct pageinfo_ctx ctx;
-	struct pageinfo p;
-	int got;
-	uint32_t mark;		/* watch mark (pagemarks) */
-	bool hide;		/* predict: its change is hidden */
-	bool folded;		/* a huge block's row */
-} cur;
-
-static void
-row_start(struct ui *ui, uint64_t row)
-{
-	struct pages_state *ps = pages_st(ui);
-	uint64_t i = item_of(ps, row, &cur.folded);
-
-	cur.mark = 0;
-	cur.hide = false;
-	cur.got = page_rec(ui, &cur.ctx, i, &cur.p);
-	if (cur.got == 0)
-		cur.mark = pagemarks_see(&ps->marks, i, &cur.p.e, &cur.hide);
-}
-
-/* PFN and PHYS: "hidden" dim, "_" while predict hides a change. */
-static void
-frame_cell(const char *t, int w, bool sel, char *buf, size_t len,
-    attr_t *a)
-{
-	snprintf(buf, len, "%*s", w, cur.hide ? "_" : t);
-	if (!cur.hide && strcmp(t, "hidden") == 0 && !sel)
-		*a |= A_DIM;
-}
-
-/* A folded huge block's STATE: "THP 2M", "huge 1G". */
-static void
-folded_state(struct ui *ui, int w, char *buf, size_t len, attr_t *a)
-{
-	const struct hugefold *hf = &pages_st(ui)->hf;
-	char hs[16];
-
-	text_page_size(hf->blk << ui->t.pm.pageshift, hs, sizeof(hs));
-	snprintf(buf, len, "%s %-*s", hf->hugetlb ? "huge" : "THP",
-	    w - (hf->hugetlb ? 5 : 4), hs);
-	*a |= ui_attr(ui, UC_HUGE) | A_BOLD;
-}
-
-static void
-cell(struct ui *ui, uint64_t row, int c, int w, bool sel, char *buf,
-    size_t len, attr_t *a)
-{
-	char t[32];
-
-	switch (c) {
-	case COL_ADDR:
-		snprintf(buf, len, "%0*" PRIx64, w, cur.p.vaddr);
-		if (cur.p.is_sp)
-			*a = ui_attr(ui, UC_SP);
-		break;
-	case COL_PFN:
-		fmt_pfn(&cur.p, t, sizeof(t));
-		frame_cell(t, w, sel, buf, len, a);
-		break;
-	case COL_PHYS:
-		fmt_phys(&cur.p, t, sizeof(t));
-		frame_cell(t, w, sel, buf, len, a);
-		break;
-	case COL_STATE:
-		if (cur.folded)
-			folded_state(ui, w, buf, len, a);
-		else
-			snprintf(buf, len, "%-*s", w, state_cell(ui, &cur.p,
-			    cur.got, cur.hide, a));
-		break;
-	}
-}
-
-/* The flags, each letter in its colour; '?' this kernel cannot tell. */
-static void
-flags_draw(struct ui *ui, int y, int x, attr_t base)
-{
-	for (int k = 0; k < PMF_COUNT; k++) {
-		uint32_t f = flag_tab[k].flag;
-		char s[2] = { '-', '\0' };
-		attr_t fa = base | ui_attr(ui, UC_ABSENT);
-
-		if (cur.hide) {
-			s[0] = '_';	/* predict: not '?' (unknown) */
-		} else if (cur.got == 0 && !(cur.p.e.known & f)) {
-			s[0] = '?';
-		} else if (cur.p.e.flags & f) {
-			s[0] = fmt_flag_letter(f);
-			fa = base | ui_attr(ui, flag_tab[k].color);
-		}
-		ui_put(y, x + 2 * k, 1, fa, s);
-	}
-}
-
-/* MARKS: the change mark first in its colour, then the notes. */
-static void
-marks_draw(struct ui *ui, int y, int x, int w, attr_t base)
-{
-	char text[700], tok[16];
-	attr_t a = base;
-
-	if (cur.folded) {
-		char m[600];
-
-		marks_text(ui, &cur.p, m, sizeof(m));
-		snprintf(text, sizeof(text), "[+%" PRIu64 " pages] head %s",
-		    pages_st(ui)->hf.blk, m);
-		ui_put(y, x, w, base | ui_attr(ui, UC_HUGE), text);
-		return;
-	}
-	if (cur.mark != 0) {
-		int tx;
-
-		pagemarks_token(cur.mark, tok, sizeof(tok));
-		tx = ui_put(y, x, (int)strlen(tok), base | A_BOLD |
-		    ui_attr(ui, UC_SP), tok);
-		w -= tx + 1 - x;
-		x = tx + 1;
-	}
-	marks_text(ui, &cur.p, text, sizeof(text));
-	if (cur.hide)
-		text[0] = '\0';
-	if (cur.p.is_sp)
-		a |= A_BOLD;
-	else if (strncmp(text, "never", 5) == 0)
-		a |= ui_attr(ui, UC_UNFAULTED);
-	else if (strncmp(text, "THP", 3) == 0 ||
-	    strncmp(text, "huge", 4) == 0 || strncmp(text, "hugetlb", 7) == 0)
-		a |= ui_attr(ui, UC_HUGE);
-	ui_put(y, x, w, a, text);
-}
-
-static bool
-cell_draw(struct ui *ui, uint64_t row, int c, int y, int x, int w, bool sel,
-    attr_t base)
-{
-	if (c == COL_FLAGS) {
-		flags_draw(ui, y, x, base);
-		return true;
-	}
-	if (c == COL_MARKS) {
-		marks_draw(ui, y, x, w, base);
-		return true;
-	}
-	return false;
-}
-
-static struct table tab = {
-	.col = cols,
-	.ncol = NCOLS,
-	.row_start = row_start,
-	.cell = cell,
-	.cell_draw = cell_draw,
-};
-
-static void
-draw(struct ui *ui)
-{
-	struct pages_state *ps = pages_st(ui);
-	struct pane_layout *l = &ui->lay;
-	int w[NCOLS];
-
-	if (!ps->have_win)
-		return;
-	if (ps->hex.on) {
-		hex_draw(ui);
-		return;
-	}
-	if (ps->recenter) {
-		ps->recenter = false;
-		pane_select_center(&ps->v, ps->v.sel);
-	}
-	/* Fold the huge pages on screen first: it changes what is shown. */
-	discover(ui);
-	draw_header(ui);
-	if (ps->cmp.on) {
-		pages_cmp_draw(ui);
-	} else {
-		col_widths(ui, w);
-		table_fit(&tab, w, l->list_w);
-		table_fill(&tab, COL_MARKS, l->list_w);
-		table_draw_header(&tab, l->colhdr_y, l->cols,
-		    ui_attr(ui, UC_COLHDR));
-		/* Only the rows on screen are read: one pread for them all. */
-		pagewin_ensure(&ps->w, item_of(ps, ps->v.top, NULL),
-		    (size_t)l->list_h);
-		rec_ctx(ui, &cur.ctx);
-		table_draw_rows(ui, &tab, &ps->v, l->list_y, l->list_h,
-		    l->list_w);
-		if (ps->w.err)
-			ui_msg(ui, true, "reading pagemap: %s",
-			    strerror(ps->w.err));
-	}
-	draw_map(ui);
-	draw_detail(ui);
-	draw_legend(ui);
-}
-
-/* The popup's bit lines: each flag, and what bit 62 is without a swap area. */
-static void
-popup_flags(struct ui *ui, const struct pm_entry *e)
-{
-	for (int i = 0; i < PMF_COUNT; i++) {
-		uint32_t f = flag_tab[i].flag;
-		int bit = pageinfo_flag_bit(f);
-
-		if (f == PMF_SWAPPED && !(e->flags & f) &&
-		    e->swap_kind != PMS_NONE) {
-			ui_popup_add(ui, "  bit %2d %-12s 1, but no swap area: "
-			    "%s entry", bit, pagemap_flag_name(f),
-			    pagemap_swap_kind_name(e->swap_kind));
-			continue;
-		}
-		ui_popup_add(ui, "  bit %2d %-12s %s", bit,
-		    pagemap_flag_name(f), (e->flags & f) ? "1" :
-		    !(e->known & f) ? "? (this kernel cannot tell)" : "0");
-	}
-}
-
-/* The popup's frame lines: bits 0-54 as PFN, swap slot, or what else. */
-static void
-popup_frame(struct ui *ui, const struct pageinfo *p)
-{
-	const struct pm_entry *e = &p->e;
-	char dev[120];
-
-	if (e->pfn_valid)
-		ui_popup_add(ui, "  bits 0-54 PFN     0x%" PRIx64, e->pfn);
-	else if (e->flags & PMF_PRESENT)
-		ui_popup_add(ui, "  bits 0-54 PFN     hidden (reads 0 "
-		    "without CAP_SYS_ADMIN)");
-	else if (e->swap_valid) {
-		ui_popup_add(ui, "  bits 0-4 swap type %u, bits 5-54 swap "
-		    "offset 0x%" PRIx64, e->swap_type, e->swap_offset);
-		ui_popup_add(ui, "swap device        %s", swap_dev(ui, p, dev,
-		    sizeof(dev)));
-	} else if (e->swap_kind == PMS_HIDDEN)
-		ui_popup_add(ui, "  bits 0-54         swap entry hidden "
-		    "(reads 0 without CAP_SYS_ADMIN)");
-	else if (e->swap_kind != PMS_NONE)
-		ui_popup_add(ui, "  bits 0-4 type %u, 5-54 offset 0x%" PRIx64
-		    ": a %s entry, not in swap", e->swap_type, e->swap_offset,
-		    pagemap_swap_kind_name(e->swap_kind));
-	else
-		ui_popup_add(ui, "  bits 0-54         0 (not present)");
-}
-
-/* The popup's kflags: the word, its names over lines of 60, mapcount. */
-static void
-popup_kflags(struct ui *ui, const struct pageinfo *p)
-{
-	char names[400];
-
-	if (!p->have_kflags) {
-		if (p->e.flags & PMF_PRESENT)
-			ui_popup_add(ui, "kpageflags         %s", kflags_why(ui,
-			    p, "needs the PFN (CAP_SYS_ADMIN)"));
-		return;
-	}
-	kpage_flags_str(p->kflags, " ", names, sizeof(names));
-	ui_popup_add(ui, "kpageflags         0x%" PRIx64, p->kflags);
-	for (char *s = names; *s != '\0';) {
-		size_t n = strlen(s);
-
-		if (n > 60) {
-			n = 60;
-			while (n > 0 && s[n] != ' ')
-				n--;
-			if (n == 0)
-				n = 60;
-		}
-		ui_popup_add(ui, "  %.*s", (int)n, s);
-		s += n;
-		while (*s == ' ')
-			s++;
-	}
-	if (p->have_mapcount)
-		ui_popup_add(ui, "mapcount           %" PRIu64, p->mapcount);
-}
-
-static void
-popup_detail(struct ui *ui)
-{
-	struct pages_state *ps = pages_st(ui);
-	struct pageinfo_ctx ctx;
-	struct pageinfo p;
-	bool folded;
-	uint64_t idx = item_of(ps, ps->v.sel, &folded), pa;
-	char sz[16], path[120];
-	int got;
-
-	rec_ctx(ui, &ctx);
-	got = page_rec(ui, &ctx, idx, &p);
-	ui->popup_n = 0;
-	snprintf(ui->popup_title, sizeof(ui->popup_title), " page %" PRIx64
-	    " ", p.vaddr);
-	fmt_vis(ps->cur.path, path, sizeof(path));
-	ui_popup_add(ui, "page %" PRIu64 " of %" PRIu64 " in %s", idx + 1,
-	    ps->w.npages, path[0] ? path : "(anonymous)");
-	if (folded) {
-		fmt_size(ps->hf.blk << ui->t.pm.pageshift, sz, sizeof(sz));
-		ui_popup_add(ui, "%s %s: %" PRIu64 " base pages mapped by one "
-		    "huge page-table entry", ps->hf.hugetlb ? "hugetlb page" :
-		    "transparent huge page", sz, ps->hf.blk);
-		ui_popup_add(ui, "(+ or Right shows them; this is the head)");
-	}
-	if (got != 0) {
-		ui_popup_add(ui, "%s", got > 0 ? "no pagemap entry: past the "
-		    "end of pagemap" : strerror(ps->w.err));
-		ui_popup_add(ui, "(any key closes)");
-		return;
-	}
-	ui_popup_add(ui, "raw pagemap entry  0x%016" PRIx64, p.e.raw);
-	popup_flags(ui, &p.e);
-	popup_frame(ui, &p);
-	if (p.have_phys)
-		ui_popup_add(ui, "physical address   0x%" PRIx64, p.phys);
-	if (goto_phys(ui, &p, &pa))
-		ui_popup_add(ui, "0x%" PRIx64 " -> physical 0x%" PRIx64,
-		    ps->goto_addr, pa);
-	popup_kflags(ui, &p);
-	if (p.is_sp)
-		ui_popup_add(ui, "the stack pointer (0x%" PRIx64 ") is in "
-		    "this page", ps->si.sp);
-	ui_popup_add(ui, "(any key closes)");
-}
 
 static void
 key(struct ui *ui, enum key_action a)
@@ -1171,7 +281,7 @@ key(struct ui *ui, enum key_action a)
 	switch (a) {
 	case KA_HEX: {
 		bool folded;
-		uint64_t idx = item_of(ps, ps->v.sel, &folded);
+		uint64_t idx = pages_item_of(ps, ps->v.sel, &folded);
 
 		/* a folded huge page's row: its head page */
 		if (ps->have_win && idx < ps->w.npages)
@@ -1202,7 +312,7 @@ key(struct ui *ui, enum key_action a)
 		ui_back(ui);
 		break;
 	case KA_OPEN:
-		popup_detail(ui);
+		pages_popup_detail(ui);
 		break;
 	case KA_REFRESH:
 		if (target_pagemap_stale(&ui->t)) {
@@ -1211,7 +321,7 @@ key(struct ui *ui, enum key_action a)
 		}
 		pagewin_invalidate(&ps->w);
 		pagemarks_tick(&ps->marks);
-		slices_free(ps);
+		pages_slices_free(ps);
 		hugefold_invalidate(&ps->hf);
 		ui->swaps_state = 0;
 		if (ps->cmp.on && target_refresh(&ps->cmp.t) == 0)
@@ -1223,7 +333,7 @@ key(struct ui *ui, enum key_action a)
 		break;
 	case KA_EXPAND: {
 		bool folded;
-		uint64_t it = item_of(ps, ps->v.sel, &folded);
+		uint64_t it = pages_item_of(ps, ps->v.sel, &folded);
 		struct hugefold_view fv = fold_view(ps);
 
 		if (!folded) {
@@ -1242,10 +352,10 @@ key(struct ui *ui, enum key_action a)
 	}
 	case KA_COLLAPSE: {
 		bool folded;
-		uint64_t it = item_of(ps, ps->v.sel, &folded);
+		uint64_t it = pages_item_of(ps, ps->v.sel, &folded);
 		uint64_t b = hugefold_block_of(&ps->hf, it);
 
-		/* discover() folds it again if it is still huge */
+		/* pages_discover() folds it again if it is still huge */
 		if (folded || !hugefold_collapse(&ps->hf, b)) {
 			ui_msg(ui, false, "no expanded huge page here");
 			break;
@@ -1318,23 +428,23 @@ row_text(struct ui *ui, uint64_t row, char *buf, size_t len)
 	struct pageinfo_ctx ctx;
 	struct pageinfo p;
 	bool folded;
-	uint64_t idx = item_of(ps, row, &folded);
+	uint64_t idx = pages_item_of(ps, row, &folded);
 	char pfn[32], phys[32], flags[PMF_COUNT + 1], marks[600];
 	attr_t a = 0;
 	int got;
 
 	if (ps->hex.on)
 		return hex_row_text(ui, row, buf, len);
-	rec_ctx(ui, &ctx);
-	if ((got = page_rec(ui, &ctx, idx, &p)) < 0)
+	pages_rec_ctx(ui, &ctx);
+	if ((got = pages_rec(ui, &ctx, idx, &p)) < 0)
 		return false;
-	fmt_pfn(&p, pfn, sizeof(pfn));
-	fmt_phys(&p, phys, sizeof(phys));
+	pages_fmt_pfn(&p, pfn, sizeof(pfn));
+	pages_fmt_phys(&p, phys, sizeof(phys));
 	fmt_flags(&p.e, flags, sizeof(flags));
-	marks_text(ui, &p, marks, sizeof(marks));
+	pages_marks_text(ui, &p, marks, sizeof(marks));
 	snprintf(buf, len, "%" PRIx64 " %s %s %s %s %s", p.vaddr, pfn, phys,
 	    flags, folded ? (ps->hf.hugetlb ? "huge" : "THP") :
-	    state_cell(ui, &p, got, false, &a), marks);
+	    pages_state_cell(ui, &p, got, false, &a), marks);
 	return true;
 }
 
@@ -1436,7 +546,7 @@ const struct pane_ops pages_ops = {
 	.click = click,
 	.want = want,
 	.view = view,
-	.draw = draw,
+	.draw = pages_draw,
 	.key = key,
 	.tick = tick,
 	.row_text = row_text,
@@ -1444,3 +554,4 @@ const struct pane_ops pages_ops = {
 	.hint = hint,
 	.prompt = prompt,
 };
+
