@@ -271,111 +271,125 @@ pages_discover(struct ui *ui)
 }
 
 
+/* p: freeze the rows (changes show _), then reveal what changed. */
+static void
+predict_key(struct ui *ui, struct pages_state *ps)
+{
+	size_t n;
+
+	if (!ps->marks.frozen) {
+		pagemarks_freeze(&ps->marks, true);
+		ui_msg(ui, false, "predict: rows that change show _ until p "
+		    "reveals them");
+		return;
+	}
+	n = pagemarks_freeze(&ps->marks, false);
+	ui_msg(ui, false, "revealed %zu changed page%s", n, n == 1 ? "" : "s");
+}
+
+static void
+refresh_key(struct ui *ui, struct pages_state *ps)
+{
+	if (target_pagemap_stale(&ui->t)) {
+		ui_target_exec(ui);	/* its VMA is the old image's */
+		return;
+	}
+	pagewin_invalidate(&ps->w);
+	pagemarks_tick(&ps->marks);
+	pages_slices_free(ps);
+	hugefold_invalidate(&ps->hf);
+	ui->swaps_state = 0;
+	if (ps->cmp.on && target_refresh(&ps->cmp.t) == 0)
+		pagewin_invalidate(&ps->cmp.w);
+	pages_cmp_reread(ui);
+	if (ps->is_stack)
+		inspect_stack(ui);
+	ui_msg(ui, false, "pages re-read");
+}
+
+/* + expands the huge page row into its base pages, - folds it back. */
+static void
+fold_key(struct ui *ui, struct pages_state *ps, bool expand)
+{
+	bool folded;
+	uint64_t it = pages_item_of(ps, ps->v.sel, &folded);
+	uint64_t b = hugefold_block_of(&ps->hf, it);
+	struct hugefold_view fv = fold_view(ps);
+
+	if (!expand) {
+		/* pages_discover() folds it again if it is still huge */
+		if (folded || !hugefold_collapse(&ps->hf, b))
+			ui_msg(ui, false, "no expanded huge page here");
+		else
+			pane_select(&ps->v, hugefold_row_of(&ps->hf, b));
+		return;
+	}
+	if (!folded)
+		ui_msg(ui, false, hugefold_expanded(&ps->hf, b) ? "already "
+		    "expanded; - folds it" : "not a huge page row");
+	else if (hugefold_expand(&ps->hf, it, &fv) == -1)
+		ui_msg(ui, true, "too many expanded huge pages");
+	else
+		ui_msg(ui, false, "expanded into %" PRIu64 " pages; - folds",
+		    ps->hf.blk);
+}
+
+static void
+kflags_key(struct ui *ui, struct pages_state *ps)
+{
+	ps->kflags_col = !ps->kflags_col;
+	if (ui->kp.flags_fd < 0)
+		ui_msg(ui, true, "kpageflags unreadable: %s (root only)",
+		    strerror(ui->kp.flags_errno ? ui->kp.flags_errno : EACCES));
+	else if (ui->t.pm.caps.pfn_visible == 0)
+		/* It opens in a user namespace, but needs PFNs. */
+		ui_msg(ui, true, "kpageflags unavailable: the kernel hides "
+		    "PFNs from this process");
+	else
+		ui_msg(ui, false, "kpageflags column %s",
+		    ps->kflags_col ? "on" : "off");
+}
+
 static void
 key(struct ui *ui, enum key_action a)
 {
 	struct pages_state *ps = pages_st(ui);
+	uint64_t idx;
 
 	if (ps->hex.on && hex_key(ui, a))
 		return;
 	switch (a) {
-	case KA_HEX: {
-		bool folded;
-		uint64_t idx = pages_item_of(ps, ps->v.sel, &folded);
-
+	case KA_HEX:
 		/* a folded huge page's row: its head page */
+		idx = pages_item_of(ps, ps->v.sel, NULL);
 		if (ps->have_win && idx < ps->w.npages)
 			hex_open(ui, pagewin_vaddr(&ps->w, idx));
 		break;
-	}
 	case KA_COMPARE:
 		pages_cmp_key(ui);
 		break;
 	case KA_PREDICT:
-		if (!ps->marks.frozen) {
-			pagemarks_freeze(&ps->marks, true);
-			ui_msg(ui, false, "predict: rows that change show _ "
-			    "until p reveals them");
-		} else {
-			size_t n = pagemarks_freeze(&ps->marks, false);
-
-			ui_msg(ui, false, "revealed %zu changed page%s", n,
-			    n == 1 ? "" : "s");
-		}
+		predict_key(ui, ps);
 		break;
 	case KA_BACK:
 		if (ps->cmp.on) {
 			pages_cmp_stop(ui);
 			ui_msg(ui, false, "compare mode off");
-			break;
-		}
-		ui_back(ui);
+		} else
+			ui_back(ui);
 		break;
 	case KA_OPEN:
 		pages_popup_detail(ui);
 		break;
 	case KA_REFRESH:
-		if (target_pagemap_stale(&ui->t)) {
-			ui_target_exec(ui);	/* its VMA is the old image's */
-			break;
-		}
-		pagewin_invalidate(&ps->w);
-		pagemarks_tick(&ps->marks);
-		pages_slices_free(ps);
-		hugefold_invalidate(&ps->hf);
-		ui->swaps_state = 0;
-		if (ps->cmp.on && target_refresh(&ps->cmp.t) == 0)
-			pagewin_invalidate(&ps->cmp.w);
-		pages_cmp_reread(ui);
-		if (ps->is_stack)
-			inspect_stack(ui);
-		ui_msg(ui, false, "pages re-read");
+		refresh_key(ui, ps);
 		break;
-	case KA_EXPAND: {
-		bool folded;
-		uint64_t it = pages_item_of(ps, ps->v.sel, &folded);
-		struct hugefold_view fv = fold_view(ps);
-
-		if (!folded) {
-			ui_msg(ui, false, hugefold_expanded(&ps->hf,
-			    hugefold_block_of(&ps->hf, it)) ? "already "
-			    "expanded; - folds it" : "not a huge page row");
-			break;
-		}
-		if (hugefold_expand(&ps->hf, it, &fv) == -1) {
-			ui_msg(ui, true, "too many expanded huge pages");
-			break;
-		}
-		ui_msg(ui, false, "expanded into %" PRIu64 " pages; - folds",
-		    ps->hf.blk);
+	case KA_EXPAND:
+	case KA_COLLAPSE:
+		fold_key(ui, ps, a == KA_EXPAND);
 		break;
-	}
-	case KA_COLLAPSE: {
-		bool folded;
-		uint64_t it = pages_item_of(ps, ps->v.sel, &folded);
-		uint64_t b = hugefold_block_of(&ps->hf, it);
-
-		/* pages_discover() folds it again if it is still huge */
-		if (folded || !hugefold_collapse(&ps->hf, b)) {
-			ui_msg(ui, false, "no expanded huge page here");
-			break;
-		}
-		pane_select(&ps->v, hugefold_row_of(&ps->hf, b));
-		break;
-	}
 	case KA_KFLAGS:
-		ps->kflags_col = !ps->kflags_col;
-		if (ui->kp.flags_fd < 0)
-			ui_msg(ui, true, "kpageflags unreadable: %s (root "
-			    "only)", strerror(ui->kp.flags_errno ?
-			    ui->kp.flags_errno : EACCES));
-		else if (ui->t.pm.caps.pfn_visible == 0)
-			/* It opens in a user namespace, but needs PFNs. */
-			ui_msg(ui, true, "kpageflags unavailable: the kernel "
-			    "hides PFNs from this process");
-		else
-			ui_msg(ui, false, "kpageflags column %s",
-			    ps->kflags_col ? "on" : "off");
+		kflags_key(ui, ps);
 		break;
 	default:
 		break;
