@@ -75,6 +75,19 @@ bool vmas_recount(struct ui *ui, size_t from, size_t to, uint64_t deadline);
 /* and VMA i's change mark into cell ("" for none), its attribute. */
 attr_t vmas_mark(const struct ui *ui, size_t i, char *cell, size_t len,
     attr_t a);
+/* vmas_cells.c: the column table and the rows; the whole pane's draw. */
+void vmas_draw(struct ui *ui);
+/* Path column text: the escaped path, or what the mapping is. */
+void vmas_path_text(const struct ui *ui, size_t i, char *buf, size_t len);
+/* Row row's text for search (false: no such row). */
+bool vmas_row_text(struct ui *ui, uint64_t row, char *buf, size_t len);
+/* VMA i's count (NULL: pagemap unreadable). */
+const struct ui_count *vmas_count_of(struct ui *ui, size_t i);
+/* vmas_header.c: around the rows. */
+void vmas_draw_error(struct ui *ui);
+void vmas_draw_header(struct ui *ui);
+void vmas_draw_legend(struct ui *ui);
+void vmas_draw_detail(struct ui *ui);
 /* vmas_map.c: the minimap column; a click on its line y of the list. */
 void vmas_map_draw(struct ui *ui);
 void vmas_map_click(struct ui *ui, int y);
