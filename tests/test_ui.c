@@ -470,6 +470,17 @@ test_text_wrap(void **state)
 }
 
 static void
+test_text_hex_digits(void **state)
+{
+	(void)state;
+	assert_int_equal(text_hex_digits(0), 1);
+	assert_int_equal(text_hex_digits(0xf), 1);
+	assert_int_equal(text_hex_digits(0x10), 2);
+	assert_int_equal(text_hex_digits(0x7ffd12345fff), 12);
+	assert_int_equal(text_hex_digits(UINT64_MAX), 16);
+}
+
+static void
 test_text_page_size(void **state)
 {
 	char b[16];
@@ -509,6 +520,7 @@ main(void)
 		cmocka_unit_test(test_keys_edit_prompt),
 		cmocka_unit_test(test_text_append_truncates),
 		cmocka_unit_test(test_text_wrap),
+		cmocka_unit_test(test_text_hex_digits),
 		cmocka_unit_test(test_text_page_size),
 	};
 

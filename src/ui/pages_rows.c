@@ -45,20 +45,10 @@ const struct pages_flag pages_flag_tab[PMF_COUNT] = {
 	{ PMF_GUARD, UC_GUARDPG },
 };
 
-static int
-hex_digits(uint64_t v)
-{
-	int n = 1;
-
-	while (v >>= 4)
-		n++;
-	return n;
-}
-
 int
 pages_addr_w(const struct ui *ui)
 {
-	int d = hex_digits(pages_st(ui)->cur.end - 1);
+	int d = text_hex_digits(pages_st(ui)->cur.end - 1);
 
 	return d < 12 ? 12 : d;
 }

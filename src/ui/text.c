@@ -42,6 +42,16 @@ text_wrap_skip(const char *p)
 	return p;
 }
 
+int
+text_hex_digits(uint64_t v)
+{
+	int n = 1;
+
+	while (v >>= 4)
+		n++;
+	return n;
+}
+
 void
 text_page_size(uint64_t b, char *buf, size_t len)
 {

@@ -17,6 +17,9 @@ void text_append(char *buf, size_t len, const char *fmt, ...)
 size_t text_wrap_len(const char *p, size_t room);
 const char *text_wrap_skip(const char *p);
 
+/* Hex digits of v (1 for 0): the width of an address column. */
+int text_hex_digits(uint64_t v);
+
 /* "2M", "1G", "64K", "512B": a power-of-two size in few columns. */
 void text_page_size(uint64_t bytes, char *buf, size_t len);
 

@@ -43,16 +43,6 @@ static const struct table_col cols[NCOLS] = {
 #define HUGE_W		8
 #define PATH_MIN	28
 
-static int
-hex_digits(uint64_t v)
-{
-	int n = 1;
-
-	while (v >>= 4)
-		n++;
-	return n;
-}
-
 /* Address digits: 12 for user space, 16 when [vsyscall] is there. */
 static int
 addr_w(const struct ui *ui)
@@ -61,7 +51,7 @@ addr_w(const struct ui *ui)
 
 	/* [vsyscall] (ffffffffff600000) alone would widen every row. */
 	for (size_t i = 0; i < ui->t.maps.n; i++) {
-		int d = hex_digits(ui->t.maps.v[i].end - 1);
+		int d = text_hex_digits(ui->t.maps.v[i].end - 1);
 
 		if (ui->t.maps.v[i].kind == VMA_VSYSCALL)
 			continue;
