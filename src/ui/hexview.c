@@ -11,6 +11,7 @@
 #include "fmt.h"
 #include "memdump.h"
 #include "pages_int.h"
+#include "text.h"
 #include "ui_int.h"
 #include "smaps.h"
 
@@ -111,7 +112,6 @@ state_line(struct ui *ui, char *buf, size_t len)
 {
 	struct hexview *hv = &pages_st(ui)->hex;
 	char flags[PMF_COUNT + 1], pfn[40] = "";
-	size_t n;
 
 	if (hv->rc == -1 && !hv->pg.have_before) {
 		snprintf(buf, len, "%s", hv->why);
@@ -128,9 +128,8 @@ state_line(struct ui *ui, char *buf, size_t len)
 		strlcpy(flags, "", sizeof(flags));
 	snprintf(buf, len, "%s%s%s%s", flags, pfn, flags[0] ? ": " : "",
 	    hv->rc == -1 ? hv->why : memdump_state_why(hv->pg.state));
-	n = strlen(buf);
-	if (hv->when[0] != '\0' && n < len)
-		snprintf(buf + n, len - n, "  (at %s; r re-reads)", hv->when);
+	if (hv->when[0] != '\0')
+		text_append(buf, len, "  (at %s; r re-reads)", hv->when);
 }
 
 void

@@ -13,6 +13,7 @@
 #include "maps.h"
 #include "pageinfo.h"
 #include "pages_int.h"
+#include "text.h"
 #include "ui_int.h"
 
 
@@ -106,21 +107,18 @@ pages_draw_detail(struct ui *ui)
 	buf[0] = '\0';
 	if (folded)
 		fold_text(ui, p.vaddr, buf, sizeof(buf));
-	n = strlen(buf);
-	snprintf(buf + n, sizeof(buf) - n, "%s%" PRIx64 " raw %016" PRIx64
-	    ":", n ? " " : "", p.vaddr, p.e.raw);
+	text_append(buf, sizeof(buf), "%s%" PRIx64 " raw %016" PRIx64
+	    ":", buf[0] != '\0' ? " " : "", p.vaddr, p.e.raw);
 	for (int i = 0; i < PMF_COUNT; i++) {
 		if (!(p.e.flags & pages_flag_tab[i].flag))
 			continue;
-		n = strlen(buf);
-		snprintf(buf + n, sizeof(buf) - n, " %d=%s", pageinfo_flag_bit(
+		text_append(buf, sizeof(buf), " %d=%s", pageinfo_flag_bit(
 		    pages_flag_tab[i].flag), pagemap_flag_name(pages_flag_tab[i].flag));
 	}
 	n = strlen(buf);
 	detail_frame(ui, &p, buf + n, sizeof(buf) - n);
-	n = strlen(buf);
 	if (goto_phys(ui, &p, &pa))
-		snprintf(buf + n, sizeof(buf) - n, "  %" PRIx64 " -> phys %"
+		text_append(buf, sizeof(buf), "  %" PRIx64 " -> phys %"
 		    PRIx64, ps->goto_addr, pa);
 	ui_put(y, 1, l->cols - 1, ui_attr(ui, UC_INFO), buf);
 	if (l->detail_h < 2)
@@ -129,9 +127,8 @@ pages_draw_detail(struct ui *ui)
 		kpage_flags_str(p.kflags, " ", names, sizeof(names));
 		snprintf(buf, sizeof(buf), "kpageflags %" PRIx64 ": %s",
 		    p.kflags, names[0] ? names : "(none)");
-		n = strlen(buf);
 		if (p.have_mapcount)
-			snprintf(buf + n, sizeof(buf) - n, "  mapcount %"
+			text_append(buf, sizeof(buf), "  mapcount %"
 			    PRIu64, p.mapcount);
 	} else
 		snprintf(buf, sizeof(buf), "kpageflags: %s", kflags_why(ui, &p,

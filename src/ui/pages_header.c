@@ -13,6 +13,7 @@
 #include "maps.h"
 #include "pageinfo.h"
 #include "pages_int.h"
+#include "text.h"
 #include "ui_int.h"
 
 
@@ -75,10 +76,8 @@ pages_draw_header(struct ui *ui)
 	    sz, ps->w.npages, ps->w.npages == 1 ? "" : "s", ps->v.sel + 1,
 	    ps->v.nrows);
 	if (ps->hf.ncoll > 0) {
-		size_t n = strlen(buf);
-
 		fmt_size(ps->hf.blk << ui->t.pm.pageshift, a, sizeof(a));
-		snprintf(buf + n, sizeof(buf) - n, "  (%zu %s %s folded, + "
+		text_append(buf, sizeof(buf), "  (%zu %s %s folded, + "
 		    "expands)", ps->hf.ncoll, ps->hf.hugetlb ? "huge" : "THP",
 		    a);
 	}
@@ -103,19 +102,15 @@ pages_draw_header(struct ui *ui)
 			    ps->si.below_sp_pages);
 		}
 		if (!ps->stack_err && ps->si.tid != 0) {
-			size_t n = strlen(buf);
-
-			snprintf(buf + n, sizeof(buf) - n, "thread %d's stack: "
+			text_append(buf, sizeof(buf), "thread %d's stack: "
 			    "fixed size, cannot grow", (int)ps->si.tid);
 		} else if (!ps->stack_err) {
-			size_t n = strlen(buf);
-
 			fmt_size(ps->si.guard_gap, a, sizeof(a));
 			if (ps->si.rlimit == UINT64_MAX)
 				strlcpy(b, "unlimited", sizeof(b));
 			else
 				fmt_size(ps->si.growth_room, b, sizeof(b));
-			snprintf(buf + n, sizeof(buf) - n, "guard gap %s  "
+			text_append(buf, sizeof(buf), "guard gap %s  "
 			    "room to RLIMIT_STACK %s", a, b);
 		}
 		ui_put(l->header_y + 1, 1, l->cols - 1, ui_attr(ui, UC_INFO),

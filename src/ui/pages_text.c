@@ -13,6 +13,7 @@
 #include "maps.h"
 #include "pageinfo.h"
 #include "pages_int.h"
+#include "text.h"
 #include "ui_int.h"
 
 
@@ -105,30 +106,27 @@ pages_marks_text(const struct ui *ui, const struct pageinfo *p, char *buf,
 	};
 	const struct pm_entry *e = &p->e;	/* zero without an entry */
 	char names[400], dev[120];
-	size_t n;
 
 	buf[0] = '\0';
 	if (p->is_sp)
 		strlcat(buf, "<-SP ", len);
 	if (p->never_faulted)
 		strlcat(buf, "never-faulted ", len);
-	n = strlen(buf);
 	if (e->swap_valid)
-		snprintf(buf + n, len - n, "swap %u:0x%" PRIx64 " %s ",
+		text_append(buf, len, "swap %u:0x%" PRIx64 " %s ",
 		    e->swap_type, e->swap_offset, pages_swap_dev(ui, p, dev,
 		    sizeof(dev)));
 	else if (e->swap_kind == PMS_HIDDEN)
 		strlcat(buf, "swap entry hidden ", len);
 	else if (e->swap_kind != PMS_NONE && e->swap_kind != PMS_GUARD)
-		snprintf(buf + n, len - n, "%s entry %u:0x%" PRIx64 " ",
+		text_append(buf, len, "%s entry %u:0x%" PRIx64 " ",
 		    pagemap_swap_kind_name(e->swap_kind), e->swap_type,
 		    e->swap_offset);
 	if (p->have_kflags) {
 		strlcat(buf, folio[p->folio], len);
 		if (pages_st(ui)->kflags_col) {
-			n = strlen(buf);
 			if (p->have_mapcount)
-				snprintf(buf + n, len - n, "map=%" PRIu64 " ",
+				text_append(buf, len, "map=%" PRIu64 " ",
 				    p->mapcount);
 			kpage_flags_str(p->kflags, ",", names, sizeof(names));
 			strlcat(buf, names, len);

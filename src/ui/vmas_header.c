@@ -97,20 +97,14 @@ vmas_draw_header(struct ui *ui)
 	    pending ? "   counting" : failed ? "   (some VMAs unreadable)" :
 	    "");
 	if (pending) {
-		size_t n = strlen(buf);
-
-		snprintf(buf + n, sizeof(buf) - n, "%s %zu left",
+		text_append(buf, sizeof(buf), "%s %zu left",
 		    ui_ellipsis(ui), pending);
 	}
 	if (vs->smaps_state == 1) {
-		size_t n = strlen(buf);
-
-		snprintf(buf + n, sizeof(buf) - n, "   smaps %zu/%zu",
+		text_append(buf, sizeof(buf), "   smaps %zu/%zu",
 		    vs->sr.list.n, ui->t.maps.n);
 	} else if (vs->smaps_state == -1) {
-		size_t n = strlen(buf);
-
-		snprintf(buf + n, sizeof(buf) - n, "   smaps: %s",
+		text_append(buf, sizeof(buf), "   smaps: %s",
 		    strerror(vs->smaps_err));
 	}
 	ui_put(l->header_y + 1, 1, l->cols - 1, A_NORMAL, buf);
@@ -150,7 +144,6 @@ smaps_detail(const struct ui *ui, size_t i, char *buf, size_t len)
 {
 	const struct smaps_vma *s = vmas_smaps(ui, i);
 	char a[16], b[16], c[16], d[16], kps[32], fl[200];
-	size_t n;
 
 	if (s == NULL) {
 		snprintf(buf, len, "smaps: %s", vmas_st(ui)->smaps_state == -1 ?
@@ -174,8 +167,7 @@ smaps_detail(const struct ui *ui, size_t i, char *buf, size_t len)
 	for (size_t k = 0; k < sizeof(explain) / sizeof(explain[0]); k++) {
 		if (!(s->vmflags & SMF_BIT(explain[k])))
 			continue;
-		n = strlen(buf);
-		snprintf(buf + n, len - n, "; %s: %s",
+		text_append(buf, len, "; %s: %s",
 		    smaps_vmflag_code(explain[k]),
 		    smaps_vmflag_help(explain[k]));
 	}
