@@ -13,6 +13,7 @@
 
 #include "keys.h"
 #include "pane.h"
+#include "text.h"
 
 /* Invariants every operation must keep. */
 static void
@@ -410,6 +411,93 @@ test_minimap_slices(void **state)
 	assert_int_equal(e - f, 0);
 }
 
+/* The prompt edits text: q, / and Space are typed there, not actions. */
+static void
+test_keys_edit_prompt(void **state)
+{
+	(void)state;
+	assert_int_equal(keys_edit(27), KE_CANCEL);
+	assert_int_equal(keys_edit('\n'), KE_ACCEPT);
+	assert_int_equal(keys_edit('\r'), KE_ACCEPT);
+	assert_int_equal(keys_edit(KEY_ENTER), KE_ACCEPT);
+	assert_int_equal(keys_edit(KEY_BACKSPACE), KE_ERASE);
+	assert_int_equal(keys_edit(127), KE_ERASE);
+	assert_int_equal(keys_edit(8), KE_ERASE);
+	assert_int_equal(keys_edit('q'), KE_TYPE);
+	assert_int_equal(keys_edit('/'), KE_TYPE);
+	assert_int_equal(keys_edit(' '), KE_TYPE);
+	assert_int_equal(keys_edit('~'), KE_TYPE);
+	assert_int_equal(keys_edit(KEY_UP), KE_NONE);
+	assert_int_equal(keys_edit(KEY_RESIZE), KE_NONE);
+	assert_int_equal(keys_edit(0x1f), KE_NONE);
+	assert_int_equal(keys_edit(0x80), KE_NONE);
+}
+
+static void
+test_text_append_truncates(void **state)
+{
+	char buf[12] = "ab";
+
+	(void)state;
+	text_append(buf, sizeof(buf), " %d", 42);
+	assert_string_equal(buf, "ab 42");
+	text_append(buf, sizeof(buf), "%s", "0123456789");
+	assert_string_equal(buf, "ab 42012345");
+	text_append(buf, sizeof(buf), "x");
+	assert_string_equal(buf, "ab 42012345");
+}
+
+/* Lines cut at the last blank that fits; a long word is cut hard. */
+static void
+test_text_wrap(void **state)
+{
+	const char *p = "one two three  fourfivesix";
+	size_t n;
+
+	(void)state;
+	n = text_wrap_len(p, 9);
+	assert_int_equal(n, 7);			/* "one two" */
+	p = text_wrap_skip(p + n);
+	assert_string_equal(p, "three  fourfivesix");
+	n = text_wrap_len(p, 9);
+	assert_int_equal(n, 6);			/* "three " (the last blank) */
+	p = text_wrap_skip(p + n);
+	n = text_wrap_len(p, 9);
+	assert_int_equal(n, 9);			/* no blank: hard cut */
+	p = text_wrap_skip(p + n);
+	assert_string_equal(p, "ix");		/* after "fourfives" */
+	assert_int_equal(text_wrap_len(p, 9), 2);
+}
+
+static void
+test_text_hex_digits(void **state)
+{
+	(void)state;
+	assert_int_equal(text_hex_digits(0), 1);
+	assert_int_equal(text_hex_digits(0xf), 1);
+	assert_int_equal(text_hex_digits(0x10), 2);
+	assert_int_equal(text_hex_digits(0x7ffd12345fff), 12);
+	assert_int_equal(text_hex_digits(UINT64_MAX), 16);
+}
+
+static void
+test_text_page_size(void **state)
+{
+	char b[16];
+
+	(void)state;
+	text_page_size(2ULL << 20, b, sizeof(b));
+	assert_string_equal(b, "2M");
+	text_page_size(1ULL << 30, b, sizeof(b));
+	assert_string_equal(b, "1G");
+	text_page_size(64ULL << 10, b, sizeof(b));
+	assert_string_equal(b, "64K");
+	text_page_size(512, b, sizeof(b));
+	assert_string_equal(b, "512B");
+	text_page_size(3ULL << 20 | 512, b, sizeof(b));
+	assert_string_equal(b, "3146240B");
+}
+
 int
 main(void)
 {
@@ -429,6 +517,11 @@ main(void)
 		cmocka_unit_test(test_cols_fit_drops_by_priority),
 		cmocka_unit_test(test_text_match),
 		cmocka_unit_test(test_minimap_slices),
+		cmocka_unit_test(test_keys_edit_prompt),
+		cmocka_unit_test(test_text_append_truncates),
+		cmocka_unit_test(test_text_wrap),
+		cmocka_unit_test(test_text_hex_digits),
+		cmocka_unit_test(test_text_page_size),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -10,15 +10,17 @@
 
 #include "fmt.h"
 #include "memdump.h"
-#include "panes.h"
+#include "pages_int.h"
+#include "text.h"
+#include "ui_int.h"
 #include "smaps.h"
 
 /* Read (again) the page hv->vaddr: only when its pagemap entry says present. */
 static void
 hex_read(struct ui *ui)
 {
-	struct hexview *hv = &ui->pages.hex;
-	const struct smaps_vma *si = vmas_smaps(ui, ui->pages.vma);
+	struct hexview *hv = &pages_st(ui)->hex;
+	const struct smaps_vma *si = ui_vma_smaps(ui, pages_st(ui)->vma);
 	struct memdump md;
 	time_t now = time(NULL);
 	struct tm tm;
@@ -49,7 +51,7 @@ hex_read(struct ui *ui)
 void
 hex_open(struct ui *ui, uint64_t vaddr)
 {
-	struct hexview *hv = &ui->pages.hex;
+	struct hexview *hv = &pages_st(ui)->hex;
 	size_t ps = ui->t.pm.pagesize;
 
 	hex_close(ui);
@@ -67,7 +69,7 @@ hex_open(struct ui *ui, uint64_t vaddr)
 void
 hex_close(struct ui *ui)
 {
-	struct hexview *hv = &ui->pages.hex;
+	struct hexview *hv = &pages_st(ui)->hex;
 
 	free(hv->buf);
 	memset(hv, 0, sizeof(*hv));
@@ -94,7 +96,7 @@ hex_key(struct ui *ui, enum key_action a)
 bool
 hex_row_text(struct ui *ui, uint64_t row, char *buf, size_t len)
 {
-	struct hexview *hv = &ui->pages.hex;
+	struct hexview *hv = &pages_st(ui)->hex;
 	size_t off = (size_t)row * MEMDUMP_LINE_BYTES;
 
 	if (hv->rc != 0 || off >= hv->len || len < MEMDUMP_LINE_LEN)
@@ -108,9 +110,8 @@ hex_row_text(struct ui *ui, uint64_t row, char *buf, size_t len)
 static void
 state_line(struct ui *ui, char *buf, size_t len)
 {
-	struct hexview *hv = &ui->pages.hex;
+	struct hexview *hv = &pages_st(ui)->hex;
 	char flags[PMF_COUNT + 1], pfn[40] = "";
-	size_t n;
 
 	if (hv->rc == -1 && !hv->pg.have_before) {
 		snprintf(buf, len, "%s", hv->why);
@@ -127,16 +128,15 @@ state_line(struct ui *ui, char *buf, size_t len)
 		strlcpy(flags, "", sizeof(flags));
 	snprintf(buf, len, "%s%s%s%s", flags, pfn, flags[0] ? ": " : "",
 	    hv->rc == -1 ? hv->why : memdump_state_why(hv->pg.state));
-	n = strlen(buf);
-	if (hv->when[0] != '\0' && n < len)
-		snprintf(buf + n, len - n, "  (at %s; r re-reads)", hv->when);
+	if (hv->when[0] != '\0')
+		text_append(buf, len, "  (at %s; r re-reads)", hv->when);
 }
 
 void
 hex_draw(struct ui *ui)
 {
-	struct hexview *hv = &ui->pages.hex;
-	struct pages_state *ps = &ui->pages;
+	struct hexview *hv = &pages_st(ui)->hex;
+	struct pages_state *ps = pages_st(ui);
 	struct pane_layout *l = &ui->lay;
 	char buf[1024], path[200], line[MEMDUMP_LINE_LEN];
 	uint64_t row;

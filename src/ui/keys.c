@@ -96,6 +96,32 @@ static const char *const action_help[KA_COUNT] = {
 	[KA_MOUSE] = "click selects, double-click opens, wheel scrolls",
 };
 
+/*
+ * Keys while a status-line prompt is open: line editing, not actions
+ * (q and / are text there). Printable ASCII not listed is typed.
+ */
+static const struct {
+	int key;
+	enum key_edit edit;
+} edit_tab[] = {
+	{ KEY_ESC,	KE_CANCEL },
+	{ '\n',		KE_ACCEPT },
+	{ '\r',		KE_ACCEPT },
+	{ KEY_ENTER,	KE_ACCEPT },
+	{ KEY_BACKSPACE, KE_ERASE },
+	{ KEY_DEL,	KE_ERASE },
+	{ KEY_CTRL_H,	KE_ERASE },
+};
+
+enum key_edit
+keys_edit(int key)
+{
+	for (size_t i = 0; i < sizeof(edit_tab) / sizeof(edit_tab[0]); i++)
+		if (edit_tab[i].key == key)
+			return edit_tab[i].edit;
+	return key >= 0x20 && key < 0x7f ? KE_TYPE : KE_NONE;
+}
+
 enum key_action
 keys_action(int key)
 {

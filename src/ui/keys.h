@@ -46,6 +46,18 @@ struct key_bind {
 /* Action bound to a key (KA_NONE if none). */
 enum key_action keys_action(int key);
 
+/* What a key does to the text of a status-line prompt. */
+enum key_edit {
+	KE_NONE = 0,	/* ignored */
+	KE_CANCEL,	/* Esc: close, undo its effect */
+	KE_ACCEPT,	/* Enter */
+	KE_ERASE,	/* Backspace: the last character (cancel when empty) */
+	KE_TYPE		/* a printable ASCII character: typed */
+};
+
+/* Editing meaning of a key while a prompt is open. */
+enum key_edit keys_edit(int key);
+
 /* The table itself, for the help screen and tests. */
 const struct key_bind *keys_table(size_t *n);
 

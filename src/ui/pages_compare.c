@@ -12,7 +12,8 @@
 
 #include "fmt.h"
 #include "maps.h"
-#include "panes.h"
+#include "pages_int.h"
+#include "ui_int.h"
 
 #define CMP_WIN_CAP	1024		/* entries kept: a few screens */
 #define PFN_W		10
@@ -68,7 +69,7 @@ pages_cmp_default(int rootfd, pid_t pid, uint64_t start, uint64_t end)
 void
 pages_cmp_free(struct ui *ui)
 {
-	struct pages_cmp *c = &ui->pages.cmp;
+	struct pages_cmp *c = &pages_st(ui)->cmp;
 
 	if (!c->on)
 		return;
@@ -80,7 +81,7 @@ pages_cmp_free(struct ui *ui)
 void
 pages_cmp_stop(struct ui *ui)
 {
-	if (!ui->pages.cmp.on)
+	if (!pages_st(ui)->cmp.on)
 		return;
 	pages_cmp_free(ui);
 	pages_fold_on(ui);
@@ -89,7 +90,7 @@ pages_cmp_stop(struct ui *ui)
 void
 pages_cmp_key(struct ui *ui)
 {
-	struct pages_state *ps = &ui->pages;
+	struct pages_state *ps = pages_st(ui);
 	char def[24] = "";
 	pid_t p;
 
@@ -101,13 +102,14 @@ pages_cmp_key(struct ui *ui)
 	if ((p = pages_cmp_default(ui->rootfd, ui->t.pid, ps->cur.start,
 	    ps->cur.end)) > 0)
 		snprintf(def, sizeof(def), "%d", (int)p);
-	ui_prompt_start(ui, 'c', def);
+	ui_prompt_start(ui, 'c', "compare with process (PID, self, name): ",
+	    def);
 }
 
 void
 pages_cmp_answer(struct ui *ui, const char *text)
 {
-	struct pages_state *ps = &ui->pages;
+	struct pages_state *ps = pages_st(ui);
 	struct pages_cmp *c = &ps->cmp;
 	char vis[100], *cands = NULL;
 	pid_t pid;
@@ -159,7 +161,7 @@ pages_cmp_answer(struct ui *ui, const char *text)
 void
 pages_cmp_reread(struct ui *ui)
 {
-	struct pages_cmp *c = &ui->pages.cmp;
+	struct pages_cmp *c = &pages_st(ui)->cmp;
 	pid_t pid = c->t.pid;
 
 	if (!c->on)
@@ -182,7 +184,7 @@ pages_cmp_hint(struct ui *ui)
 
 	snprintf(buf, sizeof(buf), "left %d | right %d %s   = same frame  "
 	    "? PFN hidden   c/Esc leave compare", (int)ui->t.pid,
-	    (int)ui->pages.cmp.t.pid, fmt_vis(ui->pages.cmp.t.comm, comm,
+	    (int)pages_st(ui)->cmp.t.pid, fmt_vis(pages_st(ui)->cmp.t.comm, comm,
 	    sizeof(comm)));
 	return buf;
 }
@@ -243,85 +245,105 @@ draw_side(struct ui *ui, int y, int x, attr_t base, int got, bool mapped,
 	    cell);
 }
 
-void
-pages_cmp_draw(struct ui *ui)
+/* Column widths of the split view: the address, each side, the state. */
+struct cmp_cols {
+	int aw, sw, stw;
+};
+
+static void
+draw_headings(struct ui *ui, const struct cmp_cols *k)
 {
-	struct pages_state *ps = &ui->pages;
-	struct pages_cmp *c = &ps->cmp;
+	struct pages_cmp *c = &pages_st(ui)->cmp;
 	struct pane_layout *l = &ui->lay;
-	int aw = 12, sw, stw = STATE_W, x;
+	attr_t h = ui_attr(ui, UC_COLHDR);
 	char buf[200], comm[80];
+	int x;
 
-	snprintf(buf, sizeof(buf), "%" PRIx64, ps->cur.end - 1);
-	if ((int)strlen(buf) > aw)
-		aw = (int)strlen(buf);
-	sw = PFN_W + 1 + FLAGS_W + 1 + stw;
-	if (aw + 1 + 2 * sw + 3 > l->list_w) {
-		stw = 0;	/* narrow: the frames matter more */
-		sw = PFN_W + 1 + FLAGS_W;
-	}
-
-	ui_blank(l->colhdr_y, 0, l->cols, ui_attr(ui, UC_COLHDR));
-	x = ui_put(l->colhdr_y, 0, aw, ui_attr(ui, UC_COLHDR), "ADDRESS") + 1;
-	x = aw + 1;
+	ui_blank(l->colhdr_y, 0, l->cols, h);
+	ui_put(l->colhdr_y, 0, k->aw, h, "ADDRESS");
+	x = k->aw + 1;
 	for (int side = 0; side < 2; side++) {
 		snprintf(buf, sizeof(buf), "%*s %-*s%s%-*s", PFN_W, "PFN",
-		    FLAGS_W, "P S F X D U G", stw ? " " : "", stw, stw ?
-		    "STATE" : "");
-		ui_put(l->colhdr_y, x, sw, ui_attr(ui, UC_COLHDR), buf);
-		x += sw;
+		    FLAGS_W, "P S F X D U G", k->stw ? " " : "", k->stw,
+		    k->stw ? "STATE" : "");
+		ui_put(l->colhdr_y, x, k->sw, h, buf);
+		x += k->sw;
 		if (side == 0) {
-			ui_put(l->colhdr_y, x, 3, ui_attr(ui, UC_COLHDR),
-			    " = ");
+			ui_put(l->colhdr_y, x, 3, h, " = ");
 			x += 3;
 		}
 	}
 	snprintf(buf, sizeof(buf), "  %d | %d %s", (int)ui->t.pid,
 	    (int)c->t.pid, fmt_vis(c->t.comm, comm, sizeof(comm)));
 	if (x < l->list_w)
-		ui_put(l->colhdr_y, x, l->list_w - x, ui_attr(ui, UC_COLHDR) |
-		    A_BOLD, buf);
+		ui_put(l->colhdr_y, x, l->list_w - x, h | A_BOLD, buf);
+}
 
+/* Row row on line y: address, this side, '=' (one frame), the other. */
+static void
+draw_row(struct ui *ui, const struct cmp_cols *k, int y, uint64_t row)
+{
+	struct pages_state *ps = pages_st(ui);
+	struct pages_cmp *c = &ps->cmp;
+	struct pm_entry ea, eb;
+	uint64_t va = pagewin_vaddr(&ps->w, row);
+	int ga, gb, x;
+	bool mb, sel = row == ps->v.sel;
+	attr_t base = sel ? A_REVERSE : A_NORMAL;
+	char buf[32], eq[2] = " ";
+
+	if ((ga = pagewin_get(&ps->w, row, &ea)) != 0)
+		memset(&ea, 0, sizeof(ea));
+	if ((gb = pagewin_get(&c->w, row, &eb)) != 0)
+		memset(&eb, 0, sizeof(eb));
+	mb = maps_find(&c->t.maps, va) >= 0;
+	if (sel)
+		ui_blank(y, 0, ui->lay.list_w, base);
+	snprintf(buf, sizeof(buf), "%0*" PRIx64, k->aw, va);
+	ui_put(y, 0, k->aw, base, buf);
+	x = k->aw + 1;
+	draw_side(ui, y, x, base, ga, true, &ea, k->stw);
+	x += k->sw;
+	/* '?': both present, but the kernel hides the frames */
+	if (ga == 0 && gb == 0 && mb && ea.pfn_valid && eb.pfn_valid &&
+	    ea.pfn == eb.pfn)
+		eq[0] = '=';
+	else if (ga == 0 && gb == 0 && mb && (ea.flags & PMF_PRESENT) &&
+	    (eb.flags & PMF_PRESENT) && (!ea.pfn_valid || !eb.pfn_valid))
+		eq[0] = '?';
+	ui_put(y, x + 1, 1, base | A_BOLD | (eq[0] == '=' ?
+	    ui_attr(ui, UC_PRESENT) : 0), eq);
+	x += 3;
+	draw_side(ui, y, x, base, gb, mb, &eb, k->stw);
+}
+
+void
+pages_cmp_draw(struct ui *ui)
+{
+	struct pages_state *ps = pages_st(ui);
+	struct pages_cmp *c = &ps->cmp;
+	struct pane_layout *l = &ui->lay;
+	struct cmp_cols k = { 12, 0, STATE_W };
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%" PRIx64, ps->cur.end - 1);
+	if ((int)strlen(buf) > k.aw)
+		k.aw = (int)strlen(buf);
+	k.sw = PFN_W + 1 + FLAGS_W + 1 + k.stw;
+	if (k.aw + 1 + 2 * k.sw + 3 > l->list_w) {
+		k.stw = 0;	/* narrow: the frames matter more */
+		k.sw = PFN_W + 1 + FLAGS_W;
+	}
+	draw_headings(ui, &k);
 	/* Only the rows on screen are read, on both sides. */
 	pagewin_ensure(&ps->w, ps->v.top, (size_t)l->list_h);
 	pagewin_ensure(&c->w, ps->v.top, (size_t)l->list_h);
 	for (int y = 0; y < l->list_h; y++) {
-		struct pm_entry ea, eb;
-		uint64_t row, va;
-		int ga, gb;
-		bool mb, sel;
-		attr_t base;
-		char eq[2] = " ";
+		uint64_t row;
 
 		if (!pane_row_at(&ps->v, y, &row))
 			break;
-		va = pagewin_vaddr(&ps->w, row);
-		if ((ga = pagewin_get(&ps->w, row, &ea)) != 0)
-			memset(&ea, 0, sizeof(ea));
-		if ((gb = pagewin_get(&c->w, row, &eb)) != 0)
-			memset(&eb, 0, sizeof(eb));
-		mb = maps_find(&c->t.maps, va) >= 0;
-		sel = row == ps->v.sel;
-		base = sel ? A_REVERSE : A_NORMAL;
-		if (sel)
-			ui_blank(l->list_y + y, 0, l->list_w, base);
-		snprintf(buf, sizeof(buf), "%0*" PRIx64, aw, va);
-		ui_put(l->list_y + y, 0, aw, base, buf);
-		x = aw + 1;
-		draw_side(ui, l->list_y + y, x, base, ga, true, &ea, stw);
-		x += sw;
-		/* '?': both present, but the kernel hides the frames */
-		if (ga == 0 && gb == 0 && mb && ea.pfn_valid && eb.pfn_valid &&
-		    ea.pfn == eb.pfn)
-			eq[0] = '=';
-		else if (ga == 0 && gb == 0 && mb && (ea.flags & PMF_PRESENT) &&
-		    (eb.flags & PMF_PRESENT) && (!ea.pfn_valid ||
-		    !eb.pfn_valid))
-			eq[0] = '?';
-		ui_put(l->list_y + y, x + 1, 1, base | A_BOLD | (eq[0] == '=' ?
-		    ui_attr(ui, UC_PRESENT) : 0), eq);
-		x += 3;
-		draw_side(ui, l->list_y + y, x, base, gb, mb, &eb, stw);
+		draw_row(ui, &k, l->list_y + y, row);
 	}
 	if (c->w.err)
 		ui_msg(ui, true, "compare: reading %d's pagemap: %s",

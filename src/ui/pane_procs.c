@@ -7,8 +7,33 @@
 #include <string.h>
 
 #include "fmt.h"
-#include "panes.h"
+#include "pane_procs.h"
 #include "procfs.h"
+#include "proclist.h"
+#include "table.h"
+#include "ui_int.h"
+
+/* The picker's state: the list, the rows its filter and order show. */
+struct procs_state {
+	struct proc_list list;
+	size_t *idx;		/* rows shown: indexes into list, filtered */
+	size_t nidx;
+	struct pane_view v;
+	enum proclist_sort sort;
+	bool tree;		/* rows in process tree order ('t') */
+	int *depth;		/* tree depth of each row (with idx) */
+	char filter[128];
+	char pfilter[128];	/* the filter before '/' (Esc restores it) */
+	pid_t sel_pid;		/* the selection survives refreshes by pid */
+	uint64_t loaded_ms;	/* 0: never loaded */
+	int err;
+};
+
+static struct procs_state *
+procs_st(const struct ui *ui)
+{
+	return ui_pane_state(ui, &procs_ops);
+}
 
 static const char *const sort_names[] = {
 	[PROCLIST_SORT_RSS] = "RSS",
@@ -19,7 +44,7 @@ static const char *const sort_names[] = {
 static struct proc_info *
 row_proc(struct ui *ui, uint64_t i)
 {
-	struct procs_state *ps = &ui->procs;
+	struct procs_state *ps = procs_st(ui);
 
 	if (i >= ps->nidx)
 		return NULL;
@@ -30,17 +55,17 @@ row_proc(struct ui *ui, uint64_t i)
 static void
 remember_sel(struct ui *ui)
 {
-	struct proc_info *sel = row_proc(ui, ui->procs.v.sel);
+	struct proc_info *sel = row_proc(ui, procs_st(ui)->v.sel);
 
 	if (sel != NULL)
-		ui->procs.sel_pid = sel->pid;
+		procs_st(ui)->sel_pid = sel->pid;
 }
 
 /* Rebuild the filtered row list, keeping the remembered pid selected. */
 static void
 refilter(struct ui *ui)
 {
-	struct procs_state *ps = &ui->procs;
+	struct procs_state *ps = procs_st(ui);
 	char text[256];
 	pid_t want, fpid;
 	size_t *n, *order, cap = ps->list.n ? ps->list.n : 1;
@@ -95,10 +120,10 @@ refilter(struct ui *ui)
 	pane_select_center(&ps->v, ps->v.sel);
 }
 
-void
+static void
 procs_load(struct ui *ui)
 {
-	struct procs_state *ps = &ui->procs;
+	struct procs_state *ps = procs_st(ui);
 
 	remember_sel(ui);
 	ps->nidx = 0;
@@ -115,15 +140,40 @@ procs_load(struct ui *ui)
 	refilter(ui);
 }
 
-void
-procs_free(struct ui *ui)
+static void *
+create(struct ui *ui)
 {
-	proclist_free(&ui->procs.list);
-	free(ui->procs.idx);
-	ui->procs.idx = NULL;
-	free(ui->procs.depth);
-	ui->procs.depth = NULL;
-	ui->procs.nidx = 0;
+	struct procs_state *ps = calloc(1, sizeof(*ps));
+
+	if (ps != NULL)
+		ps->sort = PROCLIST_SORT_RSS;
+	return ps;
+}
+
+static void
+destroy(struct ui *ui, void *state)
+{
+	struct procs_state *ps = state;
+
+	proclist_free(&ps->list);
+	free(ps->idx);
+	free(ps->depth);
+	free(ps);
+}
+
+/* Shown (at start, or back from a process): the list is read again. */
+static void
+resume(struct ui *ui)
+{
+	if (ui->back_pid != 0)
+		procs_st(ui)->sel_pid = ui->back_pid;
+	procs_load(ui);
+}
+
+static void
+title(struct ui *ui, char *buf, size_t len)
+{
+	strlcpy(buf, "processes", len);
 }
 
 static void
@@ -138,7 +188,7 @@ want(struct ui *ui, int *hh, int *dh, bool *legend, bool *map)
 static struct pane_view *
 view(struct ui *ui)
 {
-	return &ui->procs.v;
+	return &procs_st(ui)->v;
 }
 
 /* Tree branch before the command: two columns a level, "`- " on it. */
@@ -157,46 +207,108 @@ tree_prefix(int depth, char *buf, size_t len)
 	strlcat(buf, "`- ", len);
 }
 
+enum { COL_PID, COL_USER, COL_RSS, COL_VSZ, COL_CMD, NCOLS };
+
+/*
+ * Narrow (under 60 columns): VSZ goes and USER shrinks to 8, so the
+ * command name is not cut to a stub.
+ */
+static const struct table_col cols[NCOLS] = {
+	[COL_PID] = { "PID", 7, 0, true, false },
+	[COL_USER] = { "USER", 10, 0, false, false },
+	[COL_RSS] = { "RSS", 7, 0, true, false },
+	[COL_VSZ] = { "VSZ", 7, 1, true, false },
+	[COL_CMD] = { "COMMAND", 25, 0, false, false },
+};
+
 /*
  * The command column: the command line when it has been read and is not
  * empty (as htop), else comm; escaped. In tree order depth indents it.
  */
 static void
-format_row(const struct proc_info *p, bool narrow, int depth, char *buf,
-    size_t len)
+cell(struct ui *ui, uint64_t row, int c, int w, bool sel, char *buf,
+    size_t len, attr_t *a)
 {
-	char rss[16], vsz[16], name[4 * 512 + 1], user[4 * 33 + 1], tp[48];
+	struct proc_info *p = row_proc(ui, row);
+	char sz[16], name[4 * 512 + 1], user[4 * 33 + 1], tp[48];
 	bool none = p->kernel_thread || p->zombie;	/* no address space */
-	int uw = narrow ? 8 : 10;
 	size_t ub, uwid;
 
-	fmt_size(p->rss_kb * 1024, rss, sizeof(rss));
-	fmt_size(p->vsz_kb * 1024, vsz, sizeof(vsz));
-	/* half a screen line of a long command line is plenty */
-	fmt_visn(p->cmdline != NULL ? p->cmdline : p->comm,
-	    p->cmdline != NULL ? strnlen(p->cmdline, 512) : strlen(p->comm),
-	    name, sizeof(name));
-	tree_prefix(depth, tp, sizeof(tp));
-	/* user names come from /etc/passwd: escaped, cut by columns */
-	fmt_vis(p->user, user, sizeof(user));
-	ub = fmt_fit(user, (size_t)uw, &uwid);
-	user[ub] = '\0';
-	/* Narrow: drop VSZ, so the command name is not cut to a stub. */
-	if (narrow)
-		snprintf(buf, len, "%7d %s%*s %7s %s%s", (int)p->pid, user,
-		    (int)(8 - uwid), "", none ? "-" : rss, tp, name);
-	else
-		snprintf(buf, len, "%7d %s%*s %7s %7s %s%s", (int)p->pid,
-		    user, (int)(10 - uwid), "", none ? "-" : rss,
-		    none ? "-" : vsz, tp, name);
+	switch (c) {
+	case COL_PID:
+		snprintf(buf, len, "%7d", (int)p->pid);
+		break;
+	case COL_USER:
+		/* user names come from /etc/passwd: escaped, cut by columns */
+		fmt_vis(p->user, user, sizeof(user));
+		ub = fmt_fit(user, (size_t)w, &uwid);
+		user[ub] = '\0';
+		snprintf(buf, len, "%s%*s", user, (int)((size_t)w - uwid), "");
+		break;
+	case COL_RSS:
+	case COL_VSZ:
+		fmt_size((c == COL_RSS ? p->rss_kb : p->vsz_kb) * 1024, sz,
+		    sizeof(sz));
+		snprintf(buf, len, "%7s", none ? "-" : sz);
+		break;
+	case COL_CMD:
+		/* half a screen line of a long command line is plenty */
+		fmt_visn(p->cmdline != NULL ? p->cmdline : p->comm,
+		    p->cmdline != NULL ? strnlen(p->cmdline, 512) :
+		    strlen(p->comm), name, sizeof(name));
+		tree_prefix(procs_st(ui)->depth[row], tp, sizeof(tp));
+		snprintf(buf, len, "%s%s", tp, name);
+		break;
+	}
 }
+
+/*
+ * The permission probe opens a /proc file: done here, for the rows on
+ * screen only, once per load (a load starts from unchecked rows, so a
+ * refresh re-checks what shows); likewise the command line.
+ */
+static attr_t
+row_attr(struct ui *ui, uint64_t row, bool sel)
+{
+	struct proc_info *p = row_proc(ui, row);
+
+	if (!p->access_checked)
+		(void)proclist_check_access(ui->rootfd, p);
+	if (!p->cmdline_read)
+		(void)proclist_read_cmdline(ui->rootfd, p);
+	return (p->err || p->kernel_thread || p->zombie ?
+	    ui_attr(ui, UC_DIM) : A_NORMAL) | (sel ? A_REVERSE : 0);
+}
+
+static const char *
+tail(struct ui *ui, uint64_t row, bool sel, attr_t *a)
+{
+	struct proc_info *p = row_proc(ui, row);
+
+	*a = row_attr(ui, row, sel) | (p->err && !sel ? ui_attr(ui, UC_DIM) :
+	    0);
+	return p->kernel_thread ? "  (kernel thread)" : p->zombie ?
+	    "  (zombie)" : p->err == ESRCH ? "  (exited)" :
+	    p->err == EACCES || p->err == EPERM ?
+	    "  (not readable: permission denied)" :
+	    p->err ? "  (not readable)" : "";
+}
+
+static struct table tab = {
+	.col = cols,
+	.ncol = NCOLS,
+	.cell = cell,
+	.row_attr = row_attr,
+	.tail = tail,
+	.joined = true,
+};
 
 static void
 draw(struct ui *ui)
 {
-	struct procs_state *ps = &ui->procs;
+	struct procs_state *ps = procs_st(ui);
 	struct pane_layout *l = &ui->lay;
-	char buf[4096];
+	char buf[512];
 
 	snprintf(buf, sizeof(buf), "%zu processes, %zu shown   sort: %s "
 	    "(s)%s   filter: %s", ps->list.n, ps->nidx, sort_names[ps->sort],
@@ -208,54 +320,12 @@ draw(struct ui *ui)
 	if (ps->err)
 		ui_put(l->header_y, 1, l->cols - 1, ui_attr(ui, UC_ERR),
 		    strerror(ps->err));
-	ui_blank(l->colhdr_y, 0, l->cols, ui_attr(ui, UC_COLHDR));
-	ui_put(l->colhdr_y, 0, l->cols, ui_attr(ui, UC_COLHDR), l->list_w < 60 ?
-	    "    PID USER         RSS COMMAND" :
-	    "    PID USER           RSS     VSZ COMMAND");
-
-	for (int y = 0; y < l->list_h; y++) {
-		uint64_t i;
-		struct proc_info *p;
-		bool sel;
-		attr_t a, na;
-		int x, room;
-		const char *note;
-
-		if (!pane_row_at(&ps->v, y, &i) || (p = row_proc(ui, i)) ==
-		    NULL)
-			break;
-		/*
-		 * The permission probe opens a /proc file: done here, for
-		 * the rows on screen only, once per load (a load starts
-		 * from unchecked rows, so a refresh re-checks what shows).
-		 */
-		if (!p->access_checked)
-			(void)proclist_check_access(ui->rootfd, p);
-		/* likewise the command line: only for the rows on screen */
-		if (!p->cmdline_read)
-			(void)proclist_read_cmdline(ui->rootfd, p);
-		sel = i == ps->v.sel;
-		a = p->err || p->kernel_thread || p->zombie ?
-		    ui_attr(ui, UC_DIM) : A_NORMAL;
-		if (sel)
-			a |= A_REVERSE;
-		format_row(p, l->list_w < 60, ps->depth[i], buf, sizeof(buf));
-		if (sel)
-			ui_blank(l->list_y + y, 0, l->list_w, a);
-		note = p->kernel_thread ? "  (kernel thread)" : p->zombie ?
-		    "  (zombie)" : p->err == ESRCH ? "  (exited)" :
-		    p->err == EACCES || p->err == EPERM ?
-		    "  (not readable: permission denied)" :
-		    p->err ? "  (not readable)" : "";
-		na = a | (p->err && !sel ? ui_attr(ui, UC_DIM) : 0);
-		/* a long command line is cut so the note still shows */
-		room = l->list_w - (int)strlen(note);
-		if (room < l->list_w / 2)
-			room = l->list_w / 2;
-		x = ui_put(l->list_y + y, 0, room, a, buf);
-		if (note[0] != '\0')
-			ui_put(l->list_y + y, x, l->list_w - x, na, note);
-	}
+	table_fit(&tab, NULL, l->list_w);
+	if (!tab.shown[COL_VSZ])
+		tab.w[COL_USER] = 8;
+	table_draw_header(&tab, l->colhdr_y, l->cols,
+	    ui_attr(ui, UC_COLHDR));
+	table_draw_rows(ui, &tab, &ps->v, l->list_y, l->list_h, l->list_w);
 	if (ps->nidx == 0)
 		ui_put(l->list_y + 1, 2, l->cols - 2, ui_attr(ui, UC_DIM),
 		    ps->list.n ? "no process matches the filter "
@@ -265,7 +335,7 @@ draw(struct ui *ui)
 static void
 open_selected(struct ui *ui)
 {
-	struct proc_info *p = row_proc(ui, ui->procs.v.sel);
+	struct proc_info *p = row_proc(ui, procs_st(ui)->v.sel);
 
 	if (p == NULL)
 		return;
@@ -279,7 +349,7 @@ open_selected(struct ui *ui)
 		    "address space left", (int)p->pid);
 		return;
 	}
-	ui->procs.sel_pid = p->pid;
+	procs_st(ui)->sel_pid = p->pid;
 	if (ui_open_target(ui, p->pid) == -1)
 		procs_load(ui);	/* it exited: drop it from the list */
 }
@@ -287,7 +357,7 @@ open_selected(struct ui *ui)
 static void
 key(struct ui *ui, enum key_action a)
 {
-	struct procs_state *ps = &ui->procs;
+	struct procs_state *ps = procs_st(ui);
 
 	switch (a) {
 	case KA_NONE:
@@ -331,7 +401,7 @@ key(struct ui *ui, enum key_action a)
 static bool
 tick(struct ui *ui, uint64_t deadline)
 {
-	struct procs_state *ps = &ui->procs;
+	struct procs_state *ps = procs_st(ui);
 	int period = ui->o->interval_ms > 0 ? ui->o->interval_ms :
 	    ui->o->refresh_ms > 0 ? ui->o->refresh_ms : 2000;
 
@@ -343,12 +413,39 @@ tick(struct ui *ui, uint64_t deadline)
 static bool
 row_text(struct ui *ui, uint64_t idx, char *buf, size_t len)
 {
-	struct proc_info *p = row_proc(ui, idx);
-
-	if (p == NULL)
+	if (row_proc(ui, idx) == NULL)
 		return false;
 	/* search sees every column */
-	format_row(p, false, ui->procs.depth[idx], buf, len);
+	table_row_text(ui, &tab, idx, buf, len);
+	return true;
+}
+
+/* '/' filters the picker as it is typed; Enter opens what it found. */
+static bool
+prompt(struct ui *ui, int kind, enum prompt_ev ev)
+{
+	struct procs_state *ps = procs_st(ui);
+
+	if (kind != '/')
+		return false;
+	switch (ev) {
+	case PR_START:
+		strlcpy(ps->pfilter, ps->filter, sizeof(ps->pfilter));
+		ui_prompt_set(ui, "filter: ", ps->filter);
+		break;
+	case PR_CHANGE:
+		strlcpy(ps->filter, ui->pbuf, sizeof(ps->filter));
+		key(ui, KA_NONE);	/* re-filter */
+		break;
+	case PR_CANCEL:
+		strlcpy(ps->filter, ps->pfilter, sizeof(ps->filter));
+		key(ui, KA_NONE);
+		break;
+	case PR_ACCEPT:
+		if (ps->nidx > 0)
+			key(ui, KA_OPEN);
+		break;
+	}
 	return true;
 }
 
@@ -360,6 +457,10 @@ hint(struct ui *ui)
 
 const struct pane_ops procs_ops = {
 	.name = "processes",
+	.create = create,
+	.destroy = destroy,
+	.resume = resume,
+	.title = title,
 	.want = want,
 	.view = view,
 	.draw = draw,
@@ -368,4 +469,5 @@ const struct pane_ops procs_ops = {
 	.row_text = row_text,
 	.search = NULL,
 	.hint = hint,
+	.prompt = prompt,
 };

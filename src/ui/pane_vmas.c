@@ -9,90 +9,22 @@
 
 #include "fmt.h"
 #include "maps.h"
-#include "panes.h"
+#include "pane_vmas.h"
+#include "table.h"
+#include "text.h"
+#include "ui_int.h"
+#include "vmas_int.h"
 #include "smaps.h"
 #include "stack.h"
 
-enum {
-	COL_RANGE, COL_MARK, COL_SIZE, COL_PERMS, COL_OFFSET, COL_DEV, COL_INODE,
-	COL_RES, COL_SWAP, COL_EXCL, COL_BAR, COL_HUGE, COL_PATH, NCOLS
-};
 
-static const char *const col_name[NCOLS] = {
-	"START-END", "", "SIZE", "PERM", "OFFSET", "DEV", "INODE",
-	"RES", "SWAP", "EXCL", "RESIDENCY", "HUGE", "PATH"
-};
-static const int col_prio[NCOLS] = { 0, 0, 0, 0, 6, 7, 8, 1, 3, 2, 5, 4, 0 };
-#define BAR_W		10
-#define HUGE_W		8
-#define PATH_MIN	28
 #define SMAPS_STEP	(256 * 1024)	/* smaps bytes parsed per tick */
 
-static int
-hex_digits(uint64_t v)
+
+struct vmas_state *
+vmas_st(const struct ui *ui)
 {
-	int n = 1;
-
-	while (v >>= 4)
-		n++;
-	return n;
-}
-
-/* Address digits: 12 for user space, 16 when [vsyscall] is there. */
-static int
-addr_w(const struct ui *ui)
-{
-	int w = 8;
-
-	/* [vsyscall] (ffffffffff600000) alone would widen every row. */
-	for (size_t i = 0; i < ui->t.maps.n; i++) {
-		int d = hex_digits(ui->t.maps.v[i].end - 1);
-
-		if (ui->t.maps.v[i].kind == VMA_VSYSCALL)
-			continue;
-		if (d > w)
-			w = d;
-	}
-	return w;
-}
-
-static void
-col_widths(const struct ui *ui, int *w)
-{
-	/* change marks, one character: after the range, so that a row
-	 * still starts with its address (what a reader and a grep look for) */
-	w[COL_MARK] = 1;
-	w[COL_RANGE] = 2 * addr_w(ui) + 1;
-	w[COL_SIZE] = 6;
-	w[COL_PERMS] = 4;
-	w[COL_OFFSET] = 8;
-	w[COL_DEV] = 5;
-	w[COL_INODE] = 8;
-	w[COL_RES] = 7;
-	w[COL_SWAP] = 6;
-	w[COL_EXCL] = 7;
-	w[COL_BAR] = BAR_W;
-	w[COL_HUGE] = HUGE_W;
-	w[COL_PATH] = PATH_MIN;
-}
-
-enum ui_color
-vmas_kind_color(const struct vma *v)
-{
-	if (strncmp(v->perms, "---", 3) == 0)
-		return UC_GUARD;
-	switch (v->kind) {
-	case VMA_STACK:
-		return UC_STACK;
-	case VMA_HEAP:
-		return UC_HEAP;
-	case VMA_FILE:
-		return UC_FILE;
-	case VMA_ANON:
-		return UC_ANON;
-	default:
-		return UC_SPECIAL;
-	}
+	return ui_pane_state(ui, &vmas_ops);
 }
 
 /* ---------------------------------------------------------------- rows */
@@ -104,22 +36,10 @@ stack_index(const struct ui *ui)
 	return stack_main_index(&ui->t.maps);
 }
 
-/*
- * Rows are the VMAs in address order, the holes between them (u hides
- * them) and one pseudo-row for the stack guard gap, between [stack] and
- * the VMA below it (the row above): core/vmarows says which is which.
- */
-static uint64_t
-nrows(const struct ui *ui)
-{
-	return ui->vmas.rows.n;
-}
-
-
 const struct smaps_vma *
 vmas_smaps(const struct ui *ui, size_t i)
 {
-	const struct vmas_state *vs = &ui->vmas;
+	const struct vmas_state *vs = vmas_st(ui);
 	const struct smaps_list *l = vs->smaps_state == 2 ? &vs->smaps :
 	    vs->smaps_state == 1 ? &vs->sr.list : NULL;
 
@@ -131,9 +51,9 @@ vmas_smaps(const struct ui *ui, size_t i)
 pid_t
 vmas_stack_tid(const struct ui *ui, size_t i)
 {
-	if (ui->vmas.stack_tid == NULL || i >= ui->vmas.ncounts)
+	if (vmas_st(ui)->stack_tid == NULL || i >= vmas_st(ui)->ncounts)
 		return 0;
-	return ui->vmas.stack_tid[i];
+	return vmas_st(ui)->stack_tid[i];
 }
 
 static void
@@ -152,7 +72,7 @@ smaps_reset(struct vmas_state *vs)
 static void
 find_thread_stacks(struct ui *ui)
 {
-	struct vmas_state *vs = &ui->vmas;
+	struct vmas_state *vs = vmas_st(ui);
 	struct stack_thread *th;
 	size_t n;
 
@@ -184,7 +104,7 @@ find_thread_stacks(struct ui *ui)
 void
 vmas_relist(struct ui *ui, bool carry)
 {
-	struct vmas_state *vs = &ui->vmas;
+	struct vmas_state *vs = vmas_st(ui);
 	long si;
 
 	vs->path_want = vs->huge_blank = -1;	/* measured again */
@@ -202,17 +122,17 @@ vmas_relist(struct ui *ui, bool carry)
 	vmas_rows_build(ui);
 }
 
-void
+static void
 vmas_enter(struct ui *ui)
 {
-	smaps_reset(&ui->vmas);
+	smaps_reset(vmas_st(ui));
 	vmas_relist(ui, false);
 }
 
-void
+static void
 vmas_free(struct ui *ui)
 {
-	struct vmas_state *vs = &ui->vmas;
+	struct vmas_state *vs = vmas_st(ui);
 
 	smaps_reset(vs);
 	free(vs->stack_tid);
@@ -230,6 +150,96 @@ vmas_free(struct ui *ui)
 	vs->map_valid = false;
 }
 
+const struct smaps_list *
+vmas_smaps_list(const struct ui *ui)
+{
+	const struct vmas_state *vs = vmas_st(ui);
+
+	return vs->smaps_state == 2 ? &vs->smaps : NULL;
+}
+
+bool
+vmas_smaps_pending(const struct ui *ui)
+{
+	int st = vmas_st(ui)->smaps_state;
+
+	return st == 0 || st == 1;
+}
+
+const struct pm_counts *
+vmas_counts(const struct ui *ui, size_t i)
+{
+	const struct vmas_state *vs = vmas_st(ui);
+
+	if (i >= vs->ncounts || vs->counts[i].state != 1)
+		return NULL;
+	return &vs->counts[i].c;
+}
+
+static void *
+create(struct ui *ui)
+{
+	return calloc(1, sizeof(struct vmas_state));
+}
+
+static void
+destroy(struct ui *ui, void *state)
+{
+	vmas_free(ui);
+	free(state);
+}
+
+/* A process opened: its VMAs from the first row (or why they are not). */
+static void
+enter(struct ui *ui)
+{
+	memset(vmas_st(ui), 0, sizeof(struct vmas_state));
+	if (ui->have_t)
+		vmas_enter(ui);
+}
+
+/* The target exec'd: its old image's marks go; then its new rows. */
+static void
+exec_(struct ui *ui, bool reread)
+{
+	if (!reread)
+		vmamarks_free(&vmas_st(ui)->marks);
+	else
+		vmas_enter(ui);
+}
+
+/* Select the row of VMA vma, or (vma < 0) the hole holding addr. */
+static void
+show_addr(struct ui *ui, uint64_t addr, long vma)
+{
+	if (vma < 0)
+		vmas_select_addr(ui, addr);
+	else
+		pane_select(&vmas_st(ui)->v, vmas_row_of(ui, (size_t)vma));
+}
+
+static void
+title(struct ui *ui, char *buf, size_t len)
+{
+	char who[128];
+
+	ui_target_label(ui, who, sizeof(who));
+	if (ui->have_t)
+		snprintf(buf, len, "%s > VMAs", who);
+	else
+		strlcpy(buf, who, len);
+}
+
+/* The map's selection mark is in the blank column before it. */
+static bool
+click(struct ui *ui, int y, int x)
+{
+	if (ui->lay.map_w == 0 || x < ui->lay.map_x - 1)
+		return false;
+	vmas_map_click(ui, y - ui->lay.list_y);
+	return true;
+}
+
 static void
 want(struct ui *ui, int *hh, int *dh, bool *legend, bool *map)
 {
@@ -242,701 +252,7 @@ want(struct ui *ui, int *hh, int *dh, bool *legend, bool *map)
 static struct pane_view *
 view(struct ui *ui)
 {
-	return &ui->vmas.v;
-}
-
-/* A page count in at most w columns: exact when it fits, else 12.3M. */
-static void
-fmt_count(uint64_t n, int w, char *buf, size_t len)
-{
-	static const char units[] = "kMGT";
-
-	snprintf(buf, len, "%" PRIu64, n);
-	for (int u = 0; (int)strlen(buf) > w && u < 4; u++) {
-		double d = (double)n;
-
-		for (int k = 0; k <= u; k++)
-			d /= 1000;
-		snprintf(buf, len, "%.1f%c", d, units[u]);
-	}
-}
-
-static const struct ui_count *
-count_of(struct ui *ui, size_t i)
-{
-	if (i >= ui->vmas.ncounts || ui->t.pm.fd < 0)
-		return NULL;
-	return &ui->vmas.counts[i];
-}
-
-static void
-count_cell(struct ui *ui, size_t i, int which, int w, char *buf, size_t len)
-{
-	const struct ui_count *uc = count_of(ui, i);
-	uint64_t n;
-
-	if (uc == NULL) {
-		strlcpy(buf, "-", len);
-		return;
-	}
-	if (uc->state == 0) {
-		strlcpy(buf, ui_ellipsis(ui), len);
-		return;
-	}
-	if (uc->state < 0) {
-		strlcpy(buf, "err", len);
-		return;
-	}
-	n = which == COL_RES ? uc->c.present : which == COL_SWAP ?
-	    uc->c.swapped : uc->c.exclusive;
-	fmt_count(n, w, buf, len);
-}
-
-static void
-bar_cell(struct ui *ui, size_t i, char *buf)
-{
-	const struct ui_count *uc = count_of(ui, i);
-	int p = 0, s = 0, g = 0;
-
-	memset(buf, ' ', BAR_W);
-	buf[BAR_W] = '\0';
-	if (uc == NULL || uc->state != 1 || uc->c.pages == 0)
-		return;
-	/* Round up so one resident page in a huge VMA still shows. */
-	p = (int)((uc->c.present * BAR_W + uc->c.pages - 1) / uc->c.pages);
-	s = (int)((uc->c.swapped * BAR_W + uc->c.pages - 1) / uc->c.pages);
-	g = (int)((uc->c.guard * BAR_W + uc->c.pages - 1) / uc->c.pages);
-	if (p + s > BAR_W)
-		s = BAR_W - p;
-	if (p + s + g > BAR_W)
-		g = BAR_W - p - s;
-	for (int k = 0; k < BAR_W; k++)
-		buf[k] = k < p ? '#' : k < p + s ? 'S' : k < p + s + g ? 'G' :
-		    '.';
-}
-
-/* Path column text: the escaped path, or what the mapping is. */
-static void
-path_text(const struct ui *ui, size_t i, char *buf, size_t len)
-{
-	const struct vma *v = &ui->t.maps.v[i];
-	pid_t tid = vmas_stack_tid(ui, i);
-
-	if (tid != 0)
-		snprintf(buf, len, "[stack:%d]", (int)tid);
-	else if (v->path[0] != '\0')
-		fmt_vis(v->path, buf, len);
-	else if (strncmp(v->perms, "---", 3) == 0 && i + 1 < ui->t.maps.n &&
-	    ui->t.maps.v[i + 1].start == v->end &&
-	    (tid = vmas_stack_tid(ui, i + 1)) != 0)
-		snprintf(buf, len, "(guard page of [stack:%d])", (int)tid);
-	else if (strncmp(v->perms, "---", 3) == 0)
-		strlcpy(buf, "(guard: no access)", len);
-	else
-		strlcpy(buf, "(anonymous)", len);
-}
-
-/*
- * A path too long for its column keeps its end, where the file name is:
- * "...x86_64-linux-gnu/libc.so.6", not "/usr/lib/x86_64-linux-gnu/li".
- * The text is escaped already; in a UTF-8 locale it may hold characters
- * of one or two columns, so columns are counted, not bytes.
- */
-static void
-keep_tail(char *cell, int width)
-{
-	size_t i = 0, k, uw, len = strlen(cell), w = fmt_width(cell);
-
-	if (width < 8 || w <= (size_t)width)
-		return;
-	/* drop whole units: never half an escape ("\\342" to "42") */
-	while (w > (size_t)width - 3 && (k = fmt_unit(cell + i, &uw)) > 0) {
-		i += k;
-		w -= uw;
-	}
-	memmove(cell + 3, cell + i, len - i + 1);
-	memcpy(cell, "...", 3);
-}
-
-/* "2M", "1G", "64K": a page size in few columns. */
-static void
-page_size_text(uint64_t b, char *buf, size_t len)
-{
-	static const char u[] = "KMGT";
-	int k = -1;
-
-	while (b >= 1024 && b % 1024 == 0 && k < 3) {
-		b /= 1024;
-		k++;
-	}
-	if (k < 0)
-		snprintf(buf, len, "%" PRIu64 "B", b);
-	else
-		snprintf(buf, len, "%" PRIu64 "%c", b, u[k]);
-}
-
-/*
- * HUGE column: hugetlb page size, THP bytes mapped, else what madvise
- * asked (hg / nh); blank for ordinary VMAs, an ellipsis until smaps came.
- */
-static void
-huge_cell(const struct ui *ui, size_t i, char *buf, size_t len, bool *hl)
-{
-	const struct smaps_vma *s = vmas_smaps(ui, i);
-	char sz[24];
-
-	*hl = false;
-	buf[0] = '\0';
-	if (s == NULL) {
-		if (ui->vmas.smaps_state < 2 && ui->vmas.smaps_state >= 0)
-			strlcpy(buf, ui_ellipsis(ui), len);
-		return;
-	}
-	if (smaps_is_hugetlb(s, ui->t.pm.pagesize)) {
-		page_size_text(s->kernel_page_size, sz, sizeof(sz));
-		snprintf(buf, len, "huge %s", sz);
-		*hl = true;
-	} else if (smaps_thp_bytes(s) > 0) {
-		fmt_size(smaps_thp_bytes(s), sz, sizeof(sz));
-		snprintf(buf, len, "THP %s", sz);
-		*hl = true;
-	} else if (s->vmflags & SMF_BIT(SMF_NH)) {
-		strlcpy(buf, "no-THP", len);
-	} else if (s->vmflags & SMF_BIT(SMF_HG)) {
-		strlcpy(buf, "want-THP", len);
-	} else if (s->vmflags & SMF_BIT(SMF_LO)) {
-		strlcpy(buf, "locked", len);
-	}
-}
-
-/* Row colour: thread stacks are stacks too. */
-static enum ui_color
-row_color(const struct ui *ui, size_t i)
-{
-	if (vmas_stack_tid(ui, i) != 0)
-		return UC_STACK;
-	return vmas_kind_color(&ui->t.maps.v[i]);
-}
-
-static void
-draw_error(struct ui *ui)
-{
-	struct pane_layout *l = &ui->lay;
-	char buf[300];
-
-	snprintf(buf, sizeof(buf), "Cannot inspect process %d:",
-	    (int)ui->vmas.err_pid);
-	ui_put(l->list_y + 1, 2, l->cols - 2, ui_attr(ui, UC_ERR), buf);
-	const char *p = target_strerror(ui->vmas.err);
-	int y = l->list_y + 2, w = l->cols - 6;
-
-	/* The explanation is a sentence: wrap it at spaces. */
-	while (*p != '\0' && y < l->list_y + l->list_h - 1 && w > 10) {
-		int n = (int)strlen(p);
-		char line[300];
-
-		if (n > w) {
-			n = w;
-			while (n > 0 && p[n] != ' ')
-				n--;
-			if (n == 0)
-				n = w;
-		}
-		snprintf(line, sizeof(line), "%.*s", n, p);
-		ui_put(y++, 4, w, A_BOLD, line);
-		p += n;
-		while (*p == ' ')
-			p++;
-	}
-	ui_put(y + 1, 2, l->cols - 2, A_NORMAL,
-	    "Esc or q goes back to the process list.");
-}
-
-static void
-draw_header(struct ui *ui)
-{
-	struct vmas_state *vs = &ui->vmas;
-	struct pane_layout *l = &ui->lay;
-	struct pm_counts tot;
-	size_t pending = 0, failed = 0;
-	uint64_t mapped = 0;
-	char buf[400], a[16], b[16], c[16], name[80];
-
-	memset(&tot, 0, sizeof(tot));
-	for (size_t i = 0; i < ui->t.maps.n; i++) {
-		mapped += ui->t.maps.v[i].end - ui->t.maps.v[i].start;
-		if (i >= vs->ncounts)
-			continue;
-		if (vs->counts[i].state == 0)
-			pending++;
-		else if (vs->counts[i].state < 0)
-			failed++;
-		else {
-			pagemap_counts_add(&tot, &vs->counts[i].c);
-		}
-	}
-	fmt_vis(vs->st_ok ? vs->st.name : ui->t.comm, name, sizeof(name));
-	if (vs->st_ok && vs->st.vm_rss_kb >= 0) {
-		fmt_size((uint64_t)vs->st.vm_rss_kb * 1024, a, sizeof(a));
-		fmt_size(vs->st.vm_swap_kb > 0 ?
-		    (uint64_t)vs->st.vm_swap_kb * 1024 : 0, b, sizeof(b));
-	} else {
-		strlcpy(a, "?", sizeof(a));
-		strlcpy(b, "?", sizeof(b));
-	}
-	fmt_size(mapped, c, sizeof(c));
-	snprintf(buf, sizeof(buf), "PID %d  %s   VmRSS %s  VmSwap %s   "
-	    "%zu VMAs, %s mapped", (int)ui->t.pid, name, a, b,
-	    ui->t.maps.n, c);
-	ui_put(l->header_y, 1, l->cols - 1, A_BOLD, buf);
-	if (l->header_h < 2)
-		return;
-	if (ui->t.pm.fd < 0) {
-		snprintf(buf, sizeof(buf), "pagemap unreadable: %s",
-		    target_strerror(ui->t.pm_errno));
-		ui_put(l->header_y + 1, 1, l->cols - 1, ui_attr(ui, UC_ERR),
-		    buf);
-		return;
-	}
-	fmt_size(tot.present * ui->t.pm.pagesize, a, sizeof(a));
-	fmt_size(tot.swapped * ui->t.pm.pagesize, b, sizeof(b));
-	snprintf(buf, sizeof(buf), "resident %" PRIu64 " page%s (%s)  "
-	    "swapped %" PRIu64 " (%s)  exclusive %" PRIu64 "%s", tot.present,
-	    tot.present == 1 ? "" : "s", a, tot.swapped, b, tot.exclusive,
-	    pending ? "   counting" : failed ? "   (some VMAs unreadable)" :
-	    "");
-	if (pending) {
-		size_t n = strlen(buf);
-
-		snprintf(buf + n, sizeof(buf) - n, "%s %zu left",
-		    ui_ellipsis(ui), pending);
-	}
-	if (vs->smaps_state == 1) {
-		size_t n = strlen(buf);
-
-		snprintf(buf + n, sizeof(buf) - n, "   smaps %zu/%zu",
-		    vs->sr.list.n, ui->t.maps.n);
-	} else if (vs->smaps_state == -1) {
-		size_t n = strlen(buf);
-
-		snprintf(buf + n, sizeof(buf) - n, "   smaps: %s",
-		    strerror(vs->smaps_err));
-	}
-	ui_put(l->header_y + 1, 1, l->cols - 1, A_NORMAL, buf);
-}
-
-static void
-draw_legend(struct ui *ui)
-{
-	static const struct {
-		enum ui_color c;
-		const char *s;
-	} leg[] = {
-		{ UC_STACK, "stack" }, { UC_HEAP, "heap" },
-		{ UC_FILE, "file" }, { UC_ANON, "anon" },
-		{ UC_GUARD, "guard" }, { UC_SPECIAL, "special" },
-		{ UC_HUGE, "huge" },
-	};
-	struct pane_layout *l = &ui->lay;
-	int x = 1;
-
-	if (l->legend_y < 0)
-		return;
-	x = ui_put(l->legend_y, x, l->cols - x, A_DIM, "legend: ");
-	for (size_t i = 0; i < sizeof(leg) / sizeof(leg[0]); i++)
-		x = ui_put(l->legend_y, x, l->cols - x, ui_attr(ui, leg[i].c),
-		    leg[i].s) + 1;
-	/* The bar key matters more than the units: keep it at 80 columns. */
-	ui_put(l->legend_y, x + 1, l->cols - x - 1, A_DIM,
-	    l->cols - x - 1 >= 60 ?
-	    "| RES SWAP EXCL in pages; bar: # resident S swapped G guard" :
-	    "| bar: # res S swap G guard");
-}
-
-/* Second detail line: what smaps says about the VMA. */
-static void
-smaps_detail(const struct ui *ui, size_t i, char *buf, size_t len)
-{
-	const struct smaps_vma *s = vmas_smaps(ui, i);
-	char a[16], b[16], c[16], d[16], kps[32], fl[200];
-	size_t n;
-
-	if (s == NULL) {
-		snprintf(buf, len, "smaps: %s", ui->vmas.smaps_state == -1 ?
-		    strerror(ui->vmas.smaps_err) : ui->vmas.smaps_state == 2 ?
-		    "no entry (the mapping changed: r re-reads)" :
-		    "reading...");
-		return;
-	}
-	fmt_size(s->rss, a, sizeof(a));
-	fmt_size(s->pss, b, sizeof(b));
-	fmt_size(s->swap, c, sizeof(c));
-	fmt_size(smaps_thp_bytes(s), d, sizeof(d));
-	page_size_text(s->kernel_page_size, kps, sizeof(kps));
-	smaps_vmflags_str(s->vmflags, fl, sizeof(fl));
-	snprintf(buf, len, "Rss %s Pss %s Swap %s THP %s page %s%s  VmFlags "
-	    "%s", a, b, c, d, kps, s->thp_eligible == 1 ? " THP-eligible" :
-	    "", fl);
-	/* Spell out the flags a reader would wonder about. */
-	static const int explain[] = { SMF_HT, SMF_HG, SMF_NH, SMF_LO,
-	    SMF_GD, SMF_NR, SMF_DD, SMF_WF, SMF_MG, SMF_SL, SMF_GU, SMF_DC };
-	for (size_t k = 0; k < sizeof(explain) / sizeof(explain[0]); k++) {
-		if (!(s->vmflags & SMF_BIT(explain[k])))
-			continue;
-		n = strlen(buf);
-		snprintf(buf + n, len - n, "; %s: %s",
-		    smaps_vmflag_code(explain[k]),
-		    smaps_vmflag_help(explain[k]));
-	}
-}
-
-
-static void
-draw_detail(struct ui *ui)
-{
-	struct pane_layout *l = &ui->lay;
-	const struct vma *v;
-	const struct ui_count *uc;
-	char buf[900], path[400], sz[16];
-	size_t i;
-
-	if (l->detail_h < 1)
-		return;
-	if (!vmas_vma_of(ui, ui->vmas.v.sel, &i)) {
-		const struct vmarow *r = vmarows_get(&ui->vmas.rows,
-		    ui->vmas.v.sel);
-
-		if (r == NULL)
-			return;
-		if (r->kind == VMAROW_HOLE) {
-			vmas_hole_detail(ui, r);
-			return;
-		}
-		fmt_size(ui->vmas.gap, sz, sizeof(sz));
-		/* Two lines: one line of 80 columns cut the reason off. */
-		snprintf(buf, sizeof(buf), "stack guard gap %s "
-		    "(stack_guard_gap): the kernel keeps it free of mappings",
-		    sz);
-		ui_put(l->detail_y, 1, l->cols - 1, ui_attr(ui, UC_INFO), buf);
-		if (l->detail_h >= 2)
-			ui_put(l->detail_y + 1, 1, l->cols - 1, A_DIM,
-			    "so a stack growing too far faults instead of "
-			    "running into another mapping");
-		return;
-	}
-	v = &ui->t.maps.v[i];
-	uc = count_of(ui, i);
-	path_text(ui, i, path, sizeof(path));
-	fmt_size(v->end - v->start, sz, sizeof(sz));
-	if (uc != NULL && uc->state == 1) {
-		char sd[24];
-
-		/* No CONFIG_MEM_SOFT_DIRTY: the count would be a false 0. */
-		if (ui->t.pm.caps.known & PMF_SOFT_DIRTY)
-			snprintf(sd, sizeof(sd), "%" PRIu64, uc->c.soft_dirty);
-		else
-			strlcpy(sd, "?", sizeof(sd));
-		snprintf(buf, sizeof(buf), "%s %s, %" PRIu64 " page%s: "
-		    "file/shared %" PRIu64 " soft-dirty %s guard %"
-		    PRIu64 "%s  %s", maps_kind_name(v->kind), sz, uc->c.pages,
-		    uc->c.pages == 1 ? "" : "s", uc->c.file_shared, sd, uc->c.guard,
-		    uc->c.unreadable ? " (no pagemap entries)" : "", path);
-	}
-	else
-		snprintf(buf, sizeof(buf), "%s %s  %s",
-		    maps_kind_name(v->kind), sz, path);
-	ui_put(l->detail_y, 1, l->cols - 1, ui_attr(ui, UC_INFO), buf);
-	if (l->detail_h < 2)
-		return;
-	smaps_detail(ui, i, buf, sizeof(buf));
-	ui_put(l->detail_y + 1, 1, l->cols - 1, A_DIM, buf);
-}
-
-/* The guard-gap row's text: its size, whether a VMA is in it, the hole. */
-static void
-gap_text(const struct ui *ui, size_t si, int w, char *cell, size_t len)
-{
-	const struct vma *st = &ui->t.maps.v[si];
-	uint64_t hole = si > 0 ? st->start - ui->t.maps.v[si - 1].end :
-	    st->start;
-	char sz[16], hs[16];
-
-	fmt_size(ui->vmas.gap, sz, sizeof(sz));
-	fmt_size(hole, hs, sizeof(hs));
-	snprintf(cell, len, "guard gap %s below [stack]%s", sz,
-	    stack_gap_violated(&ui->t.maps, si, ui->vmas.gap) ? " VIOLATED" :
-	    "");
-	/* The hole only when it fits: a cut "; ho" says nothing. */
-	if ((int)(strlen(cell) + strlen(hs)) + 7 <= w)
-		snprintf(cell + strlen(cell), len - strlen(cell), "; hole %s",
-		    hs);
-}
-
-/*
- * A row that is no VMA: the guard gap below [stack] (its range, its
- * size) or a hole between mappings (its range, its size, "unmapped").
- */
-static void
-draw_pseudo_row(struct ui *ui, int y, const int *w, const bool *shown,
-    bool sel, const struct vmarow *r)
-{
-	struct pane_layout *l = &ui->lay;
-	bool gap = r->kind == VMAROW_GAP;
-	attr_t a = ui_attr(ui, gap ? UC_GUARD : UC_DIM) |
-	    (sel ? A_REVERSE : A_DIM);
-	char cell[300], sz[16];
-	int x = 0, aw = addr_w(ui);
-
-	if (sel)
-		ui_blank(l->list_y + y, 0, l->list_w, a);
-	for (int c = 0; c < NCOLS; c++) {
-		if (!shown[c])
-			continue;
-		cell[0] = '\0';
-		if (c == COL_RANGE)
-			snprintf(cell, sizeof(cell), "%0*" PRIx64 "-%0*" PRIx64,
-			    aw, r->start, aw, r->end);
-		else if (c == COL_SIZE) {
-			fmt_size(gap ? ui->vmas.gap : r->end - r->start, sz,
-			    sizeof(sz));
-			snprintf(cell, sizeof(cell), "%6s", sz);
-		} else if (c == COL_PATH && gap)
-			gap_text(ui, r->vma, w[c], cell, sizeof(cell));
-		else if (c == COL_PATH)
-			strlcpy(cell, "unmapped", sizeof(cell));
-		if (c == COL_RANGE && (int)strlen(cell) > w[c]) {
-			x = ui_put(l->list_y + y, x, l->list_w - x, a, cell) +
-			    1;
-			continue;
-		}
-		ui_put(l->list_y + y, x, w[c], a, cell);
-		x += w[c] + 1;
-	}
-}
-
-/* Columns of the widest path cell, over every VMA (not just the rows on
- * screen: the columns must not jump while scrolling); once per maps. */
-static int
-widest_path(struct ui *ui)
-{
-	char cell[420];
-	size_t wmax = 0, cw;
-
-	if (ui->vmas.path_want >= 0)
-		return ui->vmas.path_want;
-
-	for (size_t i = 0; i < ui->t.maps.n; i++) {
-		size_t len = strlen(ui->t.maps.v[i].path);
-
-		/*
-		 * Cheap bound first (a process may have 65,000 VMAs): an
-		 * escaped path takes at most 4 columns a byte, a label
-		 * ("(guard page of [stack:TID])") under 40.
-		 */
-		if (wmax >= 40 && 4 * len <= wmax)
-			continue;
-		path_text(ui, i, cell, sizeof(cell));
-		if ((cw = fmt_width(cell)) > wmax)
-			wmax = cw;
-	}
-	ui->vmas.path_want = (int)(wmax < 4096 ? wmax : 4096);
-	return ui->vmas.path_want;
-}
-
-/* Is the HUGE column blank on every row (smaps read, nothing huge)? */
-static bool
-huge_all_blank(struct ui *ui)
-{
-	char hb[48];
-	bool hl;
-
-	if (ui->vmas.smaps_state != 2)
-		return false;
-	if (ui->vmas.huge_blank >= 0)
-		return ui->vmas.huge_blank;
-	ui->vmas.huge_blank = 1;
-	for (size_t i = 0; i < ui->t.maps.n; i++) {
-		huge_cell(ui, i, hb, sizeof(hb), &hl);
-		if (hb[0] != '\0') {
-			ui->vmas.huge_blank = 0;
-			break;
-		}
-	}
-	return ui->vmas.huge_blank;
-}
-
-/*
- * The path is what a row is about: while the widest path does not fit,
- * columns that matter less give it their room — a HUGE column blank on
- * every row, then INODE, DEV, OFFSET (prio above PATH_YIELD). The counts,
- * the residency bar and a HUGE column with something in it stay. Returns
- * the width used by the columns still shown (path at PATH_MIN).
- */
-#define PATH_YIELD	5
-static int
-path_room(struct ui *ui, const int *w, bool *shown, int used)
-{
-	int want = widest_path(ui), avail = ui->lay.list_w;
-
-	if (used - w[COL_PATH] + want <= avail)
-		return used;
-	if (shown[COL_HUGE] && huge_all_blank(ui)) {
-		shown[COL_HUGE] = false;
-		used -= w[COL_HUGE] + 1;
-	}
-	while (used - w[COL_PATH] + want > avail) {
-		int worst = -1;
-
-		for (int c = 0; c < NCOLS; c++)
-			if (shown[c] && col_prio[c] > PATH_YIELD &&
-			    (worst < 0 || col_prio[c] > col_prio[worst]))
-				worst = c;
-		if (worst < 0)
-			break;
-		shown[worst] = false;
-		used -= w[worst] + 1;
-	}
-	return used;
-}
-
-static void
-draw(struct ui *ui)
-{
-	struct vmas_state *vs = &ui->vmas;
-	struct pane_layout *l = &ui->lay;
-	int w[NCOLS], used, aw;
-	bool shown[NCOLS];
-	char buf[600], cell[420], hb[48];
-
-	if (!ui->have_t) {
-		draw_error(ui);
-		return;
-	}
-	draw_header(ui);
-	col_widths(ui, w);
-	aw = addr_w(ui);
-	used = pane_cols_fit(w, col_prio, NCOLS, l->list_w, shown);
-	used = path_room(ui, w, shown, used);
-	/* The path takes whatever is left. */
-	w[COL_PATH] += l->list_w - used > 0 ? l->list_w - used : 0;
-
-	ui_blank(l->colhdr_y, 0, l->cols, ui_attr(ui, UC_COLHDR));
-	for (int c = 0, x = 0; c < NCOLS; c++) {
-		if (!shown[c])
-			continue;
-		snprintf(cell, sizeof(cell), c >= COL_RES && c <= COL_EXCL ?
-		    "%*s" : "%-*s", w[c], col_name[c]);
-		x = ui_put(l->colhdr_y, x, w[c], ui_attr(ui, UC_COLHDR),
-		    cell) + 1;
-	}
-
-	for (int y = 0; y < l->list_h; y++) {
-		uint64_t row;
-		size_t i;
-		const struct vma *v;
-		bool sel, hl;
-		attr_t base;
-		int x = 0;
-
-		if (!pane_row_at(&vs->v, y, &row) || row >= nrows(ui))
-			break;
-		sel = row == vs->v.sel;
-		if (!vmas_vma_of(ui, row, &i)) {
-			draw_pseudo_row(ui, y, w, shown, sel,
-			    vmarows_get(&vs->rows, row));
-			continue;
-		}
-		v = &ui->t.maps.v[i];
-		base = ui_attr(ui, row_color(ui, i)) | (sel ? A_REVERSE : 0);
-		if (sel)
-			ui_blank(l->list_y + y, 0, l->list_w, base);
-		for (int c = 0; c < NCOLS; c++) {
-			attr_t a = base;
-
-			if (!shown[c])
-				continue;
-			switch (c) {
-			case COL_MARK:
-				a = vmas_mark(ui, i, cell, sizeof(cell), a);
-				break;
-			case COL_RANGE:
-				snprintf(cell, sizeof(cell), "%0*" PRIx64 "-%0*"
-				    PRIx64, aw, v->start, aw, v->end);
-				break;
-			case COL_SIZE:
-				fmt_size(v->end - v->start, buf, sizeof(buf));
-				snprintf(cell, sizeof(cell), "%6s", buf);
-				break;
-			case COL_PERMS:
-				fmt_vis(v->perms, cell, sizeof(cell));
-				break;
-			case COL_OFFSET:
-				snprintf(cell, sizeof(cell), "%08" PRIx64,
-				    v->offset);
-				break;
-			case COL_DEV:
-				snprintf(cell, sizeof(cell), "%02x:%02x",
-				    v->dev_major, v->dev_minor);
-				break;
-			case COL_INODE:
-				snprintf(cell, sizeof(cell), "%8" PRIu64,
-				    v->inode);
-				break;
-			case COL_RES:
-			case COL_SWAP:
-			case COL_EXCL:
-				count_cell(ui, (size_t)i, c, w[c], buf,
-				    sizeof(buf));
-				snprintf(cell, sizeof(cell), "%*s", w[c], buf);
-				if (!sel)
-					a = c == COL_RES ? ui_attr(ui,
-					    UC_PRESENT) : c == COL_SWAP ?
-					    ui_attr(ui, UC_SWAPPED) :
-					    ui_attr(ui, UC_EXCL);
-				break;
-			case COL_BAR:
-				bar_cell(ui, (size_t)i, cell);
-				break;
-			case COL_HUGE:
-				huge_cell(ui, i, hb, sizeof(hb), &hl);
-				snprintf(cell, sizeof(cell), "%-*s", w[c], hb);
-				if (hl && !sel)
-					a = ui_attr(ui, UC_HUGE);
-				break;
-			case COL_PATH:
-				path_text(ui, i, cell, sizeof(cell));
-				keep_tail(cell, w[c]);
-				if (v->path[0] == '\0' && !sel)
-					a |= A_DIM;
-				break;
-			}
-			/* an over-wide address shifts its row, never clips */
-			if (c == COL_RANGE && (int)strlen(cell) > w[c]) {
-				x = ui_put(l->list_y + y, x, l->list_w - x, a,
-				    cell) + 1;
-				continue;
-			}
-			ui_put(l->list_y + y, x, w[c], a, cell);
-			x += w[c] + 1;
-		}
-	}
-	if (ui->t.maps.n == 0)
-		ui_put(l->list_y + 1, 2, l->cols - 2, ui_attr(ui, UC_DIM),
-		    "no mappings (a kernel thread, or the process is exiting)");
-	draw_detail(ui);
-	draw_legend(ui);
-	vmas_map_draw(ui);
-}
-
-static void
-back(struct ui *ui)
-{
-	pid_t pid = ui->have_t ? ui->t.pid : ui->vmas.err_pid;
-
-	ui_close_target(ui);
-	ui->procs.sel_pid = pid;
-	procs_load(ui);
-	ui_set_level(ui, LV_PROCS);
+	return &vmas_st(ui)->v;
 }
 
 static void
@@ -944,16 +260,16 @@ key(struct ui *ui, enum key_action a)
 {
 	switch (a) {
 	case KA_BACK:
-		back(ui);
+		ui_back(ui);
 		break;
 	case KA_OPEN: {
 		size_t i;
 
 		if (!ui->have_t)
 			break;
-		if (!vmas_vma_of(ui, ui->vmas.v.sel, &i)) {
-			const struct vmarow *r = vmarows_get(&ui->vmas.rows,
-			    ui->vmas.v.sel);
+		if (!vmas_vma_of(ui, vmas_st(ui)->v.sel, &i)) {
+			const struct vmarow *r = vmarows_get(&vmas_st(ui)->rows,
+			    vmas_st(ui)->v.sel);
 
 			/* no rows at all: a process without mappings */
 			if (r != NULL)
@@ -963,9 +279,7 @@ key(struct ui *ui, enum key_action a)
 				    "a hole");
 			break;
 		}
-		pages_free(ui);
-		if (pages_open(ui, i, UINT64_MAX) == 0)
-			ui_set_level(ui, LV_PAGES);
+		ui_open_pages(ui, i, UINT64_MAX);
 		break;
 	}
 	case KA_REFRESH:
@@ -984,11 +298,11 @@ key(struct ui *ui, enum key_action a)
 		    ui->t.maps.n);
 		break;
 	case KA_HOLES:
-		ui->vmas.holes_off = !ui->vmas.holes_off;
+		vmas_st(ui)->holes_off = !vmas_st(ui)->holes_off;
 		if (ui->have_t)
 			vmas_rows_build(ui);
 		ui_msg(ui, false, "holes between mappings %s (u)",
-		    ui->vmas.holes_off ? "hidden" : "shown");
+		    vmas_st(ui)->holes_off ? "hidden" : "shown");
 		break;
 	case KA_SORT:
 	case KA_KFLAGS:
@@ -1001,7 +315,7 @@ key(struct ui *ui, enum key_action a)
 bool
 vmas_smaps_tick(struct ui *ui)
 {
-	struct vmas_state *vs = &ui->vmas;
+	struct vmas_state *vs = vmas_st(ui);
 
 	if (!ui->have_t)
 		return false;
@@ -1039,7 +353,7 @@ is_small(const struct ui *ui, const struct ui_count *uc)
 static bool
 tick(struct ui *ui, uint64_t deadline)
 {
-	struct vmas_state *vs = &ui->vmas;
+	struct vmas_state *vs = vmas_st(ui);
 	bool more = false;
 	size_t sfrom, sto;
 
@@ -1072,44 +386,11 @@ tick(struct ui *ui, uint64_t deadline)
 	return vmas_recount(ui, sfrom, sto, deadline) || more;
 }
 
-static bool
-row_text(struct ui *ui, uint64_t row, char *buf, size_t len)
-{
-	const struct vma *v;
-	char path[400], sz[16], huge[48];
-	size_t idx;
-	bool hl;
-
-	if (!ui->have_t)
-		return false;
-	if (!vmas_vma_of(ui, row, &idx)) {
-		const struct vmarow *r = vmarows_get(&ui->vmas.rows, row);
-
-		if (r == NULL)
-			return false;
-		fmt_size(r->kind == VMAROW_GAP ? ui->vmas.gap :
-		    r->end - r->start, sz, sizeof(sz));
-		snprintf(buf, len, r->kind == VMAROW_GAP ? "guard gap %s "
-		    "below [stack]" : "hole %s unmapped", sz);
-		return true;
-	}
-	v = &ui->t.maps.v[idx];
-	path_text(ui, idx, path, sizeof(path));
-	huge_cell(ui, idx, huge, sizeof(huge), &hl);
-	fmt_size(v->end - v->start, sz, sizeof(sz));
-	snprintf(buf, len, "%0*" PRIx64 "-%0*" PRIx64 " %" PRIx64 "-%" PRIx64
-	    " %s %s %08" PRIx64 " %02x:%02x %" PRIu64 " %s %s %s", addr_w(ui),
-	    v->start, addr_w(ui), v->end, v->start, v->end, sz, v->perms,
-	    v->offset, v->dev_major, v->dev_minor, v->inode,
-	    maps_kind_name(v->kind), hl ? huge : "", path);
-	return true;
-}
-
 /* Text search, and an address search finds the VMA that contains it. */
 static bool
 search(struct ui *ui, const char *q, int dir, bool from_sel)
 {
-	struct pane_view *v = &ui->vmas.v;
+	struct pane_view *v = &vmas_st(ui)->v;
 	uint64_t n = v->nrows, i = v->sel, addr;
 	bool is_addr = fmt_parse_addr(q, &addr) == 0;
 	char buf[1024];
@@ -1123,12 +404,29 @@ search(struct ui *ui, const char *q, int dir, bool from_sel)
 		if ((is_addr && vmas_vma_of(ui, i, &k2) &&
 		    addr >= ui->t.maps.v[k2].start &&
 		    addr < ui->t.maps.v[k2].end) ||
-		    (row_text(ui, i, buf, sizeof(buf)) &&
+		    (vmas_row_text(ui, i, buf, sizeof(buf)) &&
 		    pane_text_match(buf, q))) {
 			pane_select_center(v, i);
 			return true;
 		}
 	}
+	return false;
+}
+
+/* '/' searches as it is typed, from where it began. */
+static bool
+prompt(struct ui *ui, int kind, enum prompt_ev ev)
+{
+	if (kind != '/' || ui->pbuf[0] == '\0')
+		return false;
+	if (ev == PR_CHANGE) {
+		pane_select(&vmas_st(ui)->v, ui->porigin);
+		strlcpy(ui->search, ui->pbuf, sizeof(ui->search));
+		search(ui, ui->search, 1, true);
+		return true;
+	}
+	if (ev == PR_ACCEPT)	/* then the default search, from there */
+		pane_select(&vmas_st(ui)->v, ui->porigin);
 	return false;
 }
 
@@ -1144,12 +442,22 @@ hint(struct ui *ui)
 
 const struct pane_ops vmas_ops = {
 	.name = "VMAs",
+	.create = create,
+	.destroy = destroy,
+	.enter = enter,
+	.leave = vmas_free,
+	.exec = exec_,
+	.show_addr = show_addr,
+	.title = title,
+	.click = click,
 	.want = want,
 	.view = view,
-	.draw = draw,
+	.draw = vmas_draw,
 	.key = key,
 	.tick = tick,
-	.row_text = row_text,
+	.row_text = vmas_row_text,
 	.search = search,
 	.hint = hint,
+	.prompt = prompt,
 };
+

@@ -4,7 +4,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "panes.h"
+#include "ui_int.h"
+#include "vmas_int.h"
 #include "vmamap.h"
 #include "vmarows.h"
 
@@ -17,7 +18,7 @@
 static char
 shade(const struct ui *ui, const struct vmamap_line *ln, enum ui_color *col)
 {
-	const struct vmas_state *vs = &ui->vmas;
+	const struct vmas_state *vs = vmas_st(ui);
 	uint64_t pres = 0, swp = 0, pages = 0, big = 0;
 	bool known = false;
 
@@ -29,7 +30,7 @@ shade(const struct ui *ui, const struct vmamap_line *ln, enum ui_color *col)
 
 		if (v->end - v->start > big) {
 			big = v->end - v->start;
-			*col = vmas_kind_color(v);
+			*col = ui_vma_color(v);
 		}
 		if (i >= vs->ncounts || vs->counts[i].state != 1)
 			continue;
@@ -53,7 +54,7 @@ shade(const struct ui *ui, const struct vmamap_line *ln, enum ui_color *col)
 static bool
 map_ready(struct ui *ui)
 {
-	struct vmas_state *vs = &ui->vmas;
+	struct vmas_state *vs = vmas_st(ui);
 	int h = ui->lay.list_h;
 
 	if (vs->map_valid && vs->map.n == h)
@@ -68,7 +69,7 @@ map_ready(struct ui *ui)
 void
 vmas_map_draw(struct ui *ui)
 {
-	struct vmas_state *vs = &ui->vmas;
+	struct vmas_state *vs = vmas_st(ui);
 	struct pane_layout *l = &ui->lay;
 	const struct vmarow *sel = vmarows_get(&vs->rows, vs->v.sel);
 	int lo = -1, hi = -2;
@@ -93,7 +94,7 @@ vmas_map_draw(struct ui *ui)
 void
 vmas_map_click(struct ui *ui, int y)
 {
-	struct vmas_state *vs = &ui->vmas;
+	struct vmas_state *vs = vmas_st(ui);
 	const struct vmamap_line *ln;
 
 	if (!ui->have_t || !vs->map_valid || y < 0 || y >= vs->map.n)

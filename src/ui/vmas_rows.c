@@ -7,20 +7,21 @@
 #include <string.h>
 
 #include "fmt.h"
-#include "panes.h"
+#include "ui_int.h"
+#include "vmas_int.h"
 #include "stack.h"
 #include "vmarows.h"
 
 uint64_t
 vmas_row_of(const struct ui *ui, size_t vma)
 {
-	return vmarows_row_of(&ui->vmas.rows, vma);
+	return vmarows_row_of(&vmas_st(ui)->rows, vma);
 }
 
 bool
 vmas_vma_of(const struct ui *ui, uint64_t row, size_t *vma)
 {
-	const struct vmarow *r = vmarows_get(&ui->vmas.rows, row);
+	const struct vmarow *r = vmarows_get(&vmas_st(ui)->rows, row);
 
 	if (r == NULL || r->kind != VMAROW_VMA)
 		return false;
@@ -33,32 +34,32 @@ vmas_select_addr(struct ui *ui, uint64_t addr)
 {
 	uint64_t row;
 
-	if (ui->vmas.rows.n == 0)
+	if (vmas_st(ui)->rows.n == 0)
 		return;
-	(void)vmarows_find(&ui->vmas.rows, addr, &row);
-	pane_select_center(&ui->vmas.v, row);
+	(void)vmarows_find(&vmas_st(ui)->rows, addr, &row);
+	pane_select_center(&vmas_st(ui)->v, row);
 }
 
 void
 vmas_screen_vmas(const struct ui *ui, size_t *from, size_t *to)
 {
-	const struct pane_view *v = &ui->vmas.v;
+	const struct pane_view *v = &vmas_st(ui)->v;
 	uint64_t last = v->top + (uint64_t)v->height;
-	const struct vmarow *a = vmarows_get(&ui->vmas.rows, v->top);
-	const struct vmarow *b = vmarows_get(&ui->vmas.rows, last - 1);
+	const struct vmarow *a = vmarows_get(&vmas_st(ui)->rows, v->top);
+	const struct vmarow *b = vmarows_get(&vmas_st(ui)->rows, last - 1);
 
 	/* a hole or gap row names the VMA above it */
 	*from = a != NULL ? a->vma : 0;
-	*to = b != NULL ? b->vma + 1 : ui->vmas.ncounts;
-	if (*to > ui->vmas.ncounts)
-		*to = ui->vmas.ncounts;
+	*to = b != NULL ? b->vma + 1 : vmas_st(ui)->ncounts;
+	if (*to > vmas_st(ui)->ncounts)
+		*to = vmas_st(ui)->ncounts;
 }
 
 /* The rows again (maps read, or u), the selection on its address. */
 void
 vmas_rows_build(struct ui *ui)
 {
-	struct vmas_state *vs = &ui->vmas;
+	struct vmas_state *vs = vmas_st(ui);
 	const struct vmarow *r = vmarows_get(&vs->rows, vs->v.sel);
 	bool had = r != NULL;
 	uint64_t keep = had ? r->start : 0, row = 0;

@@ -6,7 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "panes.h"
+#include "ui_int.h"
+#include "vmas_int.h"
 #include "vmadiff.h"
 #include "vmamarks.h"
 
@@ -33,7 +34,7 @@ period(const struct ui *ui)
 void
 vmas_counts_build(struct ui *ui, bool carry)
 {
-	struct vmas_state *vs = &ui->vmas;
+	struct vmas_state *vs = vmas_st(ui);
 	size_t n = ui->t.maps.n ? ui->t.maps.n : 1;
 	struct ui_count *c = calloc(n, sizeof(*c));
 	uint8_t *st = calloc(n, sizeof(*st));
@@ -66,7 +67,7 @@ vmas_counts_build(struct ui *ui, bool carry)
 bool
 vmas_watch_tick(struct ui *ui)
 {
-	struct vmas_state *vs = &ui->vmas;
+	struct vmas_state *vs = vmas_st(ui);
 	uint64_t now = ui_now_ms();
 
 	if (ui->paused || now - vs->reread_ms < period(ui))
@@ -96,7 +97,7 @@ vmas_watch_tick(struct ui *ui)
 bool
 vmas_recount(struct ui *ui, size_t from, size_t to, uint64_t deadline)
 {
-	struct vmas_state *vs = &ui->vmas;
+	struct vmas_state *vs = vmas_st(ui);
 	bool more = false;
 
 	if (vs->stale == NULL || ui->t.pm.fd < 0)
@@ -127,7 +128,7 @@ vmas_recount(struct ui *ui, size_t from, size_t to, uint64_t deadline)
 attr_t
 vmas_mark(const struct ui *ui, size_t i, char *cell, size_t len, attr_t a)
 {
-	strlcpy(cell, vmadiff_token(vmamarks_get(&ui->vmas.marks, i)), len);
+	strlcpy(cell, vmadiff_token(vmamarks_get(&vmas_st(ui)->marks, i)), len);
 	/* in colour and under NO_COLOR alike: the token says it */
 	return cell[0] != '\0' ? a | A_BOLD | ui_attr(ui, UC_SP) : a;
 }
