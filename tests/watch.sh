@@ -161,6 +161,8 @@ tui_keys Enter
 tui_wait "> pages" 5 || tui_fail "the page pane did not open"
 tui_wait "$(row 3).* absent " 5 || tui_fail "page 3 is not shown absent"
 sleep 1		# at least one refresh has read the rows on screen
+tui_wait "resident [0-9]*  swapped" 5 || tui_fail "no totals in the header"
+R0=$(sed -n 's/.*resident \([0-9]*\)  swapped.*/\1/p' "$TMPD/screen" | head -n 1)
 kill -USR1 "$PID2"
 # the PFN is known to be hidden or not only once the helper has written
 # the page
@@ -175,6 +177,11 @@ ok "tui: the touched page's row shows $(grep -Eo -- "$WANT" "$TMPD/screen" | hea
 # 3 refreshes of 0.5 s: gone well within 5 s, the page still present
 tui_wait "$(row 3)[^~]* present [^~]*\$" 5 || tui_fail "the mark on page 3 did not fade"
 ok "tui: the mark faded"
+# the header's totals follow without r: one page more resident (the raw
+# entry said so above; the helper writes nothing else in that VMA)
+tui_wait "resident $((R0 + 1))  swapped" 5 ||
+	tui_fail "the header still says resident $R0 after page 3 was written"
+ok "tui: the header's resident count followed: $R0 -> $((R0 + 1))"
 
 # w: paused, a change is not read; w again: it is, marked
 tui_keys w

@@ -119,8 +119,8 @@ pages_draw_header(struct ui *ui)
 			draw_gap_band(ui, l->header_y + 2);
 		return;
 	}
-	if (ui_vma_counts(ui, ps->vma) != NULL) {
-		const struct pm_counts *c = ui_vma_counts(ui, ps->vma);
+	if (pages_totals(ui) != NULL) {
+		const struct pm_counts *c = pages_totals(ui);
 
 		snprintf(buf, sizeof(buf), "resident %" PRIu64 "  swapped %"
 		    PRIu64 "  exclusive %" PRIu64 "  file/shared %" PRIu64

@@ -50,6 +50,21 @@ struct pages_state {
 	/* residency minimap: one progressive count per screen line */
 	struct ui_count *slices;
 	int nslices;
+	/*
+	 * Watch mode recounts the header's totals and the minimap after a
+	 * refresh, into a second set shown once complete (no flicker):
+	 * total (state 1) then replaces the VMA pane's count. A timed
+	 * recount waits ten times what the last one took, so a huge VMA
+	 * costs at most a tenth of a CPU; r recounts at once.
+	 */
+	struct ui_count total;
+	struct ui_count retotal;
+	struct ui_count *reslices;
+	int nreslices;
+	bool recounting;
+	uint64_t recount_ms;		/* when the running recount began */
+	uint64_t recount_done;		/* when the last one ended */
+	uint64_t recount_cost;		/* how long it took, ms */
 	struct hexview hex;		/* x: the selected page's bytes */
 	/* compare mode (c): another process's pages beside these */
 	struct pages_cmp cmp;
@@ -66,6 +81,8 @@ uint64_t pages_item_of(const struct pages_state *ps, uint64_t row,
 /* Fold the huge blocks of the window on screen (before drawing it). */
 void pages_discover(struct ui *ui);
 void pages_slices_free(struct pages_state *ps);
+/* The totals of the VMA on screen (a recount's, or the VMA pane's). */
+const struct pm_counts *pages_totals(const struct ui *ui);
 
 /* pages_text.c: a page record and its text. */
 /* What the records of the rows on screen are filled from. */

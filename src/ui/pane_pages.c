@@ -99,6 +99,75 @@ pages_slices_free(struct pages_state *ps)
 	ps->nslices = 0;
 }
 
+const struct pm_counts *
+pages_totals(const struct ui *ui)
+{
+	const struct pages_state *ps = pages_st(ui);
+
+	if (ps->total.state == 1)
+		return &ps->total.c;
+	return ui_vma_counts(ui, ps->vma);
+}
+
+static void
+recount_free(struct pages_state *ps)
+{
+	free(ps->reslices);
+	ps->reslices = NULL;
+	ps->nreslices = 0;
+	ps->recounting = false;
+}
+
+/* Count the VMA and the minimap's slices again (shown once complete). */
+static void
+recount_start(struct pages_state *ps)
+{
+	if (ps->recounting)
+		return;
+	ui_count_init(&ps->retotal, ps->cur.start, ps->cur.end);
+	if (ps->nslices > 0 &&
+	    (ps->reslices = calloc((size_t)ps->nslices,
+	    sizeof(*ps->reslices))) != NULL) {
+		ps->nreslices = ps->nslices;
+		for (int i = 0; i < ps->nslices; i++) {
+			const struct ui_count *o = &ps->slices[i];
+
+			ui_count_init(&ps->reslices[i], o->start, o->end);
+			if (o->start == o->end)
+				ps->reslices[i].state = 1;	/* empty */
+		}
+	}
+	ps->recount_ms = ui_now_ms();
+	ps->recounting = true;
+}
+
+/* Advance the recount; true while more is pending. */
+static bool
+recount_step(struct ui *ui, struct pages_state *ps, uint64_t deadline)
+{
+	bool same = ps->reslices != NULL && ps->nreslices == ps->nslices;
+	uint64_t now;
+
+	if (!ps->recounting)
+		return false;
+	if (ui_count_step(&ui->t.pm, &ps->retotal, deadline) == 0)
+		return true;
+	for (int i = 0; same && i < ps->nreslices; i++)
+		if (ui_count_step(&ui->t.pm, &ps->reslices[i], deadline) == 0)
+			return true;
+	/* a failed recount keeps what was shown */
+	if (ps->retotal.state == 1)
+		ps->total = ps->retotal;
+	for (int i = 0; same && i < ps->nreslices; i++)
+		if (ps->reslices[i].state == 1)
+			ps->slices[i] = ps->reslices[i];
+	recount_free(ps);
+	now = ui_now_ms();
+	ps->recount_cost = now - ps->recount_ms;
+	ps->recount_done = now;
+	return false;
+}
+
 /*
  * The stack view of the VMA on screen: [stack], a [stack:TID], or a
  * thread's stack found by its SP.
@@ -185,6 +254,7 @@ pages_free(struct ui *ui)
 	ps->have_win = false;
 	hex_close(ui);
 	pages_slices_free(ps);
+	recount_free(ps);
 	hugefold_free(&ps->hf);
 	pagemarks_free(&ps->marks);
 }
@@ -296,7 +366,8 @@ refresh_key(struct ui *ui, struct pages_state *ps)
 	}
 	pagewin_invalidate(&ps->w);
 	pagemarks_tick(&ps->marks);
-	pages_slices_free(ps);
+	recount_free(ps);
+	recount_start(ps);
 	hugefold_invalidate(&ps->hf);
 	ui->swaps_state = 0;
 	if (ps->cmp.on && target_refresh(&ps->cmp.t) == 0)
@@ -423,6 +494,8 @@ tick(struct ui *ui, uint64_t deadline)
 		pagemarks_tick(&ps->marks);
 		hugefold_invalidate(&ps->hf);
 		pages_cmp_reread(ui);
+		if (now >= ps->recount_done + 10 * ps->recount_cost)
+			recount_start(ps);
 	}
 	for (int i = 0; i < ps->nslices; i++) {
 		if (ps->slices[i].state != 0)
@@ -432,7 +505,9 @@ tick(struct ui *ui, uint64_t deadline)
 		if (ui_count_step(&ui->t.pm, &ps->slices[i], deadline) == 0)
 			more = true;
 	}
-	return more;
+	if (ui_now_ms() < deadline && recount_step(ui, ps, deadline))
+		more = true;
+	return more || ps->recounting;
 }
 
 static bool
