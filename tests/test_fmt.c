@@ -763,10 +763,26 @@ test_fmt_flags_short_buffer(void **state)
 	assert_string_equal(fmt_flags(&e, buf, sizeof(buf)), "PS");
 }
 
+/* fmt_append: appends, truncates at the buffer's end, never overflows. */
+static void
+test_append_truncates(void **state)
+{
+	char buf[12] = "ab";
+
+	(void)state;
+	fmt_append(buf, sizeof(buf), " %d", 42);
+	assert_string_equal(buf, "ab 42");
+	fmt_append(buf, sizeof(buf), "%s", "0123456789");
+	assert_string_equal(buf, "ab 42012345");
+	fmt_append(buf, sizeof(buf), "x");
+	assert_string_equal(buf, "ab 42012345");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_append_truncates),
 		cmocka_unit_test(test_fmt_size_bytes_below_1k),
 		cmocka_unit_test(test_fmt_size_binary_units),
 		cmocka_unit_test(test_fmt_size_small_buffer_truncates),

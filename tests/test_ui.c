@@ -433,20 +433,6 @@ test_keys_edit_prompt(void **state)
 	assert_int_equal(keys_edit(0x80), KE_NONE);
 }
 
-static void
-test_text_append_truncates(void **state)
-{
-	char buf[12] = "ab";
-
-	(void)state;
-	text_append(buf, sizeof(buf), " %d", 42);
-	assert_string_equal(buf, "ab 42");
-	text_append(buf, sizeof(buf), "%s", "0123456789");
-	assert_string_equal(buf, "ab 42012345");
-	text_append(buf, sizeof(buf), "x");
-	assert_string_equal(buf, "ab 42012345");
-}
-
 /* Lines cut at the last blank that fits; a long word is cut hard. */
 static void
 test_text_wrap(void **state)
@@ -518,7 +504,6 @@ main(void)
 		cmocka_unit_test(test_text_match),
 		cmocka_unit_test(test_minimap_slices),
 		cmocka_unit_test(test_keys_edit_prompt),
-		cmocka_unit_test(test_text_append_truncates),
 		cmocka_unit_test(test_text_wrap),
 		cmocka_unit_test(test_text_hex_digits),
 		cmocka_unit_test(test_text_page_size),

@@ -29,6 +29,10 @@ char *fmt_visn(const char *s, size_t n, char *buf, size_t len);
 /* Is LC_CTYPE's codeset UTF-8? (setlocale decides; "C" is not.) */
 bool fmt_locale_utf8(void);
 
+/* Append printf-style text to the string in buf (len bytes), truncating. */
+void fmt_append(char *buf, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* Terminal columns of fmt_vis output (wcwidth for wide characters). */
 size_t fmt_width(const char *s);
 /*

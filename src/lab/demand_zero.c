@@ -21,36 +21,36 @@ describe_read(struct lab *lab, const struct lab_pm *s, char *buf, size_t len)
 	uint64_t f;
 
 	if (!zp->available && s->present == s->n && s->exclusive == s->n) {
-		lab_cat(buf, len, "All %zu pages are present (P) and exclusive "
+		fmt_append(buf, len, "All %zu pages are present (P) and exclusive "
 		    "(X): this kernel gave each page its own frame on a read "
 		    "fault; it did not map the shared zero page (vmpeek --caps: "
 		    "shared zero page no).", s->n);
 		if (s->pfn_visible)
-			lab_cat(buf, len, " %zu different PFNs.",
+			fmt_append(buf, len, " %zu different PFNs.",
 			    s->distinct_pfn);
 		return 0;
 	}
 	if (zp->available && s->present == s->n && s->exclusive == 0 &&
 	    s->file == 0 && s->pfn_visible && s->distinct_pfn == 1) {
-		lab_cat(buf, len, "All %zu pages are present but not exclusive, "
+		fmt_append(buf, len, "All %zu pages are present but not exclusive, "
 		    "and all show one PFN, 0x%llx: this kernel mapped the "
 		    "shared zero page, one frame of zeros for every reader.",
 		    s->n, (unsigned long long)s->first_pfn);
 		if (lab_kpageflags(lab, s->first_pfn, &f) == 0)
-			lab_cat(buf, len, " kpageflags %s it ZERO_PAGE.",
+			fmt_append(buf, len, " kpageflags %s it ZERO_PAGE.",
 			    (f >> KPF_ZERO_PAGE) & 1 ? "marks" : "does NOT mark");
 		return 1;
 	}
 	if (zp->available && s->present == s->n && s->exclusive == 0 &&
 	    !s->pfn_visible) {
-		lab_cat(buf, len, "All %zu pages are present but none is "
+		fmt_append(buf, len, "All %zu pages are present but none is "
 		    "exclusive: that is what the shared zero page looks like "
 		    "(vmpeek --caps says this kernel maps it), but PFNs are "
 		    "hidden (not root), so whether they share one frame is "
 		    "unknown here.", s->n);
 		return 1;
 	}
-	lab_cat(buf, len, "Measured: %zu of %zu present, %zu exclusive; "
+	fmt_append(buf, len, "Measured: %zu of %zu present, %zu exclusive; "
 	    "vmpeek --caps on the shared zero page: %s.", s->present, s->n,
 	    s->exclusive, zp->available ? "yes" : zp->why);
 	return s->present == s->n && s->exclusive == 0;

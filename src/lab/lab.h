@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include "caps.h"
+#include "fmt.h"
 #include "pagemap.h"
 
 #ifndef MADV_GUARD_INSTALL
@@ -110,10 +111,7 @@ void lab_phase_skip(struct lab *lab, const char *why);
 void lab_phase_init(struct lab_phase *ph, const char *name, const void *start,
     size_t len);
 void lab_phase_add_range(struct lab_phase *ph, const void *start, size_t len);
-/* phase.c: append printf text to buf (always terminated). */
-void lab_cat(char *buf, size_t size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-#define LAB_CAT(buf, ...) lab_cat((buf), sizeof(buf), __VA_ARGS__)
+#define LAB_CAT(buf, ...) fmt_append((buf), sizeof(buf), __VA_ARGS__)
 /* phase.c: an error in a step, in the prose stream. Returns -1. */
 int lab_error(struct lab *lab, const char *what);
 

@@ -75,7 +75,7 @@ kflags(struct lab *lab, const char *p, char *buf, size_t len)
 		ml += (f >> KPF_MLOCKED) & 1;
 		ue += (f >> KPF_UNEVICTABLE) & 1;
 	}
-	lab_cat(buf, len, " kpageflags: %zu of %d MLOCKED, %zu UNEVICTABLE.",
+	fmt_append(buf, len, " kpageflags: %zu of %d MLOCKED, %zu UNEVICTABLE.",
 	    ml, NLOCK, ue);
 }
 

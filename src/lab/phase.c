@@ -14,19 +14,6 @@
 #include "lab.h"
 
 void
-lab_cat(char *buf, size_t size, const char *fmt, ...)
-{
-	size_t used = strnlen(buf, size);
-	va_list ap;
-
-	if (used + 1 >= size)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + used, size - used, fmt, ap);
-	va_end(ap);
-}
-
-void
 lab_phase_init(struct lab_phase *ph, const char *name, const void *start,
     size_t len)
 {

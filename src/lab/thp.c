@@ -45,21 +45,21 @@ describe(struct lab *lab, const struct lab_pm *s, uintptr_t start,
 	long long ah = lab_smaps_kb(lab, start, "AnonHugePages");
 	long t;
 
-	lab_cat(buf, len, " Measured: %zu of %zu pages present, smaps "
+	fmt_append(buf, len, " Measured: %zu of %zu pages present, smaps "
 	    "AnonHugePages %lld kB", s->present, npages, ah);
 	if (!s->pfn_visible) {
-		lab_cat(buf, len, "; PFNs hidden (not root).");
+		fmt_append(buf, len, "; PFNs hidden (not root).");
 		return;
 	}
-	lab_cat(buf, len, "; PFNs 0x%llx-0x%llx %s, the first %s a multiple "
+	fmt_append(buf, len, "; PFNs 0x%llx-0x%llx %s, the first %s a multiple "
 	    "of %zu", (unsigned long long)s->first_pfn,
 	    (unsigned long long)(s->first_pfn + s->present - 1),
 	    s->consecutive && s->present == npages ? "consecutive" :
 	    "NOT consecutive", s->first_pfn % npages == 0 ? "is" : "is not",
 	    npages);
 	if ((t = thp_flagged(lab, s->first_pfn, s->present)) >= 0)
-		lab_cat(buf, len, "; kpageflags THP on %ld of them", t);
-	lab_cat(buf, len, ".");
+		fmt_append(buf, len, "; kpageflags THP on %ld of them", t);
+	fmt_append(buf, len, ".");
 }
 
 /* The phases below: 0 go on, 1 the lab quits, -1 an error (printed). */

@@ -129,7 +129,7 @@ state_line(struct ui *ui, char *buf, size_t len)
 	snprintf(buf, len, "%s%s%s%s", flags, pfn, flags[0] ? ": " : "",
 	    hv->rc == -1 ? hv->why : memdump_state_why(hv->pg.state));
 	if (hv->when[0] != '\0')
-		text_append(buf, len, "  (at %s; r re-reads)", hv->when);
+		fmt_append(buf, len, "  (at %s; r re-reads)", hv->when);
 }
 
 void

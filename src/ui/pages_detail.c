@@ -107,18 +107,18 @@ pages_draw_detail(struct ui *ui)
 	buf[0] = '\0';
 	if (folded)
 		fold_text(ui, p.vaddr, buf, sizeof(buf));
-	text_append(buf, sizeof(buf), "%s%" PRIx64 " raw %016" PRIx64
+	fmt_append(buf, sizeof(buf), "%s%" PRIx64 " raw %016" PRIx64
 	    ":", buf[0] != '\0' ? " " : "", p.vaddr, p.e.raw);
 	for (int i = 0; i < PMF_COUNT; i++) {
 		if (!(p.e.flags & pages_flag_tab[i].flag))
 			continue;
-		text_append(buf, sizeof(buf), " %d=%s", pageinfo_flag_bit(
+		fmt_append(buf, sizeof(buf), " %d=%s", pageinfo_flag_bit(
 		    pages_flag_tab[i].flag), pagemap_flag_name(pages_flag_tab[i].flag));
 	}
 	n = strlen(buf);
 	detail_frame(ui, &p, buf + n, sizeof(buf) - n);
 	if (goto_phys(ui, &p, &pa))
-		text_append(buf, sizeof(buf), "  %" PRIx64 " -> phys %"
+		fmt_append(buf, sizeof(buf), "  %" PRIx64 " -> phys %"
 		    PRIx64, ps->goto_addr, pa);
 	ui_put(y, 1, l->cols - 1, ui_attr(ui, UC_INFO), buf);
 	if (l->detail_h < 2)
@@ -128,7 +128,7 @@ pages_draw_detail(struct ui *ui)
 		snprintf(buf, sizeof(buf), "kpageflags %" PRIx64 ": %s",
 		    p.kflags, names[0] ? names : "(none)");
 		if (p.have_mapcount)
-			text_append(buf, sizeof(buf), "  mapcount %"
+			fmt_append(buf, sizeof(buf), "  mapcount %"
 			    PRIu64, p.mapcount);
 	} else
 		snprintf(buf, sizeof(buf), "kpageflags: %s", kflags_why(ui, &p,

@@ -77,7 +77,7 @@ pages_draw_header(struct ui *ui)
 	    ps->v.nrows);
 	if (ps->hf.ncoll > 0) {
 		fmt_size(ps->hf.blk << ui->t.pm.pageshift, a, sizeof(a));
-		text_append(buf, sizeof(buf), "  (%zu %s %s folded, + "
+		fmt_append(buf, sizeof(buf), "  (%zu %s %s folded, + "
 		    "expands)", ps->hf.ncoll, ps->hf.hugetlb ? "huge" : "THP",
 		    a);
 	}
@@ -102,7 +102,7 @@ pages_draw_header(struct ui *ui)
 			    ps->si.below_sp_pages);
 		}
 		if (!ps->stack_err && ps->si.tid != 0) {
-			text_append(buf, sizeof(buf), "thread %d's stack: "
+			fmt_append(buf, sizeof(buf), "thread %d's stack: "
 			    "fixed size, cannot grow", (int)ps->si.tid);
 		} else if (!ps->stack_err) {
 			fmt_size(ps->si.guard_gap, a, sizeof(a));
@@ -110,7 +110,7 @@ pages_draw_header(struct ui *ui)
 				strlcpy(b, "unlimited", sizeof(b));
 			else
 				fmt_size(ps->si.growth_room, b, sizeof(b));
-			text_append(buf, sizeof(buf), "guard gap %s  "
+			fmt_append(buf, sizeof(buf), "guard gap %s  "
 			    "room to RLIMIT_STACK %s", a, b);
 		}
 		ui_put(l->header_y + 1, 1, l->cols - 1, ui_attr(ui, UC_INFO),

@@ -113,20 +113,20 @@ pages_marks_text(const struct ui *ui, const struct pageinfo *p, char *buf,
 	if (p->never_faulted)
 		strlcat(buf, "never-faulted ", len);
 	if (e->swap_valid)
-		text_append(buf, len, "swap %u:0x%" PRIx64 " %s ",
+		fmt_append(buf, len, "swap %u:0x%" PRIx64 " %s ",
 		    e->swap_type, e->swap_offset, pages_swap_dev(ui, p, dev,
 		    sizeof(dev)));
 	else if (e->swap_kind == PMS_HIDDEN)
 		strlcat(buf, "swap entry hidden ", len);
 	else if (e->swap_kind != PMS_NONE && e->swap_kind != PMS_GUARD)
-		text_append(buf, len, "%s entry %u:0x%" PRIx64 " ",
+		fmt_append(buf, len, "%s entry %u:0x%" PRIx64 " ",
 		    pagemap_swap_kind_name(e->swap_kind), e->swap_type,
 		    e->swap_offset);
 	if (p->have_kflags) {
 		strlcat(buf, folio[p->folio], len);
 		if (pages_st(ui)->kflags_col) {
 			if (p->have_mapcount)
-				text_append(buf, len, "map=%" PRIu64 " ",
+				fmt_append(buf, len, "map=%" PRIu64 " ",
 				    p->mapcount);
 			kpage_flags_str(p->kflags, ",", names, sizeof(names));
 			strlcat(buf, names, len);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fmt.h"
 #include "table.h"
 #include "text.h"
 #include "ui_int.h"
@@ -141,6 +142,6 @@ table_row_text(struct ui *ui, const struct table *t, uint64_t row,
 		cell[0] = '\0';
 		t->cell(ui, row, c, t->col[c].width, false, cell, sizeof(cell),
 		    &a);
-		text_append(buf, len, "%s%s", c > 0 ? " " : "", cell);
+		fmt_append(buf, len, "%s%s", c > 0 ? " " : "", cell);
 	}
 }

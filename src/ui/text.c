@@ -1,4 +1,4 @@
-/* text: small string helpers the UI files share (append, wrap, short sizes); no curses. */
+/* text: small string helpers the UI files share (wrap, short sizes); no curses. */
 #include "config.h"
 
 #include <inttypes.h>
@@ -7,19 +7,6 @@
 #include <string.h>
 
 #include "text.h"
-
-void
-text_append(char *buf, size_t len, const char *fmt, ...)
-{
-	size_t n = strnlen(buf, len);
-	va_list ap;
-
-	if (n + 1 >= len)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + n, len - n, fmt, ap);
-	va_end(ap);
-}
 
 size_t
 text_wrap_len(const char *p, size_t room)

@@ -1,13 +1,9 @@
-/* text: small string helpers the UI files share (append, wrap, short sizes); no curses. */
+/* text: small string helpers the UI files share (wrap, short sizes; appending is fmt_append); no curses. */
 #ifndef VMPEEK_TEXT_H
 #define VMPEEK_TEXT_H
 
 #include <stddef.h>
 #include <stdint.h>
-
-/* Append printf-style text to the string in buf (len bytes), truncating. */
-void text_append(char *buf, size_t len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
 
 /*
  * Word wrap: how many bytes of p go on a line of room columns (cut at the

@@ -253,7 +253,7 @@ gap_text(const struct ui *ui, size_t si, int w, char *cell, size_t len)
 	    "");
 	/* The hole only when it fits: a cut "; ho" says nothing. */
 	if ((int)(strlen(cell) + strlen(hs)) + 7 <= w)
-		text_append(cell, len, "; hole %s", hs);
+		fmt_append(cell, len, "; hole %s", hs);
 }
 
 /*

@@ -97,14 +97,14 @@ vmas_draw_header(struct ui *ui)
 	    pending ? "   counting" : failed ? "   (some VMAs unreadable)" :
 	    "");
 	if (pending) {
-		text_append(buf, sizeof(buf), "%s %zu left",
+		fmt_append(buf, sizeof(buf), "%s %zu left",
 		    ui_ellipsis(ui), pending);
 	}
 	if (vs->smaps_state == 1) {
-		text_append(buf, sizeof(buf), "   smaps %zu/%zu",
+		fmt_append(buf, sizeof(buf), "   smaps %zu/%zu",
 		    vs->sr.list.n, ui->t.maps.n);
 	} else if (vs->smaps_state == -1) {
-		text_append(buf, sizeof(buf), "   smaps: %s",
+		fmt_append(buf, sizeof(buf), "   smaps: %s",
 		    strerror(vs->smaps_err));
 	}
 	ui_put(l->header_y + 1, 1, l->cols - 1, A_NORMAL, buf);
@@ -167,7 +167,7 @@ smaps_detail(const struct ui *ui, size_t i, char *buf, size_t len)
 	for (size_t k = 0; k < sizeof(explain) / sizeof(explain[0]); k++) {
 		if (!(s->vmflags & SMF_BIT(explain[k])))
 			continue;
-		text_append(buf, len, "; %s: %s",
+		fmt_append(buf, len, "; %s: %s",
 		    smaps_vmflag_code(explain[k]),
 		    smaps_vmflag_help(explain[k]));
 	}
