@@ -83,7 +83,8 @@ thp_fault(struct lab *lab, struct lab_map *m, size_t npages)
 		LAB_CAT(ph.expect, "All %zu pages present after one fault: the "
 		    "kernel gave one transparent huge page, mapped by a single "
 		    "PMD entry: %zu consecutive PFNs, the first %zu-aligned "
-		    "(vmpeek shows one THP row; + expands it).", npages,
+		    "(vmpeek's page pane folds them into one THP row, + "
+		    "expands it; a ':' jump into it shows it expanded).", npages,
 		    npages, npages);
 	else
 		LAB_CAT(ph.expect, "No huge page this time: only the page "
