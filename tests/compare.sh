@@ -154,7 +154,7 @@ tui_wait "^compare with process .*: $CHILD\$" 5 ||
 	tui_fail "c did not offer the child $CHILD as the default"
 ok "tui: c offers the child ($CHILD)"
 tui_keys Enter
-tui_wait "^ADDRESS +PFN P S F X D U G STATE += +PFN" 5 ||
+tui_wait "^ADDRESS +PFN P S F X D U G STATE +(MARKS +)?= +PFN" 5 ||
 	tui_fail "c + Enter did not split the rows"
 tui_wait "$PID \\| $CHILD" 2 || tui_fail "the split view does not name both PIDs"
 ok "tui: the split view shows $PID | $CHILD"
@@ -184,7 +184,7 @@ fi
 tui_keys c
 tui_wait "^ADDRESS +PFN +PHYS" 5 || tui_fail "c again did not leave compare mode"
 tui_keys c Enter
-tui_wait "^ADDRESS +PFN P S F X D U G STATE += " 5 || tui_fail "compare mode did not come back"
+tui_wait "^ADDRESS +PFN P S F X D U G STATE +(MARKS +)?= " 5 || tui_fail "compare mode did not come back"
 tui_keys Escape
 tui_wait "^ADDRESS +PFN +PHYS" 5 || tui_fail "Esc did not leave compare mode"
 tui_wait "> pages" 1 || tui_fail "Esc in compare mode left the page pane"
@@ -197,12 +197,82 @@ tui_keys c
 tui_wait "^compare with process .*: $PID\$" 5 ||
 	tui_fail "c in the child did not offer the parent $PID"
 ok "tui: c in the child offers its parent ($PID)"
+# Watch marks in the split view: each side marks its own changes. Two
+# helpers with address randomisation off (setarch -R: the same layout, so
+# their "untouched" regions are at one address); each SIGUSR1 writes the
+# next page of it (-A 3: from page 3). The right one writes first.
+start_helper "$TMPD/w" setarch -R "$VMHELPER" -A 3 -n $N
+WP=$HELPER_PID
+start_helper "$TMPD/w2" setarch -R "$VMHELPER" -A 3 -n $N
+WC=$HELPER_PID
+WU=$(hfield "$TMPD/w" untouched 2)
+[ -n "$WU" ] || fail "helper -A printed no untouched line"
+[ "$WU" = "$(hfield "$TMPD/w2" untouched 2)" ] ||
+	fail "setarch -R: the two helpers' untouched regions differ ($WU, $(hfield "$TMPD/w2" untouched 2))"
+[ "$(hfield "$TMPD/w" pid 2)" = "$WP" ] || fail "setarch did not exec the helper in place"
+# wait_present PID ADDR: bit 63 of its raw entry (a string test: dash
+# can't shift a value >= 2^63), 5 s at most
+wait_present() {
+	_i=0
+	until case $(raw_entry "$1" "$2") in 0x[89a-f]*) true ;; *) false ;; esac; do
+		_i=$((_i + 1))
+		[ "$_i" -le 50 ] || fail "pid $1 did not write $2 on SIGUSR1"
+		sleep 0.1
+	done
+}
+tui_stop
+tui_start -d 0.5 "$WP"
+tui_wait "> VMAs" 10 || tui_fail "the VMA pane of $WP did not open"
+tui_goto "$WU"
+tui_wait "> pages" 5 || tui_fail "the page pane of $WP did not open"
+tui_keys c
+tui_wait "^compare with process" 5 || tui_fail "c did not ask for a process"
+# erase the default it offers (a parent or child: none of these), if any
+DEF=$(sed -n 's/^compare with process ([^)]*): *//p' "$TMPD/screen" | head -n 1)
+while [ -n "$DEF" ]; do
+	tui_keys BSpace
+	DEF=${DEF#?}
+done
+tm send-keys -l "$WC"
+tui_keys Enter
+tui_wait "^ADDRESS +PFN P S F X D U G STATE +MARKS += +PFN" 5 ||
+	tui_fail "the split view at 120 columns has no MARKS column"
+U3=$(printf '%x' $((WU + 3 * PS)))
+tui_wait "^0*$U3 .* absent .* absent" 5 || tui_fail "page 3 is not absent on both sides"
+sleep 1		# at least one refresh has read both sides
+kill -USR1 "$WC"
+wait_present "$WC" $((WU + 3 * PS))
+[ "$(raw_bit "$WP" $((WU + 3 * PS)) 63)" = 0 ] || fail "the left process's page 3 is present too"
+tui_wait "^0*$U3 .* absent +[^~]* present +~P" 5 ||
+	tui_fail "the right side's page 3 has no ~P mark (left absent, unmarked)"
+ok "tui: compare: the right process's write marks its side only ($(grep "^0*$U3 " "$TMPD/screen" | grep -Eo '~P[A-Z*]*'))"
+kill -USR1 "$WP"
+wait_present "$WP" $((WU + 3 * PS))
+tui_wait "^0*$U3 .* present +~P.* present" 5 ||
+	tui_fail "the left process's page 3 has no ~P mark"
+ok "tui: compare: the left process's write marks the left side"
+# p: the next change shows _ on its side until p reveals it
+tui_keys p
+tui_wait "predict:" 2 || tui_fail "p did not freeze"
+U4=$(printf '%x' $((WU + 4 * PS)))
+sleep 1
+kill -USR1 "$WC"
+wait_present "$WC" $((WU + 4 * PS))
+tui_wait "^0*$U4 .* absent .* _ " 5 || tui_fail "predict: the right side's page 4 is not hidden as _"
+tui_keys p
+tui_wait "^0*$U4 .* absent .* present +~P" 5 || tui_fail "reveal: the right side's page 4 has no ~P mark"
+ok "tui: compare: predict hides the other side's change as _, p reveals it with ~P"
+tui_keys Q
+tui_wait "^exit=0" 5 || tui_fail "vmpeek did not quit with 0"
+tui_stop
+kill "$WP" "$WC" 2>/dev/null
+
 # The child exits: compare mode ends with a message.
 tui_keys Escape
 tui_stop
 pages_of "$PID"
 tui_keys c Enter
-tui_wait "^ADDRESS +PFN P S F X D U G STATE += " 5 || tui_fail "compare mode did not come back"
+tui_wait "^ADDRESS +PFN P S F X D U G STATE +(MARKS +)?= " 5 || tui_fail "compare mode did not come back"
 kill -KILL "$CHILD"
 tui_wait "compare: $CHILD exited" 5 || tui_fail "the child's exit was not noticed"
 tui_wait "^ADDRESS +PFN +PHYS" 2 || tui_fail "compare mode still on after the child exited"

@@ -19,6 +19,8 @@
 #define PFN_W		10
 #define FLAGS_W		(2 * PMF_COUNT - 1)
 #define STATE_W		8
+#define MARK_W		9		/* "~PSFXDUG*" */
+#define CMP_MARKS_CAP	1024		/* the other side's pages kept */
 
 /* Colour of each flag letter, in PMF_* bit order (P S F X D U G). */
 static const enum ui_color flag_color[PMF_COUNT] = {
@@ -74,6 +76,7 @@ pages_cmp_free(struct ui *ui)
 	if (!c->on)
 		return;
 	pagewin_free(&c->w);
+	pagemarks_free(&c->marks);
 	target_close(&c->t);
 	c->on = false;
 }
@@ -151,6 +154,9 @@ pages_cmp_answer(struct ui *ui, const char *text)
 		target_close(&c->t);
 		return;
 	}
+	/* no marks is fine: the other side's rows just go unmarked */
+	if (pagemarks_init(&c->marks, CMP_MARKS_CAP) == 0 && ps->marks.frozen)
+		pagemarks_freeze(&c->marks, true);
 	c->on = true;
 	/* a folded THP row has no counterpart on the other side */
 	pages_fold_off(ui);
@@ -174,6 +180,16 @@ pages_cmp_reread(struct ui *ui)
 		return;
 	}
 	pagewin_invalidate(&c->w);
+	pagemarks_tick(&c->marks);
+}
+
+void
+pages_cmp_freeze(struct ui *ui, bool on)
+{
+	struct pages_cmp *c = &pages_st(ui)->cmp;
+
+	if (c->on)
+		pagemarks_freeze(&c->marks, on);
 }
 
 const char *
@@ -189,16 +205,51 @@ pages_cmp_hint(struct ui *ui)
 	return buf;
 }
 
-/* One side of a row from x: PFN, flags, state (state_w 0: none). */
-static void
-draw_side(struct ui *ui, int y, int x, attr_t base, int got, bool mapped,
-    const struct pm_entry *e, int state_w)
+/* One side's row: its entry, and its watch mark (hide: predict hides it). */
+struct cmp_side {
+	int got;
+	bool mapped;
+	struct pm_entry e;
+	uint32_t mark;
+	bool hide;
+};
+
+/* STATE of one side. */
+static const char *
+side_state(const struct cmp_side *sd)
 {
+	const struct pm_entry *e = &sd->e;
+
+	if (!sd->mapped)
+		return "unmapped";
+	if (sd->got != 0)
+		return sd->got > 0 ? "no entry" : "error";
+	if (sd->hide)
+		return "_";
+	if (e->flags & PMF_GUARD)
+		return "guard";
+	if (e->flags & PMF_PRESENT)
+		return "present";
+	if (e->flags & PMF_SWAPPED)
+		return "swapped";
+	return "absent";
+}
+
+/* One side of a row from x: PFN, flags, state, mark (state_w 0: none). */
+static void
+draw_side(struct ui *ui, int y, int x, attr_t base, const struct cmp_side *sd,
+    int state_w, int mark_w)
+{
+	const struct pm_entry *e = &sd->e;
+	int got = sd->got;
+	bool mapped = sd->mapped;
 	char cell[40];
 	const char *st;
 	attr_t a = base;
 
-	if (got != 0 || !mapped || !(e->flags & PMF_PRESENT))
+	if (sd->hide)
+		strlcpy(cell, "_", sizeof(cell));
+	else if (got != 0 || !mapped || !(e->flags & PMF_PRESENT))
 		strlcpy(cell, "-", sizeof(cell));
 	else if (!e->pfn_valid)
 		strlcpy(cell, "hidden", sizeof(cell));
@@ -216,7 +267,9 @@ draw_side(struct ui *ui, int y, int x, attr_t base, int got, bool mapped,
 		char s[2] = { '-', '\0' };
 		attr_t fa = base | ui_attr(ui, UC_ABSENT);
 
-		if (got == 0 && mapped && !(e->known & f))
+		if (sd->hide)
+			s[0] = '_';
+		else if (got == 0 && mapped && !(e->known & f))
 			s[0] = '?';
 		else if (got == 0 && mapped && (e->flags & f)) {
 			s[0] = fmt_flag_letter(f);
@@ -227,27 +280,21 @@ draw_side(struct ui *ui, int y, int x, attr_t base, int got, bool mapped,
 	x += FLAGS_W + 1;
 	if (state_w == 0)
 		return;
-	if (!mapped)
-		st = "unmapped";
-	else if (got != 0)
-		st = got > 0 ? "no entry" : "error";
-	else if (e->flags & PMF_GUARD)
-		st = "guard";
-	else if (e->flags & PMF_PRESENT)
-		st = "present";
-	else if (e->flags & PMF_SWAPPED)
-		st = "swapped";
-	else
-		st = "absent";
+	st = side_state(sd);
 	snprintf(cell, sizeof(cell), "%-*s", state_w, st);
-	ui_put(y, x, state_w, base | (got == 0 && mapped && (e->flags &
-	    PMF_PRESENT) ? ui_attr(ui, UC_PRESENT) : ui_attr(ui, UC_ABSENT)),
-	    cell);
+	ui_put(y, x, state_w, base | (got == 0 && mapped && !sd->hide &&
+	    (e->flags & PMF_PRESENT) ? ui_attr(ui, UC_PRESENT) :
+	    ui_attr(ui, UC_ABSENT)), cell);
+	x += state_w + 1;
+	if (mark_w == 0 || sd->mark == 0)
+		return;
+	pagemarks_token(sd->mark, cell, sizeof(cell));
+	ui_put(y, x, mark_w, base | A_BOLD | ui_attr(ui, UC_SP), cell);
 }
 
 /* Column widths of the split view: the address, each side, the state. */
 struct cmp_cols {
-	int aw, sw, stw;
+	int aw, sw, stw, mw;
 };
 
 static void
@@ -263,9 +310,12 @@ draw_headings(struct ui *ui, const struct cmp_cols *k)
 	ui_put(l->colhdr_y, 0, k->aw, h, "ADDRESS");
 	x = k->aw + 1;
 	for (int side = 0; side < 2; side++) {
-		snprintf(buf, sizeof(buf), "%*s %-*s%s%-*s", PFN_W, "PFN",
-		    FLAGS_W, "P S F X D U G", k->stw ? " " : "", k->stw,
-		    k->stw ? "STATE" : "");
+		snprintf(buf, sizeof(buf), "%*s %-*s", PFN_W, "PFN", FLAGS_W,
+		    "P S F X D U G");
+		if (k->stw)
+			fmt_append(buf, sizeof(buf), " %-*s", k->stw, "STATE");
+		if (k->mw)
+			fmt_append(buf, sizeof(buf), " %-*s", k->mw, "MARKS");
 		ui_put(l->colhdr_y, x, k->sw, h, buf);
 		x += k->sw;
 		if (side == 0) {
@@ -285,36 +335,43 @@ draw_row(struct ui *ui, const struct cmp_cols *k, int y, uint64_t row)
 {
 	struct pages_state *ps = pages_st(ui);
 	struct pages_cmp *c = &ps->cmp;
-	struct pm_entry ea, eb;
+	struct cmp_side a = { .mapped = true }, b = { 0 };
 	uint64_t va = pagewin_vaddr(&ps->w, row);
-	int ga, gb, x;
-	bool mb, sel = row == ps->v.sel;
+	int x;
+	bool sel = row == ps->v.sel;
 	attr_t base = sel ? A_REVERSE : A_NORMAL;
 	char buf[32], eq[2] = " ";
 
-	if ((ga = pagewin_get(&ps->w, row, &ea)) != 0)
-		memset(&ea, 0, sizeof(ea));
-	if ((gb = pagewin_get(&c->w, row, &eb)) != 0)
-		memset(&eb, 0, sizeof(eb));
-	mb = maps_find(&c->t.maps, va) >= 0;
+	if ((a.got = pagewin_get(&ps->w, row, &a.e)) != 0)
+		memset(&a.e, 0, sizeof(a.e));
+	else
+		a.mark = pagemarks_see(&ps->marks, row, &a.e, &a.hide);
+	b.mapped = maps_find(&c->t.maps, va) >= 0;
+	if ((b.got = pagewin_get(&c->w, row, &b.e)) != 0)
+		memset(&b.e, 0, sizeof(b.e));
+	else if (b.mapped)
+		b.mark = pagemarks_see(&c->marks, row, &b.e, &b.hide);
 	if (sel)
 		ui_blank(y, 0, ui->lay.list_w, base);
 	snprintf(buf, sizeof(buf), "%0*" PRIx64, k->aw, va);
 	ui_put(y, 0, k->aw, base, buf);
 	x = k->aw + 1;
-	draw_side(ui, y, x, base, ga, true, &ea, k->stw);
+	draw_side(ui, y, x, base, &a, k->stw, k->mw);
 	x += k->sw;
 	/* '?': both present, but the kernel hides the frames */
-	if (ga == 0 && gb == 0 && mb && ea.pfn_valid && eb.pfn_valid &&
-	    ea.pfn == eb.pfn)
+	if (a.hide || b.hide)
+		eq[0] = '_';
+	else if (a.got == 0 && b.got == 0 && b.mapped && a.e.pfn_valid &&
+	    b.e.pfn_valid && a.e.pfn == b.e.pfn)
 		eq[0] = '=';
-	else if (ga == 0 && gb == 0 && mb && (ea.flags & PMF_PRESENT) &&
-	    (eb.flags & PMF_PRESENT) && (!ea.pfn_valid || !eb.pfn_valid))
+	else if (a.got == 0 && b.got == 0 && b.mapped &&
+	    (a.e.flags & PMF_PRESENT) && (b.e.flags & PMF_PRESENT) &&
+	    (!a.e.pfn_valid || !b.e.pfn_valid))
 		eq[0] = '?';
 	ui_put(y, x + 1, 1, base | A_BOLD | (eq[0] == '=' ?
 	    ui_attr(ui, UC_PRESENT) : 0), eq);
 	x += 3;
-	draw_side(ui, y, x, base, gb, mb, &eb, k->stw);
+	draw_side(ui, y, x, base, &b, k->stw, k->mw);
 }
 
 void
@@ -323,15 +380,20 @@ pages_cmp_draw(struct ui *ui)
 	struct pages_state *ps = pages_st(ui);
 	struct pages_cmp *c = &ps->cmp;
 	struct pane_layout *l = &ui->lay;
-	struct cmp_cols k = { 12, 0, STATE_W };
+	struct cmp_cols k = { 12, 0, STATE_W, MARK_W };
 	char buf[32];
 
 	snprintf(buf, sizeof(buf), "%" PRIx64, ps->cur.end - 1);
 	if ((int)strlen(buf) > k.aw)
 		k.aw = (int)strlen(buf);
-	k.sw = PFN_W + 1 + FLAGS_W + 1 + k.stw;
+	/* narrow: the marks go first, then the states; the frames stay */
+	k.sw = PFN_W + 1 + FLAGS_W + 1 + k.stw + 1 + k.mw;
 	if (k.aw + 1 + 2 * k.sw + 3 > l->list_w) {
-		k.stw = 0;	/* narrow: the frames matter more */
+		k.mw = 0;
+		k.sw = PFN_W + 1 + FLAGS_W + 1 + k.stw;
+	}
+	if (k.aw + 1 + 2 * k.sw + 3 > l->list_w) {
+		k.stw = 0;
 		k.sw = PFN_W + 1 + FLAGS_W;
 	}
 	draw_headings(ui, &k);

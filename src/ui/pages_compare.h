@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "pagemarks.h"
 #include "pagewin.h"
 #include "target.h"
 
@@ -19,6 +20,8 @@ struct pages_cmp {
 	bool on;
 	struct target t;	/* valid while on */
 	struct pagewin w;
+	/* its watch marks (this side's are the pane's own) */
+	struct pagemarks marks;
 };
 
 /* c in the page pane: ask for the other process, or leave compare mode. */
@@ -36,6 +39,8 @@ void pages_cmp_draw(struct ui *ui);
  * it has exited, leave compare mode and say so.
  */
 void pages_cmp_reread(struct ui *ui);
+/* p: freeze or reveal the other side's marks with this side's. */
+void pages_cmp_freeze(struct ui *ui, bool on);
 /* Status line hint in compare mode. */
 const char *pages_cmp_hint(struct ui *ui);
 

@@ -347,6 +347,7 @@ predict_key(struct ui *ui, struct pages_state *ps)
 {
 	size_t n;
 
+	pages_cmp_freeze(ui, !ps->marks.frozen);
 	if (!ps->marks.frozen) {
 		pagemarks_freeze(&ps->marks, true);
 		ui_msg(ui, false, "predict: rows that change show _ until p "
