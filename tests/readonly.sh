@@ -154,7 +154,7 @@ sleep 0.3
 tui_keys Escape c
 tui_wait "^compare with process" 5 || tui_fail "c did not ask for a process"
 tui_keys Enter
-tui_wait "^ADDRESS +PFN P S F X D U G STATE += " 5 || tui_fail "compare mode did not open"
+tui_wait "^ADDRESS +PFN P S F X D U G STATE +(MARKS +)?= " 5 || tui_fail "compare mode did not open"
 tui_keys r Escape Escape
 tui_wait "> VMAs" 5 || tui_fail "Esc did not go back to the VMA pane"
 tui_keys r :
