@@ -159,7 +159,7 @@ pages_draw_legend(struct ui *ui)
 static char
 slice_char(const struct ui_count *uc)
 {
-	if (uc->state != 1)
+	if (uc->state != UCS_DONE)
 		return ' ';
 	if (uc->c.pages == 0)
 		return ' ';
@@ -197,7 +197,7 @@ pages_draw_map(struct ui *ui)
 			    e >= ps->w.npages ? ps->w.end :
 			    pagewin_vaddr(&ps->w, e));
 			if (e == f)
-				ps->slices[i].state = 1;	/* empty */
+				ps->slices[i].state = UCS_DONE;	/* empty */
 		}
 	}
 	/* the map is by page; the view is by row (huge pages fold) */

@@ -21,16 +21,16 @@
 static bool
 swaps_load(struct ui *ui)
 {
-	if (ui->swaps_state == 0) {
+	if (ui->swaps_state == SWAPS_UNREAD) {
 		if (swaps_read(ui->rootfd, ui->swaps, sizeof(ui->swaps) /
 		    sizeof(ui->swaps[0]), &ui->nswaps) == 0)
-			ui->swaps_state = 1;
+			ui->swaps_state = SWAPS_READ;
 		else {
-			ui->swaps_state = -1;
+			ui->swaps_state = SWAPS_FAILED;
 			ui->swaps_err = errno;
 		}
 	}
-	return ui->swaps_state == 1;
+	return ui->swaps_state == SWAPS_READ;
 }
 
 /* What the records of the rows on screen are filled from. */
@@ -87,7 +87,7 @@ pages_swap_dev(const struct ui *ui, const struct pageinfo *p, char *buf,
 {
 	if (p->swapdev != NULL)
 		return fmt_vis(p->swapdev->name, buf, len);
-	if (ui->swaps_state == 1)
+	if (ui->swaps_state == SWAPS_READ)
 		snprintf(buf, len, "no device %u in /proc/swaps",
 		    p->e.swap_type);
 	else

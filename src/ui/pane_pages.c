@@ -104,7 +104,7 @@ pages_totals(const struct ui *ui)
 {
 	const struct pages_state *ps = pages_st(ui);
 
-	if (ps->total.state == 1)
+	if (ps->total.state == UCS_DONE)
 		return &ps->total.c;
 	return ui_vma_counts(ui, ps->vma);
 }
@@ -134,7 +134,7 @@ recount_start(struct pages_state *ps)
 
 			ui_count_init(&ps->reslices[i], o->start, o->end);
 			if (o->start == o->end)
-				ps->reslices[i].state = 1;	/* empty */
+				ps->reslices[i].state = UCS_DONE;	/* empty */
 		}
 	}
 	ps->recount_ms = ui_now_ms();
@@ -150,16 +150,16 @@ recount_step(struct ui *ui, struct pages_state *ps, uint64_t deadline)
 
 	if (!ps->recounting)
 		return false;
-	if (ui_count_step(&ui->t.pm, &ps->retotal, deadline) == 0)
+	if (ui_count_step(&ui->t.pm, &ps->retotal, deadline) == UCS_PENDING)
 		return true;
 	for (int i = 0; same && i < ps->nreslices; i++)
-		if (ui_count_step(&ui->t.pm, &ps->reslices[i], deadline) == 0)
+		if (ui_count_step(&ui->t.pm, &ps->reslices[i], deadline) == UCS_PENDING)
 			return true;
 	/* a failed recount keeps what was shown */
-	if (ps->retotal.state == 1)
+	if (ps->retotal.state == UCS_DONE)
 		ps->total = ps->retotal;
 	for (int i = 0; same && i < ps->nreslices; i++)
-		if (ps->reslices[i].state == 1)
+		if (ps->reslices[i].state == UCS_DONE)
 			ps->slices[i] = ps->reslices[i];
 	recount_free(ps);
 	now = ui_now_ms();
@@ -370,7 +370,7 @@ refresh_key(struct ui *ui, struct pages_state *ps)
 	recount_free(ps);
 	recount_start(ps);
 	hugefold_invalidate(&ps->hf);
-	ui->swaps_state = 0;
+	ui->swaps_state = SWAPS_UNREAD;
 	if (ps->cmp.on && target_refresh(&ps->cmp.t) == 0)
 		pagewin_invalidate(&ps->cmp.w);
 	pages_cmp_reread(ui);
@@ -499,11 +499,11 @@ tick(struct ui *ui, uint64_t deadline)
 			recount_start(ps);
 	}
 	for (int i = 0; i < ps->nslices; i++) {
-		if (ps->slices[i].state != 0)
+		if (ps->slices[i].state != UCS_PENDING)
 			continue;
 		if (ui_now_ms() >= deadline)
 			return true;
-		if (ui_count_step(&ui->t.pm, &ps->slices[i], deadline) == 0)
+		if (ui_count_step(&ui->t.pm, &ps->slices[i], deadline) == UCS_PENDING)
 			more = true;
 	}
 	if (ui_now_ms() < deadline && recount_step(ui, ps, deadline))

@@ -40,8 +40,8 @@ const struct smaps_vma *
 vmas_smaps(const struct ui *ui, size_t i)
 {
 	const struct vmas_state *vs = vmas_st(ui);
-	const struct smaps_list *l = vs->smaps_state == 2 ? &vs->smaps :
-	    vs->smaps_state == 1 ? &vs->sr.list : NULL;
+	const struct smaps_list *l = vs->smaps_state == VS_SMAPS_DONE ? &vs->smaps :
+	    vs->smaps_state == VS_SMAPS_READING ? &vs->sr.list : NULL;
 
 	if (l == NULL || i >= ui->t.maps.n)
 		return NULL;
@@ -59,10 +59,10 @@ vmas_stack_tid(const struct ui *ui, size_t i)
 static void
 smaps_reset(struct vmas_state *vs)
 {
-	if (vs->smaps_state == 1)
+	if (vs->smaps_state == VS_SMAPS_READING)
 		smaps_reader_close(&vs->sr);
 	smaps_free(&vs->smaps);
-	vs->smaps_state = 0;
+	vs->smaps_state = VS_SMAPS_NONE;
 	/* the maps or smaps change: the path column is measured again */
 	vs->path_want = vs->huge_blank = -1;
 	vs->smaps_err = 0;
@@ -155,7 +155,7 @@ vmas_smaps_list(const struct ui *ui)
 {
 	const struct vmas_state *vs = vmas_st(ui);
 
-	return vs->smaps_state == 2 ? &vs->smaps : NULL;
+	return vs->smaps_state == VS_SMAPS_DONE ? &vs->smaps : NULL;
 }
 
 bool
@@ -163,7 +163,7 @@ vmas_smaps_pending(const struct ui *ui)
 {
 	int st = vmas_st(ui)->smaps_state;
 
-	return st == 0 || st == 1;
+	return st == VS_SMAPS_NONE || st == VS_SMAPS_READING;
 }
 
 const struct pm_counts *
@@ -171,7 +171,7 @@ vmas_counts(const struct ui *ui, size_t i)
 {
 	const struct vmas_state *vs = vmas_st(ui);
 
-	if (i >= vs->ncounts || vs->counts[i].state != 1)
+	if (i >= vs->ncounts || vs->counts[i].state != UCS_DONE)
 		return NULL;
 	return &vs->counts[i].c;
 }
@@ -319,24 +319,24 @@ vmas_smaps_tick(struct ui *ui)
 
 	if (!ui->have_t)
 		return false;
-	if (vs->smaps_state == 0) {
+	if (vs->smaps_state == VS_SMAPS_NONE) {
 		if (smaps_reader_open(&vs->sr, ui->rootfd, ui->t.pid) == -1) {
-			vs->smaps_state = -1;
+			vs->smaps_state = VS_SMAPS_FAILED;
 			vs->smaps_err = errno;
 		} else
-			vs->smaps_state = 1;
+			vs->smaps_state = VS_SMAPS_READING;
 	}
-	if (vs->smaps_state == 1) {
+	if (vs->smaps_state == VS_SMAPS_READING) {
 		int r = smaps_reader_step(&vs->sr, SMAPS_STEP);
 
 		if (r == 1) {
 			smaps_reader_take(&vs->sr, &vs->smaps);
 			smaps_reader_close(&vs->sr);
-			vs->smaps_state = 2;
+			vs->smaps_state = VS_SMAPS_DONE;
 		} else if (r == -1) {
 			vs->smaps_err = vs->sr.err;
 			smaps_reader_close(&vs->sr);
-			vs->smaps_state = -1;
+			vs->smaps_state = VS_SMAPS_FAILED;
 		} else
 			return true;
 	}
@@ -374,11 +374,11 @@ tick(struct ui *ui, uint64_t deadline)
 		for (uint64_t i = from; i < to; i++) {
 			struct ui_count *uc = &vs->counts[i];
 
-			if (uc->state != 0 || is_small(ui, uc) != small)
+			if (uc->state != UCS_PENDING || is_small(ui, uc) != small)
 				continue;
 			if (ui_now_ms() >= deadline)
 				return true;
-			if (ui_count_step(&ui->t.pm, uc, deadline) == 0)
+			if (ui_count_step(&ui->t.pm, uc, deadline) == UCS_PENDING)
 				more = true;
 		}
 	}

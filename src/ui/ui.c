@@ -121,15 +121,15 @@ ui_count_init(struct ui_count *uc, uint64_t start, uint64_t end)
 	uc->end = end;
 }
 
-int
+enum ui_count_state
 ui_count_step(struct pm_reader *r, struct ui_count *uc, uint64_t deadline)
 {
-	while (uc->state == 0) {
+	while (uc->state == UCS_PENDING) {
 		struct pm_counts c;
 		uint64_t chunk, stop;
 
 		if (r->fd < 0) {
-			uc->state = -1;
+			uc->state = UCS_FAILED;
 			uc->err = EBADF;
 			break;
 		}
@@ -143,14 +143,14 @@ ui_count_step(struct pm_reader *r, struct ui_count *uc, uint64_t deadline)
 		chunk <<= r->pageshift;
 		stop = uc->end - uc->next > chunk ? uc->next + chunk : uc->end;
 		if (pagemap_count(r, uc->next, stop, &c) == -1) {
-			uc->state = -1;
+			uc->state = UCS_FAILED;
 			uc->err = errno;
 			break;
 		}
 		pagemap_counts_add(&uc->c, &c);
 		uc->next = stop;
 		if (uc->next >= uc->end)
-			uc->state = 1;
+			uc->state = UCS_DONE;
 		else if (ui_now_ms() >= deadline)
 			break;
 	}

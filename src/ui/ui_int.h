@@ -26,11 +26,14 @@ enum ui_color {
 
 #define UI_PANES	3	/* picker, VMAs, pages */
 
+enum ui_count_state { UCS_FAILED = -1, UCS_PENDING = 0, UCS_DONE = 1 };
+enum swaps_state { SWAPS_FAILED = -1, SWAPS_UNREAD = 0, SWAPS_READ = 1 };
+
 /* A pagemap_count computed a chunk at a time, so huge ranges never block. */
 struct ui_count {
 	uint64_t start, end, next;
 	struct pm_counts c;
-	int state;		/* 0 pending, 1 done, -1 failed (err) */
+	enum ui_count_state state;
 	int err;
 };
 
@@ -88,7 +91,7 @@ struct ui {
 	/* /proc/swaps, read when a swapped page is first shown */
 	struct swap_dev swaps[32];
 	size_t nswaps;
-	int swaps_state;		/* 0 unread, 1 read, -1 failed */
+	enum swaps_state swaps_state;	/* read when a swapped page shows */
 	int swaps_err;
 };
 
@@ -172,7 +175,7 @@ const char *ui_ellipsis(const struct ui *ui);
 
 void ui_count_init(struct ui_count *uc, uint64_t start, uint64_t end);
 /* Advance uc until done or the deadline; 1 done, 0 pending, -1 failed. */
-int ui_count_step(struct pm_reader *r, struct ui_count *uc,
+enum ui_count_state ui_count_step(struct pm_reader *r, struct ui_count *uc,
     uint64_t deadline);
 
 /* The private state of pane ops (made by its create). */

@@ -115,11 +115,11 @@ count_cell(struct ui *ui, size_t i, int which, int w, char *buf, size_t len)
 		strlcpy(buf, "-", len);
 		return;
 	}
-	if (uc->state == 0) {
+	if (uc->state == UCS_PENDING) {
 		strlcpy(buf, ui_ellipsis(ui), len);
 		return;
 	}
-	if (uc->state < 0) {
+	if (uc->state == UCS_FAILED) {
 		strlcpy(buf, "err", len);
 		return;
 	}
@@ -136,7 +136,7 @@ bar_cell(struct ui *ui, size_t i, char *buf)
 
 	memset(buf, ' ', BAR_W);
 	buf[BAR_W] = '\0';
-	if (uc == NULL || uc->state != 1 || uc->c.pages == 0)
+	if (uc == NULL || uc->state != UCS_DONE || uc->c.pages == 0)
 		return;
 	/* Round up so one resident page in a huge VMA still shows. */
 	p = (int)((uc->c.present * BAR_W + uc->c.pages - 1) / uc->c.pages);
@@ -207,7 +207,9 @@ huge_cell(const struct ui *ui, size_t i, char *buf, size_t len, bool *hl)
 	*hl = false;
 	buf[0] = '\0';
 	if (s == NULL) {
-		if (vmas_st(ui)->smaps_state < 2 && vmas_st(ui)->smaps_state >= 0)
+		int st = vmas_st(ui)->smaps_state;
+
+		if (st == VS_SMAPS_NONE || st == VS_SMAPS_READING)
 			strlcpy(buf, ui_ellipsis(ui), len);
 		return;
 	}
@@ -316,7 +318,7 @@ huge_all_blank(struct ui *ui)
 	char hb[48];
 	bool hl;
 
-	if (vmas_st(ui)->smaps_state != 2)
+	if (vmas_st(ui)->smaps_state != VS_SMAPS_DONE)
 		return false;
 	if (vmas_st(ui)->huge_blank >= 0)
 		return vmas_st(ui)->huge_blank;

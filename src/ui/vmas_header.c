@@ -58,9 +58,9 @@ vmas_draw_header(struct ui *ui)
 		mapped += ui->t.maps.v[i].end - ui->t.maps.v[i].start;
 		if (i >= vs->ncounts)
 			continue;
-		if (vs->counts[i].state == 0)
+		if (vs->counts[i].state == UCS_PENDING)
 			pending++;
-		else if (vs->counts[i].state < 0)
+		else if (vs->counts[i].state == UCS_FAILED)
 			failed++;
 		else {
 			pagemap_counts_add(&tot, &vs->counts[i].c);
@@ -100,10 +100,10 @@ vmas_draw_header(struct ui *ui)
 		fmt_append(buf, sizeof(buf), "%s %zu left",
 		    ui_ellipsis(ui), pending);
 	}
-	if (vs->smaps_state == 1) {
+	if (vs->smaps_state == VS_SMAPS_READING) {
 		fmt_append(buf, sizeof(buf), "   smaps %zu/%zu",
 		    vs->sr.list.n, ui->t.maps.n);
-	} else if (vs->smaps_state == -1) {
+	} else if (vs->smaps_state == VS_SMAPS_FAILED) {
 		fmt_append(buf, sizeof(buf), "   smaps: %s",
 		    strerror(vs->smaps_err));
 	}
@@ -146,8 +146,11 @@ smaps_detail(const struct ui *ui, size_t i, char *buf, size_t len)
 	char a[16], b[16], c[16], d[16], kps[32], fl[200];
 
 	if (s == NULL) {
-		snprintf(buf, len, "smaps: %s", vmas_st(ui)->smaps_state == -1 ?
-		    strerror(vmas_st(ui)->smaps_err) : vmas_st(ui)->smaps_state == 2 ?
+		const struct vmas_state *vs = vmas_st(ui);
+
+		snprintf(buf, len, "smaps: %s",
+		    vs->smaps_state == VS_SMAPS_FAILED ?
+		    strerror(vs->smaps_err) : vs->smaps_state == VS_SMAPS_DONE ?
 		    "no entry (the mapping changed: r re-reads)" :
 		    "reading...");
 		return;
@@ -211,7 +214,7 @@ vmas_draw_detail(struct ui *ui)
 	uc = vmas_count_of(ui, i);
 	vmas_path_text(ui, i, path, sizeof(path));
 	fmt_size(v->end - v->start, sz, sizeof(sz));
-	if (uc != NULL && uc->state == 1) {
+	if (uc != NULL && uc->state == UCS_DONE) {
 		char sd[24];
 
 		/* No CONFIG_MEM_SOFT_DIRTY: the count would be a false 0. */

@@ -25,7 +25,8 @@ struct vmas_state {
 	 * arrived. sr.list while reading, smaps once done.
 	 */
 	struct smaps_reader sr;
-	int smaps_state;		/* 0 not started, 1 reading, 2 done, -1 */
+	enum { VS_SMAPS_FAILED = -1, VS_SMAPS_NONE, VS_SMAPS_READING, VS_SMAPS_DONE }
+	    smaps_state;
 	int smaps_err;
 	struct smaps_list smaps;
 	/* thread stacks: the tid whose SP lies in VMA i, 0 if none */

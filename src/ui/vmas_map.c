@@ -32,7 +32,7 @@ shade(const struct ui *ui, const struct vmamap_line *ln, enum ui_color *col)
 			big = v->end - v->start;
 			*col = ui_vma_color(v);
 		}
-		if (i >= vs->ncounts || vs->counts[i].state != 1)
+		if (i >= vs->ncounts || vs->counts[i].state != UCS_DONE)
 			continue;
 		known = true;
 		pres += vs->counts[i].c.present;

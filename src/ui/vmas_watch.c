@@ -46,7 +46,7 @@ vmas_counts_build(struct ui *ui, bool carry)
 
 		if (k >= 0 && (size_t)k < vs->ncounts) {
 			c[i] = vs->counts[k];
-			if (st != NULL && c[i].state != 0)
+			if (st != NULL && c[i].state != UCS_PENDING)
 				st[i] = 1;
 		} else
 			ui_count_init(&c[i], v->start, v->end);
@@ -115,7 +115,7 @@ vmas_recount(struct ui *ui, size_t from, size_t to, uint64_t deadline)
 			vs->stale[i] = 2;
 		}
 		/* the old numbers show until the new ones are whole */
-		if (ui_count_step(&ui->t.pm, rc, deadline) == 0) {
+		if (ui_count_step(&ui->t.pm, rc, deadline) == UCS_PENDING) {
 			more = true;
 			continue;
 		}
