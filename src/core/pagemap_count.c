@@ -138,8 +138,9 @@ pagemap_count_scans(struct pm_reader *r)
  *  - a pread step reads PM_PREAD_STEP entries straight away: on dense
  *    memory the scan only walks every PTE once more.
  * The switch is by the kernel's cost (count_costs): a scan step switches to
- * pread steps when reading all of its span would have cost less; a pread
- * step switches back when scanning would have cost under half.
+ * pread steps when reading all of its span would have cost less (a short
+ * one: under half); a pread step switches back when scanning would have
+ * cost under half, or when it found nothing.
  * Workers start on equal parts of the range, and one that runs out takes
  * the upper half of the largest unclaimed rest (an ASan reservation has
  * all its pages in the first 8 GiB of 16 TiB). The kernel walks one mm
@@ -159,16 +160,25 @@ pagemap_count_scans(struct pm_reader *r)
 #define PM_SPAN_MAX_DIV	8	/* a step spans at most 1/8 of a range */
 #endif
 /*
- * What the kernel spends, roughly (ns, 6.18 on this project's 2-CPU VM;
- * only the ratios matter): per empty PTE, a PAGEMAP_SCAN and a pread; per
- * page present, what the scan adds (the pread's own cost for it is paid
- * either way); a pread call of its own. Holes above the PTE level cost
- * the scan next to nothing and a pread ~3 ns an entry.
+ * What the kernel spends, roughly (ns, 6.18 on this project's 2-CPU AMD
+ * EPYC VM, bench/RESULTS.txt; only the ratios matter): per empty PTE, a
+ * PAGEMAP_SCAN and a pread (into a page-aligned buffer: count_buf_alloc);
+ * per page present, what the scan adds (the pread's own cost for it is
+ * paid either way); a pread call of its own. Holes above the PTE level
+ * cost the scan next to nothing and a pread ~3 ns an entry.
  */
-#define PM_COST_SCAN_PTE	10
-#define PM_COST_PREAD_PTE	33
+#ifndef PM_COST_SCAN_PTE
+#define PM_COST_SCAN_PTE	4
+#endif
+#ifndef PM_COST_PREAD_PTE
+#define PM_COST_PREAD_PTE	7
+#endif
+#ifndef PM_COST_SCAN_PRESENT
 #define PM_COST_SCAN_PRESENT	150
-#define PM_COST_PREAD_CALL	2500
+#endif
+#ifndef PM_COST_PREAD_CALL
+#define PM_COST_PREAD_CALL	1800
+#endif
 #ifndef PM_PREAD_STEP
 #define PM_PREAD_STEP	4096	/* pages per pread step (32 KiB of entries) */
 #endif
@@ -357,7 +367,12 @@ count_step_scan(struct count_worker *w, uint64_t s, uint64_t e)
 	if (count_flush(w, &ps, &pe) == -1)
 		return -1;
 	count_costs(e - s, nreg, covered, &cs, &cp);
-	if (!r->scan_dense && cp < cs)
+	/*
+	 * A step shorter than the pread step it would start is a small
+	 * sample (a page in 2 MiB of a 64 TiB mapping): it switches only
+	 * when reading costs under half.
+	 */
+	if (!r->scan_dense && (e - s < PM_PREAD_STEP ? cp * 2 < cs : cp < cs))
 		w->scan = false;
 	else if (nreg < w->vecn / 2 && w->span < w->span_max) {
 		/* Nothing at all: a reservation's empty rest, go fast. */
@@ -389,9 +404,14 @@ count_step_pread(struct count_worker *w, uint64_t s, uint64_t e)
 		return 0;
 	for (ssize_t i = 0; i < got; i++)
 		runs += w->buf[i] != 0 && (i == 0 || w->buf[i - 1] == 0);
-	/* Back only when scanning costs under half: no flapping. */
+	/*
+	 * Back only when scanning costs under half (no flapping), or when
+	 * the step found nothing: past a reservation's populated start,
+	 * pread steps would crawl through terabytes of holes that a scan
+	 * passes for next to nothing.
+	 */
 	count_costs((uint64_t)got, runs, nonzero, &cs, &cp);
-	if (cs * 2 < cp) {
+	if (nonzero == 0 || cs * 2 < cp) {
 		w->scan = true;
 		w->span = e - s;
 	}
@@ -417,6 +437,22 @@ count_worker_run(void *arg)
 		}
 	}
 	return NULL;
+}
+
+/*
+ * A pread buffer of n entries on a page boundary, NULL. The kernel copies
+ * entries to us from a page-aligned buffer; on AMD Zen a destination 8 or
+ * 16 bytes past a page boundary (a large malloc block) doubled a 4096-entry
+ * pread's cost: 12 ns an entry, 6.6 page-aligned (bench/RESULTS.txt).
+ */
+static uint64_t *
+count_buf_alloc(size_t n, size_t pagesize)
+{
+	void *p;
+
+	if (posix_memalign(&p, pagesize, n * sizeof(uint64_t)) != 0)
+		return NULL;
+	return p;
 }
 
 /* Workers for a range of npages: the online CPUs, at most PM_MAX_THREADS. */
@@ -460,7 +496,7 @@ count_workers_init(struct count_job *job, const struct pm_reader *r,
 		w[i].span = PM_SPAN_MIN;
 		w[i].scan = job->use_scan;
 		w[i].bufn = npages < PM_BATCH ? (size_t)npages : PM_BATCH;
-		w[i].buf = malloc(w[i].bufn * sizeof(*w[i].buf));
+		w[i].buf = count_buf_alloc(w[i].bufn, r->pagesize);
 		w[i].vecn = r->scan_vec > 0 ? r->scan_vec : PM_COUNT_VEC;
 		w[i].vec = job->use_scan ? malloc(w[i].vecn *
 		    sizeof(*w[i].vec)) : NULL;
