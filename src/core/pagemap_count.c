@@ -33,7 +33,8 @@ count_entry(struct pm_counts *c, const struct pm_entry *e)
 }
 
 /*
- * Count n raw entries; returns how many were non-zero. A sparse range is
+ * Count n raw entries; returns how many were non-zero, and adds the runs
+ * of them to *runs (if set). A sparse range is
  * almost all zero entries (no page, no flag under any layout), and
  * decoding each one made a 1 TB mapping's count 3x slower than the pread
  * alone: skip zero runs eight entries at a time with one OR, and decode
@@ -41,9 +42,9 @@ count_entry(struct pm_counts *c, const struct pm_entry *e)
  */
 static uint64_t
 count_raw(const uint64_t *buf, size_t n, const struct pm_caps *caps,
-    struct pm_counts *c)
+    struct pm_counts *c, uint64_t *runs)
 {
-	uint64_t nonzero = 0;
+	uint64_t nonzero = 0, nrun = 0;
 	size_t i = 0;
 
 	for (;;) {
@@ -60,10 +61,13 @@ count_raw(const uint64_t *buf, size_t n, const struct pm_caps *caps,
 			if (buf[i] == 0)
 				continue;
 			nonzero++;
+			nrun += i == 0 || buf[i - 1] == 0;
 			pagemap_decode(buf[i], caps, &e);
 			count_entry(c, &e);
 		}
 	}
+	if (runs != NULL)
+		*runs += nrun;
 	return nonzero;
 }
 
@@ -86,7 +90,7 @@ count_pread(struct pm_reader *r, uint64_t start, uint64_t npages,
 		got = pagemap_read(r, start + (done << r->pageshift), n, buf);
 		if (got == -1)
 			return -1;
-		nz += count_raw(buf, (size_t)got, &r->caps, c);
+		nz += count_raw(buf, (size_t)got, &r->caps, c, NULL);
 		done += (uint64_t)got;
 		if ((size_t)got < n)
 			break;
@@ -399,16 +403,13 @@ count_step_pread(struct count_worker *w, uint64_t s, uint64_t e)
 	if ((got = pagemap_read(r, s << r->pageshift, (size_t)(e - s),
 	    w->buf)) == -1)
 		return -1;
-	nonzero = count_raw(w->buf, (size_t)got, &r->caps, &w->c);
+	nonzero = count_raw(w->buf, (size_t)got, &r->caps, &w->c, &runs);
 	if (!w->job->use_scan || got == 0)
 		return 0;
-	for (ssize_t i = 0; i < got; i++)
-		runs += w->buf[i] != 0 && (i == 0 || w->buf[i - 1] == 0);
 	/*
 	 * Back only when scanning costs under half (no flapping), or when
-	 * the step found nothing: past a reservation's populated start,
-	 * pread steps would crawl through terabytes of holes that a scan
-	 * passes for next to nothing.
+	 * the step found nothing: a reservation's empty terabytes past its
+	 * populated start cost a scan next to nothing, pread steps a lot.
 	 */
 	count_costs((uint64_t)got, runs, nonzero, &cs, &cp);
 	if (nonzero == 0 || cs * 2 < cp) {
