@@ -33,7 +33,8 @@ count_entry(struct pm_counts *c, const struct pm_entry *e)
 }
 
 /*
- * Count n raw entries; returns how many were non-zero. A sparse range is
+ * Count n raw entries; returns how many were non-zero, and adds the runs
+ * of them to *runs (if set). A sparse range is
  * almost all zero entries (no page, no flag under any layout), and
  * decoding each one made a 1 TB mapping's count 3x slower than the pread
  * alone: skip zero runs eight entries at a time with one OR, and decode
@@ -41,9 +42,9 @@ count_entry(struct pm_counts *c, const struct pm_entry *e)
  */
 static uint64_t
 count_raw(const uint64_t *buf, size_t n, const struct pm_caps *caps,
-    struct pm_counts *c)
+    struct pm_counts *c, uint64_t *runs)
 {
-	uint64_t nonzero = 0;
+	uint64_t nonzero = 0, nrun = 0;
 	size_t i = 0;
 
 	for (;;) {
@@ -60,10 +61,13 @@ count_raw(const uint64_t *buf, size_t n, const struct pm_caps *caps,
 			if (buf[i] == 0)
 				continue;
 			nonzero++;
+			nrun += i == 0 || buf[i - 1] == 0;
 			pagemap_decode(buf[i], caps, &e);
 			count_entry(c, &e);
 		}
 	}
+	if (runs != NULL)
+		*runs += nrun;
 	return nonzero;
 }
 
@@ -86,7 +90,7 @@ count_pread(struct pm_reader *r, uint64_t start, uint64_t npages,
 		got = pagemap_read(r, start + (done << r->pageshift), n, buf);
 		if (got == -1)
 			return -1;
-		nz += count_raw(buf, (size_t)got, &r->caps, c);
+		nz += count_raw(buf, (size_t)got, &r->caps, c, NULL);
 		done += (uint64_t)got;
 		if ((size_t)got < n)
 			break;
@@ -138,8 +142,9 @@ pagemap_count_scans(struct pm_reader *r)
  *  - a pread step reads PM_PREAD_STEP entries straight away: on dense
  *    memory the scan only walks every PTE once more.
  * The switch is by the kernel's cost (count_costs): a scan step switches to
- * pread steps when reading all of its span would have cost less; a pread
- * step switches back when scanning would have cost under half.
+ * pread steps when reading all of its span would have cost less (a short
+ * one: under half); a pread step switches back when scanning would have
+ * cost under half, or when it found nothing.
  * Workers start on equal parts of the range, and one that runs out takes
  * the upper half of the largest unclaimed rest (an ASan reservation has
  * all its pages in the first 8 GiB of 16 TiB). The kernel walks one mm
@@ -159,16 +164,25 @@ pagemap_count_scans(struct pm_reader *r)
 #define PM_SPAN_MAX_DIV	8	/* a step spans at most 1/8 of a range */
 #endif
 /*
- * What the kernel spends, roughly (ns, 6.18 on this project's 2-CPU VM;
- * only the ratios matter): per empty PTE, a PAGEMAP_SCAN and a pread; per
- * page present, what the scan adds (the pread's own cost for it is paid
- * either way); a pread call of its own. Holes above the PTE level cost
- * the scan next to nothing and a pread ~3 ns an entry.
+ * What the kernel spends, roughly (ns, 6.18 on this project's 2-CPU AMD
+ * EPYC VM, bench/RESULTS.txt; only the ratios matter): per empty PTE, a
+ * PAGEMAP_SCAN and a pread (into a page-aligned buffer: count_buf_alloc);
+ * per page present, what the scan adds (the pread's own cost for it is
+ * paid either way); a pread call of its own. Holes above the PTE level
+ * cost the scan next to nothing and a pread ~3 ns an entry.
  */
-#define PM_COST_SCAN_PTE	10
-#define PM_COST_PREAD_PTE	33
+#ifndef PM_COST_SCAN_PTE
+#define PM_COST_SCAN_PTE	4
+#endif
+#ifndef PM_COST_PREAD_PTE
+#define PM_COST_PREAD_PTE	7
+#endif
+#ifndef PM_COST_SCAN_PRESENT
 #define PM_COST_SCAN_PRESENT	150
-#define PM_COST_PREAD_CALL	2500
+#endif
+#ifndef PM_COST_PREAD_CALL
+#define PM_COST_PREAD_CALL	1800
+#endif
 #ifndef PM_PREAD_STEP
 #define PM_PREAD_STEP	4096	/* pages per pread step (32 KiB of entries) */
 #endif
@@ -357,7 +371,12 @@ count_step_scan(struct count_worker *w, uint64_t s, uint64_t e)
 	if (count_flush(w, &ps, &pe) == -1)
 		return -1;
 	count_costs(e - s, nreg, covered, &cs, &cp);
-	if (!r->scan_dense && cp < cs)
+	/*
+	 * A step shorter than the pread step it would start is a small
+	 * sample (a page in 2 MiB of a 64 TiB mapping): it switches only
+	 * when reading costs under half.
+	 */
+	if (!r->scan_dense && (e - s < PM_PREAD_STEP ? cp * 2 < cs : cp < cs))
 		w->scan = false;
 	else if (nreg < w->vecn / 2 && w->span < w->span_max) {
 		/* Nothing at all: a reservation's empty rest, go fast. */
@@ -384,14 +403,16 @@ count_step_pread(struct count_worker *w, uint64_t s, uint64_t e)
 	if ((got = pagemap_read(r, s << r->pageshift, (size_t)(e - s),
 	    w->buf)) == -1)
 		return -1;
-	nonzero = count_raw(w->buf, (size_t)got, &r->caps, &w->c);
+	nonzero = count_raw(w->buf, (size_t)got, &r->caps, &w->c, &runs);
 	if (!w->job->use_scan || got == 0)
 		return 0;
-	for (ssize_t i = 0; i < got; i++)
-		runs += w->buf[i] != 0 && (i == 0 || w->buf[i - 1] == 0);
-	/* Back only when scanning costs under half: no flapping. */
+	/*
+	 * Back only when scanning costs under half (no flapping), or when
+	 * the step found nothing: a reservation's empty terabytes past its
+	 * populated start cost a scan next to nothing, pread steps a lot.
+	 */
 	count_costs((uint64_t)got, runs, nonzero, &cs, &cp);
-	if (cs * 2 < cp) {
+	if (nonzero == 0 || cs * 2 < cp) {
 		w->scan = true;
 		w->span = e - s;
 	}
@@ -417,6 +438,22 @@ count_worker_run(void *arg)
 		}
 	}
 	return NULL;
+}
+
+/*
+ * A pread buffer of n entries on a page boundary, NULL. The kernel copies
+ * entries to us from a page-aligned buffer; on AMD Zen a destination 8 or
+ * 16 bytes past a page boundary (a large malloc block) doubled a 4096-entry
+ * pread's cost: 12 ns an entry, 6.6 page-aligned (bench/RESULTS.txt).
+ */
+static uint64_t *
+count_buf_alloc(size_t n, size_t pagesize)
+{
+	void *p;
+
+	if (posix_memalign(&p, pagesize, n * sizeof(uint64_t)) != 0)
+		return NULL;
+	return p;
 }
 
 /* Workers for a range of npages: the online CPUs, at most PM_MAX_THREADS. */
@@ -460,7 +497,7 @@ count_workers_init(struct count_job *job, const struct pm_reader *r,
 		w[i].span = PM_SPAN_MIN;
 		w[i].scan = job->use_scan;
 		w[i].bufn = npages < PM_BATCH ? (size_t)npages : PM_BATCH;
-		w[i].buf = malloc(w[i].bufn * sizeof(*w[i].buf));
+		w[i].buf = count_buf_alloc(w[i].bufn, r->pagesize);
 		w[i].vecn = r->scan_vec > 0 ? r->scan_vec : PM_COUNT_VEC;
 		w[i].vec = job->use_scan ? malloc(w[i].vecn *
 		    sizeof(*w[i].vec)) : NULL;
