@@ -11,6 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "args.h"
+
 /*
  * Usage: linread PID START END [BATCH]
  * START and END are addresses (hex with 0x, or decimal); BATCH is entries
@@ -25,16 +27,6 @@
 #define E_SWAPPED	(1ULL << 62)
 #define E_FILE		(1ULL << 61)
 #define E_EXCL		(1ULL << 56)
-
-static int
-parse_u64(const char *s, uint64_t *out)
-{
-	char *end;
-
-	errno = 0;
-	*out = strtoull(s, &end, 0);
-	return errno != 0 || end == s || *end != '\0' ? -1 : 0;
-}
 
 int
 main(int argc, char **argv)

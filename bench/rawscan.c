@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "args.h"
 #include "pagemap_scan.h"	/* the kernel's ABI only, no vmpeek code */
 
 /*
@@ -24,16 +25,6 @@
  * calls, regions and pages found and the wall time: the yardstick for
  * "--maps no slower than 1.3x the raw scan".
  */
-
-static int
-parse_u64(const char *s, uint64_t *out)
-{
-	char *end;
-
-	errno = 0;
-	*out = strtoull(s, &end, 0);
-	return errno != 0 || end == s || *end != '\0' ? -1 : 0;
-}
 
 int
 main(int argc, char **argv)
