@@ -233,7 +233,7 @@ tr_read_entries(struct cli_pages *s, uint64_t first)
 	size_t ps = s->t.pm.pagesize;
 	uint64_t *raw, i;
 
-	if ((raw = calloc(CLI_BATCH, sizeof(*raw))) == NULL) {
+	if ((raw = pagemap_buf_alloc(CLI_BATCH, ps)) == NULL) {
 		cli_err("out of memory");
 		return 1;
 	}

@@ -1457,10 +1457,35 @@ test_pagemap_live_soft_dirty(void **state)
 	munmap(p, 4 * pagesize);
 }
 
+/* pagemap_buf_alloc: zeroed, on a page boundary, refuses 0 and overflow. */
+static void
+test_pagemap_buf_alloc(void **state)
+{
+	size_t ps = (size_t)sysconf(_SC_PAGESIZE);
+	uint64_t *b;
+
+	(void)state;
+	for (size_t n = 1; n <= 8193; n += 4096) {
+		b = pagemap_buf_alloc(n, ps);
+		assert_non_null(b);
+		assert_int_equal((uintptr_t)b % ps, 0);
+		for (size_t i = 0; i < n; i++)
+			assert_true(b[i] == 0);
+		free(b);
+	}
+	errno = 0;
+	assert_null(pagemap_buf_alloc(0, ps));
+	assert_int_equal(errno, EINVAL);
+	errno = 0;
+	assert_null(pagemap_buf_alloc(SIZE_MAX / 4, ps));
+	assert_int_equal(errno, ENOMEM);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_pagemap_buf_alloc),
 		cmocka_unit_test(test_pagemap_caps_by_version),
 		cmocka_unit_test(test_pagemap_caps_probe_fixture_without_self),
 		cmocka_unit_test(test_pagemap_decode_present_all_combinations),

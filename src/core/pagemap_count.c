@@ -166,7 +166,7 @@ pagemap_count_scans(struct pm_reader *r)
 /*
  * What the kernel spends, roughly (ns, 6.18 on this project's 2-CPU AMD
  * EPYC VM, bench/RESULTS.txt; only the ratios matter): per empty PTE, a
- * PAGEMAP_SCAN and a pread (into a page-aligned buffer: count_buf_alloc);
+ * PAGEMAP_SCAN and a pread (into a page-aligned buffer: pagemap_buf_alloc);
  * per page present, what the scan adds (the pread's own cost for it is
  * paid either way); a pread call of its own. Holes above the PTE level
  * cost the scan next to nothing and a pread ~3 ns an entry.
@@ -440,22 +440,6 @@ count_worker_run(void *arg)
 	return NULL;
 }
 
-/*
- * A pread buffer of n entries on a page boundary, NULL. The kernel copies
- * entries to us from a page-aligned buffer; on AMD Zen a destination 8 or
- * 16 bytes past a page boundary (a large malloc block) doubled a 4096-entry
- * pread's cost: 12 ns an entry, 6.6 page-aligned (bench/RESULTS.txt).
- */
-static uint64_t *
-count_buf_alloc(size_t n, size_t pagesize)
-{
-	void *p;
-
-	if (posix_memalign(&p, pagesize, n * sizeof(uint64_t)) != 0)
-		return NULL;
-	return p;
-}
-
 /* Workers for a range of npages: the online CPUs, at most PM_MAX_THREADS. */
 static size_t
 count_nthreads(const struct pm_reader *r, uint64_t npages)
@@ -497,7 +481,7 @@ count_workers_init(struct count_job *job, const struct pm_reader *r,
 		w[i].span = PM_SPAN_MIN;
 		w[i].scan = job->use_scan;
 		w[i].bufn = npages < PM_BATCH ? (size_t)npages : PM_BATCH;
-		w[i].buf = count_buf_alloc(w[i].bufn, r->pagesize);
+		w[i].buf = pagemap_buf_alloc(w[i].bufn, r->pagesize);
 		w[i].vecn = r->scan_vec > 0 ? r->scan_vec : PM_COUNT_VEC;
 		w[i].vec = job->use_scan ? malloc(w[i].vecn *
 		    sizeof(*w[i].vec)) : NULL;

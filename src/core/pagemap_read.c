@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -193,6 +194,24 @@ pagemap_close(struct pm_reader *r)
 	if (r->fd >= 0)
 		close(r->fd);
 	r->fd = -1;
+}
+
+uint64_t *
+pagemap_buf_alloc(size_t n, size_t pagesize)
+{
+	void *p;
+	int e;
+
+	if (n == 0 || n > SIZE_MAX / sizeof(uint64_t)) {
+		errno = n == 0 ? EINVAL : ENOMEM;
+		return NULL;
+	}
+	if ((e = posix_memalign(&p, pagesize, n * sizeof(uint64_t))) != 0) {
+		errno = e;
+		return NULL;
+	}
+	memset(p, 0, n * sizeof(uint64_t));
+	return p;
 }
 
 ssize_t

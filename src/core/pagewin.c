@@ -25,7 +25,7 @@ pagewin_init(struct pagewin *w, struct pm_reader *r, uint64_t start,
 	    (end + mask) & ~mask;
 	w->npages = (w->end - w->start) >> r->pageshift;
 	w->cap = cap;
-	if ((w->raw = calloc(cap, sizeof(*w->raw))) == NULL)
+	if ((w->raw = pagemap_buf_alloc(cap, r->pagesize)) == NULL)
 		return -1;
 	return 0;
 }
