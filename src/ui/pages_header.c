@@ -65,6 +65,7 @@ pages_draw_header(struct ui *ui)
 	struct pane_layout *l = &ui->lay;
 	char buf[600], path[300], sz[16], a[16], b[16];
 	int aw = pages_addr_w(ui);
+	const struct pm_counts *c;
 
 	fmt_vis(ps->cur.path, path, sizeof(path));
 	fmt_size(ps->cur.end - ps->cur.start, sz, sizeof(sz));
@@ -119,9 +120,7 @@ pages_draw_header(struct ui *ui)
 			draw_gap_band(ui, l->header_y + 2);
 		return;
 	}
-	if (pages_totals(ui) != NULL) {
-		const struct pm_counts *c = pages_totals(ui);
-
+	if ((c = pages_totals(ui)) != NULL) {
 		snprintf(buf, sizeof(buf), "resident %" PRIu64 "  swapped %"
 		    PRIu64 "  exclusive %" PRIu64 "  file/shared %" PRIu64
 		    "  guard %" PRIu64, c->present, c->swapped, c->exclusive,
